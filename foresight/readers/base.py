@@ -1,0 +1,122 @@
+"""What every reader returns, and the checks every reader shares."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from foresight.errors import ScanFormatError
+from foresight.model import Scan
+
+# Bump when the reading or mapping of the same bytes changes, so that re-ingesting
+# an unchanged file still refreshes graphs written by an older foresight.
+FORMAT_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class ScanWarning:
+    """Something in a scan file that was recovered, skipped or ignored."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ReadResult:
+    """A scan read from one file, with what the reader had to say about it.
+
+    ``rows`` counts the table rows (or list entries, for YAML) that became nodes;
+    ``skipped_rows`` those reported as broken and left out.
+    """
+
+    scan: Scan
+    warnings: list[ScanWarning] = field(default_factory=list)
+    rows: int = 0
+    skipped_rows: int = 0
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """Read a scan file as UTF-8 text and return it with its content digest.
+
+    Raises:
+        ScanFormatError: the file is missing, empty, binary or not UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ScanFormatError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise ScanFormatError(path, None, "is a directory, not a scan file") from None
+    except OSError as error:
+        raise ScanFormatError(path, None, f"cannot be read ({error.strerror})") from None
+    if not data.strip():
+        raise ScanFormatError(path, None, "empty file, no scan in it")
+    if b"\x00" in data[:8192]:
+        raise ScanFormatError(path, None, "binary file, not a text signal scan")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ScanFormatError(
+            path, line, f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+        ) from None
+    digest = hashlib.sha256(FORMAT_VERSION.encode() + b"\0" + data).hexdigest()
+    return text.lstrip("\ufeff"), digest
+
+
+_PAGE_ID = re.compile(r"^(\d{4})(\d{2})(\d{2})[a-z]?$")
+
+
+def parse_page_date(page_id: str, today: date | None = None) -> tuple[date | None, str | None]:
+    """Turn a page id such as ``20250323d`` into a date.
+
+    Returns:
+        The date, or ``None`` with the reason when the id is no possible date
+        (not a calendar date, or later than today).
+
+    >>> parse_page_date("20250323d", date(2026, 1, 1))
+    (datetime.date(2025, 3, 23), None)
+    >>> parse_page_date("20290911", date(2026, 1, 1))[1]
+    'page date 2029-09-11 is in the future; kept as page id only'
+    """
+    match = _PAGE_ID.match(page_id)
+    if not match:
+        return None, f"page id {page_id!r} is not a YYYYMMDD date; kept as page id only"
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return None, f"page date {page_id!r} is not a calendar date; kept as page id only"
+    if when > (today or date.today()):
+        return None, f"page date {when.isoformat()} is in the future; kept as page id only"
+    return when, None
+
+
+def parse_relevancy(raw: str | int | float | None) -> tuple[int | None, str | None]:
+    """Read a relevancy cell: an integer 1–5, or ``nan``/blank for none.
+
+    >>> parse_relevancy("4"), parse_relevancy("nan"), parse_relevancy("4.0")
+    ((4, None), (None, None), (4, None))
+    >>> parse_relevancy("high")[1]
+    "relevancy 'high' is not a number 1-5; left out"
+    """
+    if raw is None or isinstance(raw, bool):
+        return None, None
+    text = str(raw).strip()
+    if text.lower() in {"", "nan", "none", "null", "-", "n/a"}:
+        return None, None
+    try:
+        number = float(text)
+    except ValueError:
+        return None, f"relevancy {text!r} is not a number 1-5; left out"
+    if number != int(number) or not 1 <= number <= 5:
+        return None, f"relevancy {text!r} is outside 1-5; left out"
+    return int(number), None

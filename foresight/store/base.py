@@ -1,0 +1,210 @@
+"""The store interface every backend implements.
+
+A store is an RDF dataset with SPARQL 1.1 query and update, holding one named graph
+per scan. Results come back as rdflib terms, so rdflib stays the interchange API
+whatever the backend; a remote SPARQL endpoint is one more implementation of this
+class, not a special case in the callers.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any, Union
+
+from foresight.errors import QueryError
+from foresight.vocab import SCAN_GRAPH_PREFIX, sparql_prefixes
+
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib.term import Node
+
+
+@dataclass
+class SelectResult:
+    """The solutions of a SELECT query: variable names and rows of rdflib terms."""
+
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def values(self) -> list[tuple[Any, ...]]:
+        """The rows with literals as Python values and IRIs as strings."""
+        return [tuple(_python_value(term) for term in row) for row in self.rows]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """The rows as ``{variable: python value}``, unbound variables left out."""
+        return [
+            {name: _python_value(term) for name, term in zip(self.variables, row, strict=True) if term is not None}
+            for row in self.rows
+        ]
+
+
+def _python_value(term: Node | None) -> Any:
+    if term is None:
+        return None
+    from rdflib import Literal
+
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return value if value is not None else str(term)
+    return str(term)
+
+
+QueryResult = Union[SelectResult, bool, "rdflib.Graph"]
+
+DATASET_FORMATS = {"trig", "nquads", "jsonld"}
+TRIPLE_FORMATS = {"turtle", "nt", "xml"}
+EXPORT_FORMATS = ("turtle", "trig", "nquads", "nt", "jsonld", "xml")
+
+_UPDATE_WORDS = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def is_update(sparql: str) -> bool:
+    """Whether a SPARQL text is an update rather than a query (comments ignored)."""
+    text = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    return bool(_UPDATE_WORDS.match(text))
+
+
+class Store(ABC):
+    """An RDF dataset with SPARQL 1.1, one named graph per scan."""
+
+    #: where the store lives, for messages
+    location: str = ""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store."""
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs.
+
+        Args:
+            sparql: the query; foresight's prefixes (``fs:``, ``skos:``, …) are predeclared.
+            bindings: values for variables, bound by the engine, never pasted into the text.
+
+        Returns:
+            A :class:`SelectResult` for SELECT, a bool for ASK, an rdflib Graph for
+            CONSTRUCT and DESCRIBE.
+
+        Raises:
+            QueryError: the query is invalid, or is an update.
+        """
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update, as one transaction.
+
+        Raises:
+            QueryError: the update is invalid.
+        """
+
+    @abstractmethod
+    def replace_graphs(self, graphs: Sequence[str], nquads: str) -> None:
+        """Drop the named graphs listed, then add the N-Quads given."""
+
+    @abstractmethod
+    def dump(self, output: IO[bytes], fmt: str) -> None:
+        """Write the whole dataset in one of :data:`EXPORT_FORMATS`.
+
+        Dataset formats (trig, nquads, jsonld) keep the named graphs; triple formats
+        (turtle, nt, xml) write the union of all graphs.
+        """
+
+    @abstractmethod
+    def triple_count(self) -> int:
+        """The number of quads in the store."""
+
+    def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        """Run a SELECT query (see :meth:`query`)."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, SelectResult):
+            raise QueryError("expected a SELECT query")
+        return result
+
+    def scan_digests(self) -> dict[str, str]:
+        """The content digest recorded for each scan graph, by graph IRI."""
+        result = self.select(
+            "SELECT ?g ?digest WHERE { GRAPH ?g { ?scan a fs:Scan ; fs:contentDigest ?digest } }"
+        )
+        return {str(g): str(d) for g, d in result.rows if str(g).startswith(SCAN_GRAPH_PREFIX)}
+
+    def graph_digest(self, graph: str) -> str | None:
+        """The digest recorded on a non-scan graph (the ontology), if any."""
+        from rdflib import URIRef
+
+        result = self.select(
+            "SELECT ?digest WHERE { GRAPH ?g { ?g fs:contentDigest ?digest } }", {"g": URIRef(graph)}
+        )
+        return str(result.rows[0][0]) if result.rows else None
+
+    def count_graphs(self, prefix: str = SCAN_GRAPH_PREFIX) -> int:
+        """How many named graphs start with ``prefix``."""
+        from rdflib import Literal
+
+        result = self.select(
+            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }",
+            {"prefix": Literal(prefix)},
+        )
+        return int(result.values()[0][0])
+
+
+def encode_term(term: Node) -> str:
+    """A term as SPARQL/N-Triples text, escaped so that no value can change the query.
+
+    Raises:
+        QueryError: an IRI with characters an IRI cannot hold, or an unsupported term.
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    from foresight.mapping import iri, literal
+    from foresight.vocab import is_safe_iri
+
+    if isinstance(term, URIRef):
+        if not is_safe_iri(str(term)):
+            raise QueryError(f"cannot bind {str(term)!r}: not a valid IRI")
+        return iri(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
+                raise QueryError(f"cannot bind a literal with language tag {term.language!r}")
+            return literal(str(term)) + "@" + term.language
+        if term.datatype:
+            if not is_safe_iri(str(term.datatype)):
+                raise QueryError(f"cannot bind a literal with datatype {str(term.datatype)!r}")
+            return literal(str(term), str(term.datatype))
+        return literal(str(term))
+    if isinstance(term, BNode):
+        raise QueryError("cannot bind a blank node")
+    raise QueryError(f"cannot bind {term!r}")
+
+
+def values_clause(bindings: Mapping[str, Node]) -> str:
+    """A trailing VALUES clause that binds variables; joined before projection, per SPARQL 1.1."""
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"invalid variable name {name!r}")
+    row = " ".join(encode_term(bindings[name]) for name in names)
+    return "\nVALUES (" + " ".join("?" + name for name in names) + ") { (" + row + ") }"
+
+
+def with_prefixes(sparql: str) -> str:
+    """Prepend foresight's PREFIX lines unless the text declares them itself."""
+    return sparql_prefixes() + sparql
+

@@ -1,0 +1,106 @@
+"""Namespaces and the IRIs foresight mints.
+
+``fs:`` (``https://w3id.org/foresight/ontology#``) is the one namespace of our own,
+for the classes and properties declared in ``ontology/foresight.ttl``. Instances
+live under ``https://w3id.org/foresight/id/``: the same input gives the same IRIs
+on any machine, because every IRI is built from the scan id and the row's own text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote
+
+FS = "https://w3id.org/foresight/ontology#"
+ID = "https://w3id.org/foresight/id/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+SH = "http://www.w3.org/ns/shacl#"
+
+PREFIXES: dict[str, str] = {
+    "fs": FS,
+    "fsid": ID,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "schema": SCHEMA,
+}
+
+ONTOLOGY_GRAPH = ID + "graph/ontology"
+VOCABULARY_GRAPH = ID + "graph/vocabulary"
+SCAN_GRAPH_PREFIX = ID + "graph/scan/"
+
+# Concept schemes for the scan-level vocabularies, by the fs: class of their concepts.
+SCHEMES = {
+    "Keyword": ID + "scheme/keywords",
+    "Theme": ID + "scheme/themes",
+    "Category": ID + "scheme/categories",
+    "ScanType": ID + "scheme/scan-types",
+}
+
+
+def sparql_prefixes() -> str:
+    """The PREFIX lines for every namespace above, to put in front of a query."""
+    return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A lowercase ASCII slug of a text, or a short hash when nothing ASCII is left.
+
+    >>> slug("AI in Crime Prediction")
+    'ai-in-crime-prediction'
+    >>> slug("Vue d'ensemble de l'Assemblée")
+    'vue-d-ensemble-de-l-assemblee'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(result) > limit:
+        result = result[:limit].rsplit("-", 1)[0] or result[:limit]
+    return result or "h" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def concept_key(text: str) -> str:
+    """The key under which two wordings count as the same keyword, theme or category."""
+    return slug(" ".join(text.split()).casefold(), limit=80)
+
+
+def scan_iri(scan_id: str) -> str:
+    """The IRI of a scan, from its id."""
+    return f"{ID}scan/{quote(scan_id, safe='-_.~')}"
+
+
+def scan_graph_iri(scan_id: str) -> str:
+    """The named graph holding everything read from one scan."""
+    return f"{SCAN_GRAPH_PREFIX}{quote(scan_id, safe='-_.~')}"
+
+
+def article_iri(article_id: str) -> str:
+    """The IRI of a source article, from its corpus id."""
+    return f"{ID}article/{article_id}"
+
+
+def concept_iri(cls: str, text: str) -> str:
+    """The IRI of a keyword, theme, category or scan type, shared by every scan using it."""
+    folder = SCHEMES[cls].rsplit("/", 1)[1]
+    return f"{ID}{folder}/{concept_key(text)}"
+
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def is_safe_iri(text: str) -> bool:
+    """Whether a user-given IRI can be written into RDF as it is."""
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text)) and not _IRI_FORBIDDEN.search(text)

@@ -1,0 +1,1 @@
+"""The foresight ontology, SHACL shapes and saved SPARQL queries, shipped as package data."""
