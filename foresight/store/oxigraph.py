@@ -67,6 +67,19 @@ def from_rdflib(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise QueryError(f"cannot bind {term!r}: only IRIs, blank nodes and literals can be bound")
 
 
+def _short(error: Exception) -> str:
+    """The first line of a parser message, without its long list of expected tokens."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    head, _, expected = text.partition(" expected one of ")
+    if expected:
+        return head.rstrip(": ") + ": unexpected text there"
+    return text
+
+
+# Dumps spell instance IRIs out in full: 'fsid:scan\/x\/signal' is valid Turtle but unreadable.
+_DUMP_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "fsid"}
+
+
 class OxigraphStore(Store):
     """An Oxigraph store in a directory, or in memory when ``path`` is ``None``.
 
@@ -123,7 +136,7 @@ class OxigraphStore(Store):
         except RuntimeError as error:
             raise QueryError(f"query failed: {error}") from None
         except SyntaxError as error:
-            raise QueryError(f"invalid SPARQL: {error}") from None
+            raise QueryError(f"invalid SPARQL: {_short(error)}") from None
         except OSError as error:
             raise StoreError(f"{self.location}: query failed ({error})") from None
         if isinstance(result, ox.QueryBoolean):
@@ -152,7 +165,7 @@ class OxigraphStore(Store):
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as error:
-            raise QueryError(f"invalid SPARQL update: {error}") from None
+            raise QueryError(f"invalid SPARQL update: {_short(error)}") from None
         except OSError as error:
             raise StoreError(f"{self.location}: update failed ({error})") from None
 
@@ -176,7 +189,7 @@ class OxigraphStore(Store):
         except KeyError:
             raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(_RDF_FORMATS)}") from None
         if rdf_format.supports_datasets:
-            self._store.dump(output, rdf_format, prefixes=PREFIXES)
+            self._store.dump(output, rdf_format, prefixes=_DUMP_PREFIXES)
             return
         # A triple format: the union of all graphs, each triple once.
         union = ox.Store()
@@ -187,7 +200,7 @@ class OxigraphStore(Store):
             or b"",
             ox.RdfFormat.N_TRIPLES,
         )
-        union.dump(output, rdf_format, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+        union.dump(output, rdf_format, from_graph=ox.DefaultGraph(), prefixes=_DUMP_PREFIXES)
 
     def triple_count(self) -> int:
         return len(self._store)

@@ -1,0 +1,48 @@
+"""Summary figures of a store: what is in the graph, at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from foresight.store.base import Store
+from foresight.vocab import FS
+
+ITEM_TYPES = ("Scan", "Article", "Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior",
+              "Technology", "Issue", "Link", "Keyword", "Theme", "Category", "ScanType")
+
+
+@dataclass
+class Stats:
+    """Counts by type, the most used keywords, themes and categories, the page-date range."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    top: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    first_date: date | None = None
+    last_date: date | None = None
+    triples: int = 0
+
+
+def graph_stats(store: Store, top: int = 10) -> Stats:
+    """Count what the store holds.
+
+    Args:
+        store: the store.
+        top: how many keywords, themes and categories to list.
+    """
+    stats = Stats(triples=store.triple_count())
+    found = dict(store.select(
+        "SELECT ?type (COUNT(DISTINCT ?node) AS ?n) WHERE { GRAPH ?g { ?node a ?type } "
+        "FILTER(STRSTARTS(STR(?type), STR(fs:))) FILTER(?g != fsid:graph\\/ontology) } GROUP BY ?type"
+    ).values())
+    stats.counts = {name: int(found.get(FS + name, 0)) for name in ITEM_TYPES}
+    for name, predicate in (("keywords", "dcterms:subject"), ("themes", "fs:theme"), ("categories", "fs:category")):
+        rows = store.select(
+            f"SELECT ?label (COUNT(DISTINCT ?scan) AS ?n) WHERE {{ ?scan a fs:Scan ; {predicate} ?c . "
+            "?c skos:prefLabel ?label } GROUP BY ?c ?label ORDER BY DESC(?n) ?label LIMIT " + str(int(top))
+        ).values()
+        stats.top[name] = [(str(label), int(n)) for label, n in rows]
+    span = store.select("SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE { ?scan fs:pageDate ?d }").values()
+    if span and span[0][0] is not None:
+        stats.first_date, stats.last_date = span[0]
+    return stats
