@@ -73,9 +73,13 @@ def ingest(
     """
     report = IngestReport()
     files: list[Path] = []
+    found: set[Path] = set()
     for source in sources:
         try:
-            files.extend(find_scan_files([source]))
+            for path in find_scan_files([source]):
+                if path.resolve() not in found:  # named twice, read once
+                    found.add(path.resolve())
+                    files.append(path)
         except ScanFormatError as error:
             report.errors.append(error)
             report.failed += 1

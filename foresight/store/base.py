@@ -194,14 +194,45 @@ def encode_term(term: Node) -> str:
     raise QueryError(f"cannot bind {term!r}")
 
 
-def values_clause(bindings: Mapping[str, Node]) -> str:
-    """A trailing VALUES clause that binds variables; joined before projection, per SPARQL 1.1."""
+def bind_variables(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """Bind variables by an inline VALUES block at the start of the WHERE clause.
+
+    The values are encoded as RDF terms (escaped), never pasted as text, so a value
+    cannot change the query. Placed inside the WHERE clause, the block restricts the
+    pattern before any grouping, unlike a trailing VALUES clause.
+
+    Raises:
+        QueryError: a variable name or value that cannot be bound, or no WHERE clause.
+    """
+    if not bindings:
+        return sparql
     names = list(bindings)
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"invalid variable name {name!r}")
     row = " ".join(encode_term(bindings[name]) for name in names)
-    return "\nVALUES (" + " ".join("?" + name for name in names) + ") { (" + row + ") }"
+    block = " VALUES (" + " ".join("?" + name for name in names) + ") { (" + row + ") } "
+    position = _first_brace(sparql)
+    if position < 0:
+        raise QueryError("cannot bind variables: the query has no WHERE clause")
+    return sparql[: position + 1] + block + sparql[position + 1 :]
+
+
+def _first_brace(sparql: str) -> int:
+    """Index of the first '{' that is not inside a comment or an IRI."""
+    index, length = 0, len(sparql)
+    while index < length:
+        char = sparql[index]
+        if char == "#":
+            newline = sparql.find("\n", index)
+            index = length if newline < 0 else newline
+        elif char == "<":
+            close = sparql.find(">", index)
+            index = length if close < 0 else close
+        elif char == "{":
+            return index
+        index += 1
+    return -1
 
 
 def with_prefixes(sparql: str) -> str:

@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 
 from foresight.errors import QueryError, StoreError
-from foresight.store.base import QueryResult, SelectResult, Store, is_update, values_clause
+from foresight.store.base import QueryResult, SelectResult, Store, bind_variables, is_update
 from foresight.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -127,11 +127,11 @@ class OxigraphStore(Store):
                 )
             except RuntimeError:
                 # Oxigraph substitutes only variables a SELECT projects; bind the
-                # others with a VALUES clause instead (escaped, never pasted).
+                # others with an inline VALUES block instead (escaped, never pasted).
                 if not bindings:
                     raise
                 result = self._store.query(
-                    sparql + values_clause(bindings), prefixes=PREFIXES, use_default_graph_as_union=True
+                    bind_variables(sparql, bindings), prefixes=PREFIXES, use_default_graph_as_union=True
                 )
         except RuntimeError as error:
             raise QueryError(f"query failed: {error}") from None

@@ -1,0 +1,52 @@
+"""Shared fixtures: the real corpus (read in place), the example data, stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from foresight.ingest import ingest
+from foresight.store import open_store
+from foresight.store.base import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data" / "examples"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+SCANS = CORPUS / "scans"
+BULK = CORPUS / "bulk"
+SEED = SHARED / "seeds" / "000_e251099c2744807b.txt"
+SEED_ARTICLE = SHARED / "seeds" / "001_b671387d92c4b85d.txt"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+def need_corpus() -> None:
+    """Skip, saying why, when ../shared is not beside the project."""
+    if not SCANS.is_dir() or not SEED.is_file():
+        reason = f"the scan corpus is not at {CORPUS} (../shared beside the project); skipping"
+        print(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with open_store("memory:") as memory:
+        yield memory
+
+
+@pytest.fixture(scope="session")
+def corpus_store() -> Iterator[tuple[Store, object]]:
+    """The 25 real scans, both seeds' scan and the examples, ingested once."""
+    need_corpus()
+    with open_store("memory:") as memory:
+        report = ingest(memory, [SCANS, SEED, EXAMPLES])
+        yield memory, report
+
+
+@pytest.fixture(scope="session")
+def examples_store() -> Iterator[Store]:
+    with open_store("memory:") as memory:
+        ingest(memory, [EXAMPLES])
+        yield memory

@@ -1,0 +1,203 @@
+"""Ingest: every row reaches the store, re-ingest is idempotent, bad files stay alone."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from foresight.ingest import ingest
+from foresight.readers.markdown import read_markdown
+from foresight.store import open_store
+from foresight.store.base import Store
+from foresight.vocab import scan_graph_iri, scan_iri
+from tests.conftest import EXAMPLES, SCANS, SEED, need_corpus
+
+SECTION_CLASS = {"Signals": "Signal", "Concerns": "Concern", "Behaviors": "Behavior",
+                 "Technologies": "Technology", "Issues": "Issue"}
+
+
+def _rows_per_section(path: Path) -> dict[str, int]:
+    """Count table rows per section straight from the file, independently of the reader."""
+    counts: dict[str, int] = {}
+    section = None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        heading = re.match(r"^## (\w+)", line)
+        if heading:
+            section = heading.group(1)
+            continue
+        if section in SECTION_CLASS and line.startswith("|"):
+            is_header = index + 1 < len(lines) and lines[index + 1].startswith("|:")
+            if not is_header and not line.startswith("|:"):
+                counts[section] = counts.get(section, 0) + 1
+    return counts
+
+
+def _count(store: Store, scan_id: str, cls: str) -> int:
+    result = store.select(
+        f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a fs:{cls} ; fs:fromScan ?scan }}",
+        {"scan": URIRef(scan_iri(scan_id))},
+    )
+    return int(result.values()[0][0])
+
+
+def test_every_table_row_of_the_corpus_is_in_the_store(corpus_store) -> None:  # type: ignore[no-untyped-def]
+    store, report = corpus_store
+    assert report.errors == []
+    files = sorted(SCANS.glob("*.md")) + [SEED]
+    assert len(files) == 26
+    for path in files:
+        warnings = read_markdown(path).warnings
+        for section, rows in _rows_per_section(path).items():
+            reported = sum(1 for w in warnings if w.message.startswith(f"{section}:")
+                           and ("skipped" in w.message or "joined" in w.message))
+            assert _count(store, path.stem, SECTION_CLASS[section]) == rows - reported, (path.name, section)
+
+
+def test_seed_scan_in_the_store(corpus_store) -> None:  # type: ignore[no-untyped-def]
+    store, _ = corpus_store
+    scan = URIRef(scan_iri("000_e251099c2744807b"))
+    counts = {cls: _count(store, "000_e251099c2744807b", cls)
+              for cls in ("Signal", "DrivingForce", "Shift", "Outlook", "Behavior", "Technology", "Issue")}
+    assert counts == {"Signal": 5, "DrivingForce": 5, "Shift": 5, "Outlook": 5, "Behavior": 7,
+                      "Technology": 5, "Issue": 7}
+    chains = store.select("""SELECT ?signal ?force ?from ?to ?outlook WHERE {
+        ?s a fs:Signal ; fs:fromScan ?scan ; rdfs:label ?signal ; fs:hasShift ?shift ; fs:hasOutlook ?o .
+        ?f fs:drives ?s ; rdfs:label ?force . ?shift fs:fromState ?from ; fs:toState ?to ; fs:leadsTo ?o .
+        ?o rdfs:label ?outlook }""", {"scan": scan})
+    assert len(chains) == 5
+    facts = store.select("""SELECT ?date ?url ?category ?type
+        (COUNT(DISTINCT ?k) AS ?keywords) (COUNT(DISTINCT ?t) AS ?themes) WHERE {
+        ?scan fs:pageDate ?date ; prov:wasDerivedFrom/schema:url ?url ;
+              fs:category/skos:prefLabel ?category ; fs:scanType/skos:prefLabel ?type ;
+              dcterms:subject ?k ; fs:theme ?t } GROUP BY ?date ?url ?category ?type""", {"scan": scan})
+    (date, url, category, kind, keywords, themes), = facts.values()
+    assert str(date) == "2024-09-01"
+    assert url == ("https://www.theguardian.com/world/article/2024/aug/01/"
+                   "argentina-ai-predicting-future-crimes-citizen-rights")
+    assert (category, kind, keywords, themes) == ("politics", "news", 5, 3)
+
+
+def test_reingesting_the_same_directory_changes_nothing(tmp_path: Path) -> None:
+    with open_store(tmp_path / "store") as store:
+        first = ingest(store, [EXAMPLES])
+        count = store.triple_count()
+        second = ingest(store, [EXAMPLES])
+        assert (first.written, second.written, second.unchanged) == (10, 0, 10)
+        assert store.triple_count() == count
+        forced = ingest(store, [EXAMPLES], force=True)
+        assert forced.written == 10
+        assert store.triple_count() == count
+
+
+def _graphs(store: Store) -> dict[str, set[tuple[str, str, str]]]:
+    rows = store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+    graphs: dict[str, set[tuple[str, str, str]]] = {}
+    for g, s, p, o in rows:
+        graphs.setdefault(str(g), set()).add((s.n3(), p.n3(), o.n3()))  # type: ignore[union-attr]
+    return graphs
+
+
+def test_editing_one_file_replaces_only_its_graph(tmp_path: Path) -> None:
+    folder = tmp_path / "scans"
+    shutil.copytree(EXAMPLES, folder)
+    with open_store("memory:") as store:
+        ingest(store, [folder])
+        before = _graphs(store)
+        edited = folder / "1328adec02ad8e20036bac1cfd123475.md"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("Route Avoidance", "Detour Taking"),
+                          encoding="utf-8")
+        report = ingest(store, [folder])
+        after = _graphs(store)
+    assert (report.written, report.unchanged) == (1, 9)
+    changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
+    assert changed == {scan_graph_iri("1328adec02ad8e20036bac1cfd123475")}
+    graph = after[scan_graph_iri("1328adec02ad8e20036bac1cfd123475")]
+    labels = {o for _, p, o in graph if p.endswith("#label>")}
+    assert '"Detour Taking"' in labels and '"Route Avoidance"' not in labels
+
+
+def test_same_input_gives_same_iris_in_two_stores() -> None:
+    graphs = []
+    for _ in range(2):
+        with open_store("memory:") as store:
+            ingest(store, [EXAMPLES])
+            graphs.append(_graphs(store))
+    assert graphs[0] == graphs[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("binary.md", b"\x00\x01\x02\x03binary\x00", "binary file"),
+        ("empty.md", b"", "empty file"),
+        ("latin1.md", "# __Caf\u00e9 soci\u00e9t\u00e9__\n".encode("latin-1"), "not UTF-8"),
+        ("notes.pdf", b"%PDF-1.4", "unknown scan file type"),
+    ],
+)
+def test_bad_file_among_good_ones(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+    folder = tmp_path / "scans"
+    shutil.copytree(EXAMPLES, folder)
+    bad = folder / name
+    bad.write_bytes(content)
+    with open_store("memory:") as store:
+        report = ingest(store, [folder, bad])
+        assert report.written == 10
+        assert len(report.errors) == 1
+        assert str(report.errors[0]).startswith(str(bad))
+        assert reason in str(report.errors[0])
+        assert store.count_graphs() == 10
+
+
+def test_truncated_table_keeps_the_rows_before_the_cut(tmp_path: Path) -> None:
+    need_corpus()
+    text = SEED.read_text(encoding="utf-8")
+    cut = text[: text.index("| Potential for Discrimination") + 40]
+    path = tmp_path / "truncated.md"
+    path.write_text(cut, encoding="utf-8")
+    with open_store("memory:") as store:
+        report = ingest(store, [path])
+        assert report.written == 1
+        assert any(w.message.startswith("Issues: truncated row") for w in report.warnings)
+        assert _count(store, "truncated", "Issue") == 2
+        assert _count(store, "truncated", "Behavior") == 7
+
+
+def test_strict_turns_warnings_into_errors() -> None:
+    need_corpus()
+    with open_store("memory:") as store:
+        report = ingest(store, [SCANS / "cd4f6f65b2486d56699138cd2270044d.md", SEED], strict=True)
+        assert report.written == 1
+        assert len(report.errors) == 1
+        assert "cd4f6f65b2486d56699138cd2270044d.md:45" in str(report.errors[0])
+
+
+def test_duplicate_scan_id_is_an_error(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(EXAMPLES / "oversight-board-review.yaml", tmp_path / folder / "x.yaml")
+    with open_store("memory:") as store:
+        report = ingest(store, [tmp_path])
+    assert report.written == 1
+    assert "already read from" in str(report.errors[0])
+
+
+def test_missing_source_is_reported_and_others_ingested(tmp_path: Path) -> None:
+    with open_store("memory:") as store:
+        report = ingest(store, [tmp_path / "nowhere", EXAMPLES / "*.yaml"])
+    assert report.written == 1
+    assert "no such file or directory" in str(report.errors[0])
+
+
+def test_concepts_get_one_preferred_label(examples_store: Store) -> None:
+    rows = examples_store.select(
+        "SELECT ?c (COUNT(DISTINCT ?l) AS ?n) WHERE { ?c a fs:Keyword . ?c skos:prefLabel ?l } GROUP BY ?c").values()
+    assert rows and all(n == 1 for _, n in rows)
+    label = examples_store.select("SELECT ?l WHERE { ?c skos:prefLabel ?l }",
+                                  {"c": URIRef("https://w3id.org/foresight/id/keywords/surveillance")})
+    assert label.values() == [("surveillance",)]
+    assert Literal("surveillance") in {row[0] for row in label.rows}
