@@ -83,6 +83,22 @@ def _cells(line: str) -> list[str]:
     return text.split("|")
 
 
+def _tables(path: Path) -> list[tuple[str, list[str]]]:
+    """The tables of the known sections of one scan file, in file order, as raw lines."""
+    tables: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            name = line[3:].strip()
+            current = [] if name in SECTIONS else None
+            if current is not None:
+                tables.append((name, current))
+        elif current is not None and line.startswith("|"):
+            current.append(line)
+    # a table needs its header and separator lines
+    return [(name, lines) for name, lines in tables if len(lines) >= 2]
+
+
 def load_bulk(source_dir: Path) -> BulkSample:
     """Parse the bulk files once: collect each section's rows and each file's shape.
 
@@ -102,29 +118,17 @@ def load_bulk(source_dir: Path) -> BulkSample:
     shapes: list[tuple[tuple[str, int], ...]] = []
     for path in files:
         shape: list[tuple[str, int]] = []
-        section: str | None = None
-        table: list[str] = []
-
-        def close(section: str | None, table: list[str]) -> None:
-            if section is None or len(table) < 2:
-                return
+        for section, table in _tables(path):
             pool = pools[section]
             if not pool.titles:
                 pool.titles = [cell.strip() for cell in _cells(table[0])]
-                pool.right = {i for i, cell in enumerate(_cells(table[1])) if cell.strip().endswith(":")
-                              and not cell.strip().startswith(":")}
+                pool.right = {
+                    index
+                    for index, cell in enumerate(_cells(table[1]))
+                    if cell.strip().endswith(":") and not cell.strip().startswith(":")
+                }
             pool.rows.extend(table[2:])
             shape.append((section, len(table) - 2))
-
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("## "):
-                close(section, table)
-                name = line[3:].strip()
-                section = name if name in pools else None
-                table = []
-            elif section is not None and line.startswith("|"):
-                table.append(line)
-        close(section, table)
         shapes.append(tuple(shape))
     return BulkSample(pools, shapes)
 
@@ -159,11 +163,16 @@ def render_table(pool: SectionPool, rows: list[str]) -> list[str]:
         ]
         return "| " + " | ".join(parts) + " |"
 
-    separator = "|" + "|".join(
-        "-" * (size + 1) + ":" if index in pool.right else ":" + "-" * (size + 1)
-        for index, size in enumerate(widths)
-    ) + "|"
-    return [line(pool.titles), separator, *(cells if isinstance(cells, str) else line(cells) for cells in split)]
+    separator = (
+        "|"
+        + "|".join(
+            "-" * (size + 1) + ":" if index in pool.right else ":" + "-" * (size + 1)
+            for index, size in enumerate(widths)
+        )
+        + "|"
+    )
+    body = [cells if isinstance(cells, str) else line(cells) for cells in split]
+    return [line(pool.titles), separator, *body]
 
 
 def render_scan(scan_id: str, url: str, page_day: date, tables: list[tuple[str, list[str]]]) -> str:
@@ -222,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path, help="directory to write the scans to (outside the repository)")
     parser.add_argument("--count", type=int, default=1000, help="number of scans (default 1000)")
-    parser.add_argument("--bulk", type=Path, default=DEFAULT_BULK, help=f"bulk scans (default {DEFAULT_BULK})")
+    parser.add_argument(
+        "--bulk", type=Path, default=DEFAULT_BULK, help=f"directory of bulk scans (default {DEFAULT_BULK})"
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = parser.parse_args(argv)
     start = time.perf_counter()

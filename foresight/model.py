@@ -15,10 +15,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class ItemKind(str, Enum):
+class ItemKind(StrEnum):
     """The kinds of row a scan lists besides its signals."""
 
     CONCERN = "concern"

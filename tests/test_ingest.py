@@ -48,7 +48,7 @@ def _count(store: Store, scan_id: str, cls: str) -> int:
 def test_every_table_row_of_the_corpus_is_in_the_store(corpus_store) -> None:  # type: ignore[no-untyped-def]
     store, report = corpus_store
     assert report.errors == []
-    files = sorted(SCANS.glob("*.md")) + [SEED]
+    files = [*sorted(SCANS.glob("*.md")), SEED]
     assert len(files) == 26
     for path in files:
         warnings = read_markdown(path).warnings

@@ -28,9 +28,9 @@ def to_csv(result: SelectResult) -> str:
 def _tsv_term(term: Node | None) -> str:
     if term is None:
         return ""
-    from foresight.store.base import encode_term
-
     from rdflib import BNode
+
+    from foresight.store.base import encode_term
 
     if isinstance(term, BNode):
         return f"_:{term}"

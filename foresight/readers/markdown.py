@@ -15,6 +15,7 @@ columns are reported and ignored.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,8 @@ _CLOSEST = re.compile(r"^\[(?P<title>.*)\]\((?P<id>[^)\s]+)\)\s*$")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _SPACED_PIPE = re.compile(r"(?<=\s)\|(?=\s)")
 
-KNOWN_SECTIONS = ("Keywords", "Themes", "Other", "Summary", "Signals", "Closest") + tuple(
-    kind.section for kind in ItemKind
+KNOWN_SECTIONS = (
+    "Keywords", "Themes", "Other", "Summary", "Signals", "Closest", *(kind.section for kind in ItemKind)
 )
 
 # Column titles as the generator wrote them, by the field they fill.
@@ -367,7 +368,7 @@ def _split_at_borders(line: str, separator: str) -> list[str] | None:
     borders = [index for index, char in enumerate(separator) if char == "|"]
     if any(line[index] != "|" for index in borders):
         return None
-    return [line[start + 1 : end] for start, end in zip(borders, borders[1:], strict=False)]
+    return [line[start + 1 : end] for start, end in itertools.pairwise(borders)]
 
 
 def read_markdown(path: str | Path) -> ReadResult:

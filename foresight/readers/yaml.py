@@ -36,8 +36,8 @@ from foresight.model import (
     ItemKind,
     Link,
     Scan,
-    Signal,
     Shift,
+    Signal,
     corpus_id,
     parse_shift,
 )
@@ -170,7 +170,7 @@ class _Reader:
 
     def read(self, text: str, digest: str) -> ReadResult:
         try:
-            doc = pyyaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            doc = pyyaml.load(text, Loader=_LineLoader)
         except pyyaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else None

@@ -6,6 +6,7 @@ magnitude faster than rdflib's own engine on the queries foresight runs.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -110,10 +111,8 @@ class OxigraphStore(Store):
 
     def close(self) -> None:
         if not self.read_only and self.location != "memory":
-            try:
+            with contextlib.suppress(OSError):  # nothing to flush
                 self._store.flush()
-            except OSError:  # nothing to flush
-                pass
         del self._store
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:

@@ -1,0 +1,183 @@
+"""The CLI: every command documented, README commands run, user mistakes are one line."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from typer.testing import CliRunner
+
+from foresight.cli import app
+from tests.conftest import EXAMPLES, ROOT
+
+runner = CliRunner()
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(command.name or command.callback.__name__ for command in app.registered_commands)  # type: ignore[union-attr]
+
+
+def run(store: Path, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["--store", str(store), *args], input=input)
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    result = run(tmp_path / "store", "ingest", str(EXAMPLES))
+    assert result.exit_code == 0, result.output
+    return tmp_path / "store"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: foresight " + command in " ".join(result.output.split())
+    assert f"foresight {command}" in README
+
+
+def test_help_is_fast_and_imports_nothing_heavy() -> None:
+    code = ("import sys, foresight.cli; heavy = {'rdflib', 'pyoxigraph', 'pyshacl', 'networkx', 'pyvis'} "
+            "& set(sys.modules); print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _readme_commands() -> list[list[str]]:
+    commands = []
+    for block in re.findall(r"```(?:console|bash)\n(.*?)```", README, flags=re.S):
+        for line in block.splitlines():
+            line = line.removeprefix("$ ").strip()
+            for part in line.split("&&"):
+                words = shlex.split(part.strip())
+                if words and words[0] == "foresight":
+                    commands.append(words[1:])
+    return commands
+
+
+def test_readme_shows_the_two_setup_commands_and_ci_runs_the_test_command() -> None:
+    blocks = re.findall(r"```bash\n(.*?)```", README, flags=re.S)
+    assert "pip install -e" in blocks[0] and "foresight ingest data/examples" in blocks[0]
+    test_command = blocks[1].strip().split("&&")[-1].strip()
+    assert test_command == "python -m pytest"
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands = _readme_commands()
+    assert len(commands) >= 8
+    monkeypatch.chdir(ROOT)
+    store = tmp_path / "store"
+    outputs = []
+    for words in commands:
+        words = [str(tmp_path / w) if w.endswith(".ttl") else w for w in words]
+        result = run(store, *words)
+        assert result.exit_code == 0, (words, result.output)
+        outputs.append(result.output)
+    ingests = [out for words, out in zip(commands, outputs, strict=True) if words[0] == "ingest"]
+    assert ingests[0].startswith("10 files: 10 scans written")
+    assert all("0 scans written, 10 unchanged" in out for out in ingests[1:])
+    # the outputs the README shows are the outputs the commands give
+    for words, out in zip(commands, outputs, strict=True):
+        if words[0] == "ingest" or (words[0] == "sparql" and "csv" in words):
+            assert out.strip().splitlines()[0] in README
+    assert rdflib.Graph().parse(tmp_path / "examples.ttl", format="turtle")
+
+
+def test_ingest_reports_bad_file_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"\x00\x00binary")
+    result = run(tmp_path / "store", "ingest", str(EXAMPLES), str(bad))
+    assert result.exit_code == 1
+    assert f"error: {bad}: binary file, not a text signal scan" in " ".join(result.output.split())
+    assert "10 scans written" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_sparql_formats(store_dir: Path) -> None:
+    query = "SELECT ?k WHERE { ?c a fs:Keyword ; skos:prefLabel ?k } ORDER BY ?k LIMIT 2"
+    as_json = json.loads(run(store_dir, "sparql", query, "--format", "json").output)
+    assert as_json["head"]["vars"] == ["k"] and len(as_json["results"]["bindings"]) == 2
+    as_csv = run(store_dir, "sparql", query, "-f", "csv").output.splitlines()
+    assert as_csv[0] == "k" and len(as_csv) == 3
+    as_tsv = run(store_dir, "sparql", query, "-f", "tsv").output.splitlines()
+    assert as_tsv[0] == "?k" and as_tsv[1].startswith('"')
+    assert run(store_dir, "sparql", "ASK { ?s a fs:Signal }").output.strip() == "true"
+    construct = run(store_dir, "sparql", "CONSTRUCT { ?s a fs:Issue } WHERE { ?s a fs:Issue }", "-f", "nt")
+    assert len(rdflib.Graph().parse(data=construct.output, format="nt")) == 30
+
+
+def test_sparql_query_from_file_and_stdin(store_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a fs:Scan }", encoding="utf-8")
+    assert run(store_dir, "sparql", str(path), "-f", "csv").output.splitlines()[1] == "10"
+    result = run(store_dir, "sparql", "-", "-f", "csv", input="ASK { ?s a fs:Scan }")
+    assert result.output.strip() == "true"
+
+
+def test_sparql_is_read_only_unless_update(store_dir: Path) -> None:
+    refused = run(store_dir, "sparql", "DELETE WHERE { ?s fs:relevancy ?r }")
+    assert refused.exit_code == 1 and "pass --update" in refused.output
+    done = run(store_dir, "sparql", "--update", "DELETE WHERE { GRAPH ?g { ?s fs:relevancy ?r } }")
+    assert done.exit_code == 0
+    assert run(store_dir, "sparql", "ASK { ?s fs:relevancy ?r }").output.strip() == "false"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sparql", "SELECT ?s WHERE {"], "error: invalid SPARQL"),
+        (["sparql", "missing.rq"], "error: missing.rq: no such query file"),
+        (["sparql", "CONSTRUCT WHERE { ?s a fs:Scan }", "-f", "csv"], "is for SELECT/ASK"),
+        (["export", "-o", "/nonexistent/dir/out.ttl"], "does not exist"),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_1(store_dir: Path, args: list[str], message: str) -> None:
+    result = run(store_dir, *args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_reading_a_missing_store_says_what_to_do(tmp_path: Path) -> None:
+    result = run(tmp_path / "nothing", "stats")
+    assert result.exit_code == 1
+    assert "run 'foresight ingest PATH' first" in result.output
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("turtle", "turtle"), ("nt", "nt"), ("xml", "xml"),
+                                           ("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+def test_export_formats_parse_back(store_dir: Path, tmp_path: Path, fmt: str, kind: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    assert run(store_dir, "export", "--format", fmt, "-o", str(out)).exit_code == 0
+    dataset = rdflib.Dataset()
+    dataset.parse(out, format=kind)
+    scan_graphs = {str(g.identifier) for g in dataset.graphs() if "/graph/scan/" in str(g.identifier)}
+    triples = sum(1 for _ in dataset.quads((None, None, None, None)))
+    assert triples > 2000
+    if fmt in {"trig", "nquads", "jsonld"}:
+        assert len(scan_graphs) == 10
+    else:
+        assert scan_graphs == set()
+
+
+def test_stats_json(store_dir: Path) -> None:
+    figures = json.loads(run(store_dir, "stats", "--json").output)
+    assert figures["counts"]["Scan"] == 10
+    assert figures["counts"]["Signal"] == 34
+    assert figures["top"]["keywords"][0] == {"label": "surveillance", "scans": 9}
+    assert figures["page_dates"] == {"first": "2023-03-20", "last": "2026-07-14"}
+
+
+def test_validate_fails_on_a_broken_graph(store_dir: Path) -> None:
+    assert run(store_dir, "validate").exit_code == 0
+    broken = "INSERT DATA { GRAPH fsid:graph\\/scan\\/x { fsid:x a fs:Issue ; fs:relevancy 9 } }"
+    assert run(store_dir, "sparql", "--update", broken).exit_code == 0
+    result = run(store_dir, "validate")
+    assert result.exit_code == 1
+    assert "violations" in result.output
