@@ -180,7 +180,7 @@ def stats(
         for label, n in rows:
             table.add_row(_escape(label), str(n))
         out.print(table)
-    if figures.first_date:
+    if figures.first_date and figures.last_date:
         out.print(f"page dates: {figures.first_date.isoformat()} to {figures.last_date.isoformat()}")
     else:
         out.print("page dates: none")

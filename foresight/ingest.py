@@ -144,7 +144,7 @@ def _ensure_ontology(store: Store) -> None:
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(text, ox.RdfFormat.TURTLE)]
     quads.append(ox.Quad(graph, ox.NamedNode(FS + "contentDigest"), ox.Literal(digest), graph))
-    store.replace_graphs([ONTOLOGY_GRAPH], ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+    store.replace_graphs([ONTOLOGY_GRAPH], (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8"))
 
 
 def refresh_vocabulary(store: Store) -> None:

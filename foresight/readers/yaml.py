@@ -62,7 +62,7 @@ class _Lined(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-class _LineLoader(pyyaml.SafeLoader):
+class _LineLoader(pyyaml.SafeLoader):  # type: ignore[misc]
     pass
 
 
@@ -156,8 +156,8 @@ class _Reader:
         elif shift is not None:
             self.warn(entry.key_lines.get("shift", entry.line), "signal: 'shift' should be {from: …, to: …}")
         if change is None:
-            text = self.text(entry, "change", "signal")
-            change = parse_shift(text) if text else None
+            change_text = self.text(entry, "change", "signal")
+            change = parse_shift(change_text) if change_text else None
         return Signal(
             name=name or description or "",
             description=description,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
@@ -118,7 +118,9 @@ class OxigraphStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         if is_update(sparql):
             raise QueryError("this is a SPARQL update, not a query; pass --update to change the store")
-        substitutions = {ox.Variable(name): from_rdflib(value) for name, value in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, Any] = {
+            ox.Variable(name): from_rdflib(value) for name, value in (bindings or {}).items()
+        }
         try:
             try:
                 result = self._store.query(
@@ -192,13 +194,8 @@ class OxigraphStore(Store):
             return
         # A triple format: the union of all graphs, each triple once.
         union = ox.Store()
-        union.load(
-            self._store.query(
-                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", use_default_graph_as_union=False
-            ).serialize(format=ox.RdfFormat.N_TRIPLES)
-            or b"",
-            ox.RdfFormat.N_TRIPLES,
-        )
+        triples = cast(ox.QueryTriples, self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        union.load(triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b"", ox.RdfFormat.N_TRIPLES)
         union.dump(output, rdf_format, from_graph=ox.DefaultGraph(), prefixes=_DUMP_PREFIXES)
 
     def triple_count(self) -> int:
