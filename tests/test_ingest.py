@@ -201,3 +201,44 @@ def test_concepts_get_one_preferred_label(examples_store: Store) -> None:
                                   {"c": URIRef("https://w3id.org/foresight/id/keywords/surveillance")})
     assert label.values() == [("surveillance",)]
     assert Literal("surveillance") in {row[0] for row in label.rows}
+
+
+def test_the_article_seed_is_no_scan_and_says_so() -> None:
+    need_corpus()
+    from tests.conftest import SEED_ARTICLE
+
+    with open_store("memory:") as store:
+        report = ingest(store, [SEED_ARTICLE, SEED])
+    assert report.written == 1
+    assert str(report.errors[0]) == f"{SEED_ARTICLE}:1: no title line: a scan starts with " \
+        "'# __Title__, (from page [YYYYMMDD](…).)'"
+
+
+def test_a_crash_mid_ingest_leaves_the_store_consistent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import foresight.ingest as ingest_module
+
+    real_map = ingest_module.map_scan
+    calls = {"n": 0}
+
+    def crashing_map(scan):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise RuntimeError("simulated crash")
+        return real_map(scan)
+
+    with open_store(tmp_path / "s") as store:
+        ingest(store, [EXAMPLES / "74e7cd4d1babd809f07897db07558ba4.md"])
+        monkeypatch.setattr(ingest_module, "map_scan", crashing_map)
+        with pytest.raises(RuntimeError):
+            ingest(store, [EXAMPLES], force=True, batch_size=2)
+        monkeypatch.setattr(ingest_module, "map_scan", real_map)
+    with open_store(tmp_path / "s") as store:
+        # whole batches only: every scan graph present is complete, none half-written
+        digests = store.scan_digests()
+        for graph in digests:
+            count = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                 {"g": URIRef(graph)}).values()[0][0]
+            assert count > 100
+        report = ingest(store, [EXAMPLES])
+        assert report.errors == []
+        assert store.count_graphs() == 10
