@@ -62,12 +62,12 @@ class _Lined(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-class _LineLoader(pyyaml.SafeLoader):  # type: ignore[misc]
+class _LineLoader(pyyaml.SafeLoader):
     pass
 
 
 def _construct_mapping(loader: _LineLoader, node: pyyaml.MappingNode) -> _Lined:
-    mapping = _Lined(loader.construct_mapping(node, deep=True))
+    mapping = _Lined({str(key): value for key, value in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
     return mapping
