@@ -8,6 +8,7 @@ own graph. One bad file is reported and never stops the others.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def ingest(
     *,
     strict: bool = False,
     force: bool = False,
-    batch_size: int = 500,
+    batch_size: int = 200,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Read scan files and write each one's graph into ``store``.
@@ -86,14 +87,25 @@ def ingest(
     report.files = len(files)
     _ensure_ontology(store)
     existing = store.scan_digests()
+    # a graph present without its digest was cut short by a crash: rewrite it
+    present = store.graph_names()
     seen_ids: dict[str, Path] = {}
     replace: list[str] = []
     batch: list[str] = []
+    markers: list[str] = []
+
+    # The store writes one batch in a background thread while this thread reads and
+    # maps the next: Oxigraph releases the GIL while loading, so both cores work.
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="foresight-ingest")
+    pending: list[Future[None]] = []
 
     def flush() -> None:
+        if pending:
+            pending.pop().result()  # one batch in flight at most; re-raises write errors
         if batch:
-            store.replace_graphs(replace, "".join(batch))
+            pending.append(writer.submit(store.replace_graphs, list(replace), "".join(batch), "".join(markers)))
             batch.clear()
+            markers.clear()
             replace.clear()
 
     for done, path in enumerate(files, start=1):
@@ -118,9 +130,11 @@ def ingest(
             if previous is not None and previous == scan.digest and not force:
                 report.unchanged += 1
             else:
-                if previous is not None:
+                if graph.graph in present:
                     replace.append(graph.graph)
-                batch.append(graph.nquads())
+                body, marker = graph.split_nquads()
+                batch.append(body)
+                markers.append(marker)
                 report.written += 1
                 report.triples += len(graph.triples)
                 report.written_ids.append(scan.id)
@@ -128,7 +142,11 @@ def ingest(
                     flush()
         if progress:
             progress(done, len(files), path)
-    flush()
+    try:
+        flush()
+        flush()
+    finally:
+        writer.shutdown(wait=True)
     if report.written:
         refresh_vocabulary(store)
     return report

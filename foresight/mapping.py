@@ -70,6 +70,7 @@ DESCRIPTION = iri(DCTERMS + "description")
 FROM_SCAN = iri(FS + "fromScan")
 SOURCE_LINE = iri(FS + "sourceLine")
 RELEVANCY = iri(FS + "relevancy")
+DIGEST = iri(FS + "contentDigest")
 
 _ITEM_CLASS = {"concern": "Concern", "behavior": "Behavior", "technology": "Technology", "issue": "Issue"}
 
@@ -86,6 +87,18 @@ class ScanGraph:
         """The graph as N-Quads text."""
         graph = iri(self.graph)
         return "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in self.triples)
+
+    def split_nquads(self) -> tuple[str, str]:
+        """The graph as N-Quads, split into its body and its completion marker.
+
+        The marker is the scan's content digest. Written last, it tells a complete
+        graph from one a crash cut short.
+        """
+        graph = iri(self.graph)
+        body, marker = [], []
+        for s, p, o in self.triples:
+            (marker if p == DIGEST else body).append(f"{s} {p} {o} {graph} .\n")
+        return "".join(body), "".join(marker)
 
     def ntriples(self) -> str:
         """The graph as N-Triples text (the graph name dropped)."""
@@ -130,7 +143,7 @@ def map_scan(scan: Scan) -> ScanGraph:
     if scan.source_file:
         add((s, iri(FS + "sourceFile"), literal(scan.source_file)))
     if scan.digest:
-        add((s, iri(FS + "contentDigest"), literal(scan.digest)))
+        add((s, DIGEST, literal(scan.digest)))
     if scan.page_id:
         add((s, iri(FS + "pageId"), literal(scan.page_id)))
     if scan.page_date:

@@ -115,8 +115,17 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def replace_graphs(self, graphs: Sequence[str], nquads: str) -> None:
-        """Drop the named graphs listed, then add the N-Quads given."""
+    def replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str = "") -> None:
+        """Drop the named graphs listed, then add the N-Quads given, then the markers.
+
+        Backends may write ``nquads`` in several steps for speed; ``markers`` (the
+        scans' content digests) are written last, in one transaction, so a graph
+        with its marker is always complete.
+        """
+
+    @abstractmethod
+    def graph_names(self) -> set[str]:
+        """The IRIs of all named graphs in the store."""
 
     @abstractmethod
     def dump(self, output: IO[bytes], fmt: str) -> None:
