@@ -17,6 +17,7 @@ import argparse
 import os
 import platform
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -34,6 +35,7 @@ from corpus import DEFAULT_BULK, generate_corpus
 TARGET_SCANS_PER_SECOND = 300.0
 TARGET_ONE_SCAN_SECONDS = 0.5
 EDIT = " Edited by the benchmark."
+REPEATS = 3
 
 Result = dict[str, Any]
 
@@ -47,9 +49,9 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _dir_mb(directory: Path) -> float:
-    """The sum of the sizes of the files under ``directory``, in MB."""
-    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file()) / 1e6
+def _dir_mb(directory: Path, pattern: str = "*") -> float:
+    """The sum of the sizes of the files under ``directory`` matching ``pattern``, in MB."""
+    return sum(path.stat().st_size for path in directory.rglob(pattern) if path.is_file()) / 1e6
 
 
 def phase_ingest(store_dir: str, sources: list[str]) -> Result:
@@ -83,6 +85,8 @@ def phase_ingest(store_dir: str, sources: list[str]) -> Result:
         "quads": quads,
         "seconds": seconds,
         "store_mb": _dir_mb(Path(store_dir)),
+        # RocksDB write-ahead logs (NNNNNN.log) left behind by the close
+        "wal_mb": _dir_mb(Path(store_dir), "*.log"),
         "rss_mb": _peak_rss_mb(),
     }
 
@@ -101,7 +105,10 @@ def phase_counts(store_dir: str, graphs: list[str]) -> Result:
     store = open_store(store_dir, read_only=True)
     assert isinstance(store, OxigraphStore)
     raw = store.bulk_quads()
-    counts = {graph: sum(1 for _ in raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))) for graph in graphs}
+    counts = {
+        graph: sum(1 for _ in raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        for graph in graphs
+    }
     total = store.triple_count()
     store.close()
     return {"quads": total, "graphs": counts}
@@ -159,6 +166,7 @@ def print_ingest_table(columns: list[tuple[str, Result]]) -> None:
         ("scans/s", lambda r: f"{rate(r, 'written'):,.0f}"),
         ("triples/s", lambda r: f"{rate(r, 'triples'):,.0f}"),
         ("store size on disk MB", lambda r: f"{r['store_mb']:,.1f}"),
+        ("  of which WAL (*.log) MB", lambda r: f"{r['wal_mb']:,.1f}"),
         ("peak RSS MB", lambda r: f"{r['rss_mb']:,.0f}"),
         (
             f"target >= {TARGET_SCANS_PER_SECOND:.0f} scans/s",
@@ -232,6 +240,11 @@ def main(argv: list[str] | None = None) -> int:
         print("re-ingesting one changed scan ...", flush=True)
         one = run_in_fresh_process(phase_ingest, store_dir, [str(changed)])
         after = run_in_fresh_process(phase_counts, store_dir, watched)
+        # again, now that the store has been reopened once since the big ingest
+        repeats = []
+        for _ in range(REPEATS):
+            edit_one_description(changed)
+            repeats.append(run_in_fresh_process(phase_ingest, store_dir, [str(changed)]))
         print("re-ingesting the unchanged directory ...", flush=True)
         noop = run_in_fresh_process(phase_ingest, store_dir, [str(corpus_dir)])
 
@@ -254,6 +267,13 @@ def main(argv: list[str] | None = None) -> int:
         f"  seconds (open..close)        {one['seconds']:.3f}   target < {TARGET_ONE_SCAN_SECONDS} s   "
         f"{verdict(one_ok)}"
     )
+    times = sorted(result["seconds"] for result in repeats)
+    median = statistics.median(times)
+    again_ok = median < TARGET_ONE_SCAN_SECONDS and all(r["written"] == 1 for r in repeats)
+    print(
+        f"  edited again, {REPEATS} runs, median {median:.3f}   target < {TARGET_ONE_SCAN_SECONDS} s   "
+        f"{verdict(again_ok)}   (min {times[0]:.3f}, max {times[-1]:.3f}; WAL already replayed)"
+    )
     print(f"  scans written / failed       {one['written']} / {one['failed']}")
     print(f"  peak RSS MB                  {one['rss_mb']:,.0f}")
     print(f"  quads before                 {before['quads']:,}")
@@ -265,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  old graph replaced           {'yes' if replaced else 'NO'}")
     print()
-    noop_ok = noop["written"] == 0 and noop["unchanged"] == len(paths) and noop["quads"] == after["quads"]
+    noop_ok = (
+        noop["written"] == 0 and noop["unchanged"] == len(paths) and noop["quads"] == repeats[-1]["quads"]
+    )
     print(f"re-ingest of the unchanged {len(paths):,}-scan directory (idempotent no-op)")
     print(
         f"  seconds (open..close)        {noop['seconds']:.1f}   "

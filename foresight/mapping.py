@@ -95,7 +95,8 @@ class ScanGraph:
         graph from one a crash cut short.
         """
         graph = iri(self.graph)
-        body, marker = [], []
+        body: list[str] = []
+        marker: list[str] = []
         for s, p, o in self.triples:
             (marker if p == DIGEST else body).append(f"{s} {p} {o} {graph} .\n")
         return "".join(body), "".join(marker)
