@@ -21,6 +21,8 @@ from foresight.vocab import FS, ONTOLOGY_GRAPH, RDF, SCHEMES, SKOS, VOCABULARY_G
 
 Progress = Callable[[int, int, Path], None]
 
+_FEW_FILES = 64
+
 
 @dataclass
 class IngestReport:
@@ -85,10 +87,13 @@ def ingest(
             report.errors.append(error)
             report.failed += 1
     report.files = len(files)
-    _ensure_ontology(store)
-    existing = store.scan_digests()
+    # Few files: look each scan up on its own (a re-ingest of one scan into a big
+    # store stays fast). Many: fetch every digest and graph name once.
+    few = len(files) <= _FEW_FILES
+    existing = {} if few else store.digests()
     # a graph present without its digest was cut short by a crash: rewrite it
-    present = store.graph_names()
+    present = set() if few else store.graph_names()
+    _ensure_ontology(store, store.digest_of(ONTOLOGY_GRAPH))
     seen_ids: dict[str, Path] = {}
     replace: list[str] = []
     batch: list[str] = []
@@ -126,11 +131,11 @@ def ingest(
             report.rows += result.rows
             report.skipped_rows += result.skipped_rows
             graph = map_scan(scan)
-            previous = existing.get(graph.graph)
+            previous = store.digest_of(graph.graph) if few else existing.get(graph.graph)
             if previous is not None and previous == scan.digest and not force:
                 report.unchanged += 1
             else:
-                if graph.graph in present:
+                if (store.has_graph(graph.graph) if few else graph.graph in present):
                     replace.append(graph.graph)
                 body, marker = graph.split_nquads()
                 batch.append(body)
@@ -152,12 +157,12 @@ def ingest(
     return report
 
 
-def _ensure_ontology(store: Store) -> None:
+def _ensure_ontology(store: Store, loaded: str | None) -> None:
     """Load the ontology into its own graph, once per ontology version."""
     import pyoxigraph as ox
 
     text, digest = ontology_text()
-    if store.graph_digest(ONTOLOGY_GRAPH) == digest:
+    if loaded == digest:
         return
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(text, ox.RdfFormat.TURTLE)]

@@ -146,21 +146,28 @@ class Store(ABC):
             raise QueryError("expected a SELECT query")
         return result
 
-    def scan_digests(self) -> dict[str, str]:
-        """The content digest recorded for each scan graph, by graph IRI."""
-        result = self.select(
-            "SELECT ?g ?digest WHERE { GRAPH ?g { ?scan a fs:Scan ; fs:contentDigest ?digest } }"
-        )
-        return {str(g): str(d) for g, d in result.rows if str(g).startswith(SCAN_GRAPH_PREFIX)}
+    def digests(self) -> dict[str, str]:
+        """The content digest recorded in each graph (scans and the ontology), by graph IRI."""
+        result = self.select("SELECT ?g ?digest WHERE { GRAPH ?g { ?s fs:contentDigest ?digest } }")
+        return {str(g): str(d) for g, d in result.rows}
 
-    def graph_digest(self, graph: str) -> str | None:
-        """The digest recorded on a non-scan graph (the ontology), if any."""
+    def digest_of(self, graph: str) -> str | None:
+        """The content digest recorded in one graph, if any."""
         from rdflib import URIRef
 
-        result = self.select(
-            "SELECT ?digest WHERE { GRAPH ?g { ?g fs:contentDigest ?digest } }", {"g": URIRef(graph)}
-        )
-        return str(result.rows[0][0]) if result.rows else None
+        result = self.select("SELECT ?g ?digest WHERE { GRAPH ?g { ?s fs:contentDigest ?digest } }",
+                             {"g": URIRef(graph)})
+        return str(result.rows[0][1]) if result.rows else None
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether a named graph holds anything."""
+        from rdflib import URIRef
+
+        return bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}))
+
+    def scan_digests(self) -> dict[str, str]:
+        """The content digest recorded for each scan graph, by graph IRI."""
+        return {graph: digest for graph, digest in self.digests().items() if graph.startswith(SCAN_GRAPH_PREFIX)}
 
     def count_graphs(self, prefix: str = SCAN_GRAPH_PREFIX) -> int:
         """How many named graphs start with ``prefix``."""
