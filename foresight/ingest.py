@@ -17,7 +17,7 @@ from foresight.mapping import iri, literal, map_scan
 from foresight.readers import ScanWarning, find_scan_files, read_scan
 from foresight.resources import ontology_text
 from foresight.store.base import Store
-from foresight.vocab import FS, ONTOLOGY_GRAPH, RDF, SCHEMES, SKOS, VOCABULARY_GRAPH
+from foresight.vocab import FS, ONTOLOGY_GRAPH, RDF, SCHEMES, SKOS, VOCABULARY_GRAPH, scan_graph_iri
 
 Progress = Callable[[int, int, Path], None]
 
@@ -51,7 +51,7 @@ def ingest(
     *,
     strict: bool = False,
     force: bool = False,
-    batch_size: int = 200,
+    batch_size: int = 500,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Read scan files and write each one's graph into ``store``.
@@ -80,8 +80,9 @@ def ingest(
     for source in sources:
         try:
             for path in find_scan_files([source]):
-                if path.resolve() not in found:  # named twice, read once
-                    found.add(path.resolve())
+                key = path.resolve()
+                if key not in found:  # named twice, read once
+                    found.add(key)
                     files.append(path)
         except ScanFormatError as error:
             report.errors.append(error)
@@ -130,12 +131,13 @@ def ingest(
             report.warnings.extend(result.warnings)
             report.rows += result.rows
             report.skipped_rows += result.skipped_rows
-            graph = map_scan(scan)
-            previous = store.digest_of(graph.graph) if few else existing.get(graph.graph)
+            graph_iri = scan_graph_iri(scan.id)
+            previous = store.digest_of(graph_iri) if few else existing.get(graph_iri)
             if previous is not None and previous == scan.digest and not force:
                 report.unchanged += 1
             else:
-                if (store.has_graph(graph.graph) if few else graph.graph in present):
+                graph = map_scan(scan)
+                if (store.has_graph(graph_iri) if few else graph_iri in present):
                     replace.append(graph.graph)
                 body, marker = graph.split_nquads()
                 batch.append(body)
