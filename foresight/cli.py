@@ -340,6 +340,47 @@ def validate(
     raise typer.Exit(1)
 
 
+@app.command()
+@reports_errors
+def search(
+    text: str = typer.Argument(..., help="Words to look for in names and descriptions."),
+    node_type: str | None = typer.Option(None, "--type", "-t", help="Only these types, comma-separated "
+                                         "(Signal, DrivingForce, Shift, Outlook, Concern, Behavior, Technology, "
+                                         "Issue, Scan)."),
+    limit: int = typer.Option(20, "--limit", "-n", help="How many matches to show."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Find nodes whose name or description holds the text, best matches first.
+
+    Example: foresight search "facial recognition" --type Technology
+    """
+    from foresight.analysis.search import search as run_search
+    from foresight.errors import QueryError
+
+    if fmt not in {"table", "json"}:
+        raise QueryError(f"--format {fmt}: use table or json")
+    types = [name.strip() for name in node_type.split(",")] if node_type else None
+    with _open(read_only=True) as store:
+        matches = run_search(store, text, types, limit)
+    if fmt == "json":
+        import json
+        from dataclasses import asdict
+
+        typer.echo(json.dumps([asdict(match) for match in matches], indent=1, ensure_ascii=False))
+        return
+    from rdflib import URIRef
+    from rich.table import Table
+
+    from foresight.export.results import shorten
+
+    table = Table(caption=f"{len(matches)} matches", caption_justify="left")
+    for column in ("type", "label", "relevancy", "node"):
+        table.add_column(column, overflow="fold")
+    for match in matches:
+        table.add_row(match.type, _escape(match.label), str(match.relevancy or ""), shorten(URIRef(match.node)))
+    _stdout().print(table)
+
+
 def main() -> None:
     """Entry point of the ``foresight`` command."""
     app()

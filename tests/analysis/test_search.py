@@ -1,0 +1,33 @@
+"""Search over names and descriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from foresight.analysis.search import search
+from foresight.errors import ForesightError
+from foresight.store.base import Store
+
+
+def test_exact_names_rank_first(examples_store: Store) -> None:
+    matches = search(examples_store, "live facial recognition", ["Technology"], limit=10)
+    assert [m.label for m in matches[:5]] == ["Live Facial Recognition"] * 5
+    assert all(m.score == 3.0 for m in matches[:5])
+    assert all(m.type == "Technology" for m in matches)
+
+
+def test_descriptions_match_after_names(examples_store: Store) -> None:
+    matches = search(examples_store, "self-censorship")
+    scores = [m.score for m in matches]
+    assert scores == sorted(scores, reverse=True)
+    assert any(m.score == 1.0 for m in matches)
+    assert {m.type for m in matches} >= {"Behavior", "Issue"}
+
+
+def test_search_text_is_bound_not_pasted(examples_store: Store) -> None:
+    assert search(examples_store, '") || true || CONTAINS("') == []
+
+
+def test_unknown_type_is_reported(examples_store: Store) -> None:
+    with pytest.raises(ForesightError, match="unknown type 'Gadget'"):
+        search(examples_store, "x", ["Gadget"])
