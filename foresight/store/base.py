@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from foresight.errors import QueryError
-from foresight.vocab import SCAN_GRAPH_PREFIX, sparql_prefixes
+from foresight.vocab import SCAN_GRAPH_PREFIX
 
 if TYPE_CHECKING:
     import rdflib
@@ -249,9 +249,3 @@ def _first_brace(sparql: str) -> int:
             return index
         index += 1
     return -1
-
-
-def with_prefixes(sparql: str) -> str:
-    """Prepend foresight's PREFIX lines unless the text declares them itself."""
-    return sparql_prefixes() + sparql
-
