@@ -26,11 +26,11 @@ from foresight.model import Item, Scan, Signal
 from foresight.vocab import (
     DCTERMS,
     FS,
-    ID,
     PROV,
     RDF,
     RDFS,
     SCHEMA,
+    SCHEMES,
     SKOS,
     XSD,
     article_iri,
@@ -167,7 +167,7 @@ def map_scan(scan: Scan) -> ScanGraph:
         add((s, iri(predicate), node))
         add((node, A, iri(FS + cls)))
         add((node, iri(SKOS + "altLabel"), literal(" ".join(text.split()))))
-        add((node, iri(SKOS + "inScheme"), iri(ID + "scheme/" + concept_iri(cls, text).split("/")[-2])))
+        add((node, iri(SKOS + "inScheme"), iri(SCHEMES[cls])))
 
     for keyword in scan.keywords:
         concept("Keyword", keyword, DCTERMS + "subject")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -336,14 +337,14 @@ def _present(value: str | None) -> str | None:
     return value.strip()
 
 
-def _unique(values: object) -> list[str]:
+def _unique(values: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     out = []
-    for value in values:  # type: ignore[attr-defined]
-        key = " ".join(str(value).split()).casefold()
+    for value in values:
+        key = " ".join(value.split()).casefold()
         if key not in seen:
             seen.add(key)
-            out.append(str(value))
+            out.append(value)
     return out
 
 
