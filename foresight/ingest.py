@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from foresight.analysis.projection import Piece, piece_from_nt, remember
 from foresight.errors import ForesightError, ScanFormatError
 from foresight.mapping import iri, literal, map_scan
 from foresight.readers import ScanWarning, find_scan_files, read_scan
@@ -99,6 +100,7 @@ def ingest(
     replace: list[str] = []
     batch: list[str] = []
     markers: list[str] = []
+    pieces: dict[str, tuple[str, Piece]] = {}
 
     # The store writes one batch in a background thread while this thread reads and
     # maps the next: Oxigraph releases the GIL while loading, so both cores work.
@@ -145,6 +147,8 @@ def ingest(
                 report.written += 1
                 report.triples += len(graph.triples)
                 report.written_ids.append(scan.id)
+                if scan.digest:
+                    pieces[graph.graph] = (scan.digest, piece_from_nt(graph.triples))
                 if len(batch) >= batch_size:
                     flush()
         if progress:
@@ -156,6 +160,8 @@ def ingest(
         writer.shutdown(wait=True)
     if report.written:
         refresh_vocabulary(store)
+        # the projection's pieces of the scans just written, so pathways need not read them back
+        remember(store, pieces)
     return report
 
 

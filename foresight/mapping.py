@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from foresight.linking import infer_links
 from foresight.model import Item, Scan, Signal
 from foresight.vocab import (
     DCTERMS,
@@ -182,33 +183,48 @@ def map_scan(scan: Scan) -> ScanGraph:
 
     mint = _Minter(scan_node)
     refs: dict[str, str] = {}
+    nodes: list[str] = []
     for signal in scan.signals:
         node = _map_signal(signal, s, mint, add)
-        refs[f"signal:{signal.name}".casefold()] = node
+        refs.setdefault(f"signal:{signal.name}".casefold(), node)
+        nodes.append(node)
     for item in scan.items:
         node = _map_item(item, s, mint, add)
-        refs[f"{item.kind.value}:{item.label}".casefold()] = node
+        refs.setdefault(f"{item.kind.value}:{item.label}".casefold(), node)
+        nodes.append(node)
 
+    curated: set[frozenset[str]] = set()
     for number, link in enumerate(scan.links, start=1):
         source = refs.get(link.source.casefold(), link.source)
         target = refs.get(link.target.casefold(), link.target)
-        relation = iri(FS + link.relation)
-        add((iri(source), relation, iri(target)))
-        # the same link, qualified, so its evidence and score can be queried
-        node = iri(f"{scan_node}/link/{number}")
-        add((node, A, iri(FS + "Link")))
-        add((node, iri(FS + "linkSource"), iri(source)))
-        add((node, iri(FS + "linkRelation"), relation))
-        add((node, iri(FS + "linkTarget"), iri(target)))
-        add((node, iri(FS + "score"), literal("1.0", XSD + "decimal")))
-        add((node, iri(FS + "method"), literal("curated")))
-        if link.note:
-            add((node, iri(FS + "evidence"), literal(link.note)))
-        add((node, FROM_SCAN, s))
-        if link.line:
-            add((node, SOURCE_LINE, literal(link.line)))
+        curated.add(frozenset((source, target)))
+        _map_link(f"{scan_node}/link/{number}", source, link.relation, target, 1.0, "curated", link.note, s,
+                  link.line, add)
+    for found in infer_links(scan):
+        source, target = nodes[found.source], nodes[found.target]
+        if frozenset((source, target)) in curated:
+            continue  # the analyst's word on this pair stands
+        _map_link(f"{scan_node}/link/{found.method}/{found.source + 1}-{found.target + 1}", source, found.relation,
+                  target, found.score, found.method, found.evidence, s, None, add)
 
     return ScanGraph(scan_graph_iri(scan.id), scan_node, tuple(out))
+
+
+def _map_link(link_iri: str, source: str, relation_name: str, target: str, score: float, method: str,
+              evidence: str | None, scan: str, line: int | None, emit: Emit) -> None:
+    """A link as a direct triple and, qualified, as an fs:Link carrying its score, method and evidence."""
+    relation = iri(FS + relation_name)
+    emit((iri(source), relation, iri(target)))
+    node = iri(link_iri)
+    emit((node, A, iri(FS + "Link")))
+    emit((node, iri(FS + "linkSource"), iri(source)))
+    emit((node, iri(FS + "linkRelation"), relation))
+    emit((node, iri(FS + "linkTarget"), iri(target)))
+    emit((node, iri(FS + "score"), literal(f"{score:.3f}", XSD + "decimal")))
+    emit((node, iri(FS + "method"), literal(method)))
+    if evidence:
+        emit((node, iri(FS + "evidence"), literal(evidence)))
+    _provenance(node, scan, line, emit)
 
 
 def _provenance(node: str, scan: str, line: int | None, emit: Emit) -> None:

@@ -1,32 +1,288 @@
 """Project the RDF store onto a networkx graph: typed nodes, weighted edges.
 
-The projection keeps what pathway algorithms walk over: scan items (signals,
-driving forces, shifts, outlooks, concerns, behaviors, technologies, issues) and
-scans as nodes, and the relations between them as edges. Literals become node
-attributes.
+The projection keeps what pathway algorithms walk over. Nodes are the scan items
+(signals, driving forces, shifts, outlooks, concerns, behaviors, technologies,
+issues); edges are the change-pathway structure inside a signal row (driving force
+-drives-> signal -hasShift-> shift -leadsTo-> outlook, signal -hasOutlook-> outlook)
+and every qualified ``fs:Link`` (curated or inferred) with its score, method and
+evidence. Scans are not nodes, so that no path takes a shortcut through "same
+scan"; their title, date, article link, keywords and themes are kept in
+``graph.graph["scans"]``.
+
+Why pieces: reading half a million labels back out of an on-disk store costs
+seconds, while ingest already holds every scan's triples in memory. So the
+projection is assembled from one small *piece* per scan graph, cached by the
+graph's content digest: ingest hands over the pieces of the scans it writes
+(:func:`remember`), and a graph whose piece is missing or stale (written by another
+tool, changed by a SPARQL update, cache deleted) is read back from the store. The
+assembled graph is kept for the process until the store's digests change. On-disk
+stores keep their pieces in ``<store>.cache/pieces.pickle``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+import os
+import pickle
+import re
+import tempfile
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from foresight.store.base import Store
-from foresight.vocab import FS
+from foresight.vocab import DCTERMS, FS, PROV, RDF, RDFS, SCHEMA, SKOS
 
 if TYPE_CHECKING:
     import networkx as nx
 
-NODE_TYPES = ("Scan", "Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior", "Technology", "Issue")
-EDGE_RELATIONS = ("drives", "hasShift", "leadsTo", "hasOutlook", "enables", "raises", "mitigates", "relatedTo",
-                  "fromScan")
+#: Bump when what a piece holds changes, so cached pieces are rebuilt.
+PROJECTION_VERSION = "2"
+
+ITEM_TYPES = ("Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior", "Technology", "Issue")
+NODE_TYPES = ITEM_TYPES
+#: The edges inside one signal row, from driving force to outlook.
+STRUCTURE_RELATIONS = ("drives", "hasShift", "leadsTo", "hasOutlook")
+
+Value = str | int | float
+PlainTriple = tuple[str, str, Value]
 
 
-def project(store: Store) -> nx.MultiDiGraph:
-    """Build a directed multigraph of the store's items and their relations.
+NodeRow = tuple[str, str, str, str | None, int | None, str | None, int | None]
+EdgeRow = tuple[str, str, str, float, str, str | None, str | None]
 
-    Nodes are IRIs with attributes ``type`` (the fs: class name), ``label``,
-    ``relevancy`` (or ``None``) and ``scan`` (the IRI of the scan the item is from).
-    Edges carry ``relation`` (the fs: property name) and ``weight`` (1.0).
+
+@dataclass
+class Piece:
+    """What one scan graph adds to the projection, as plain tuples (cheap to pickle and load).
+
+    ``nodes``: (iri, type, label, description, relevancy, scan, line);
+    ``edges``: (source, target, relation, score, method, evidence, link IRI);
+    ``scans``: scan IRI -> title, date, url, page_url, file, keywords, themes.
+    """
+
+    nodes: list[NodeRow] = field(default_factory=list)
+    edges: list[EdgeRow] = field(default_factory=list)
+    scans: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# The predicates a piece is made of; nothing else is read back from the store.
+_TYPE = RDF + "type"
+_LABEL = RDFS + "label"
+_PREDICATES = (
+    _TYPE, _LABEL, DCTERMS + "description", FS + "relevancy", FS + "fromScan", FS + "sourceLine",
+    FS + "drives", FS + "hasShift", FS + "leadsTo", FS + "hasOutlook",
+    FS + "linkSource", FS + "linkRelation", FS + "linkTarget", FS + "score", FS + "method", FS + "evidence",
+    DCTERMS + "title", FS + "pageDate", PROV + "wasDerivedFrom", SCHEMA + "url", FS + "pageUrl",
+    FS + "sourceFile", DCTERMS + "subject", FS + "theme", SKOS + "altLabel",
+)
+_ENCODED_PREDICATES = frozenset(f"<{p}>" for p in _PREDICATES)
+_ITEM_CLASSES = {FS + name: name for name in ITEM_TYPES}
+
+
+def piece_from_triples(triples: Iterable[PlainTriple]) -> Piece:
+    """The projection piece of one scan graph, from its triples as plain values.
+
+    IRIs and literals are plain strings, integers and decimals Python numbers (what
+    :meth:`~foresight.store.base.Store.select_plain` returns).
+    """
+    props: dict[str, dict[str, Any]] = {}
+    multi: dict[tuple[str, str], list[Value]] = {}
+    kinds: dict[str, str] = {}
+    for s, p, o in triples:
+        if p == _TYPE:
+            kinds[s] = str(o).removeprefix(FS)
+        elif p in (DCTERMS + "subject", FS + "theme", SKOS + "altLabel"):
+            multi.setdefault((s, p), []).append(o)
+        else:
+            props.setdefault(s, {})[p] = o
+    piece = Piece()
+    for node, kind in kinds.items():
+        values = props.get(node, {})
+        if FS + kind in _ITEM_CLASSES and _LABEL in values:
+            relevancy = values.get(FS + "relevancy")
+            line = values.get(FS + "sourceLine")
+            description = values.get(DCTERMS + "description")
+            scan = values.get(FS + "fromScan")
+            piece.nodes.append((node, _ITEM_CLASSES[FS + kind], str(values[_LABEL]),
+                                str(description) if description is not None else None,
+                                relevancy if isinstance(relevancy, int) else None,
+                                str(scan) if scan is not None else None, line if isinstance(line, int) else None))
+            for relation in STRUCTURE_RELATIONS:
+                target = values.get(FS + relation)
+                if target is not None and (relation != "drives" or kind == "DrivingForce"):
+                    piece.edges.append((node, str(target), relation, 1.0, "structure", None, None))
+        elif kind == "Link":
+            score = values.get(FS + "score")
+            relation = str(values.get(FS + "linkRelation", FS + "linkedTo")).removeprefix(FS)
+            evidence = values.get(FS + "evidence")
+            if FS + "linkSource" in values and FS + "linkTarget" in values:
+                piece.edges.append((str(values[FS + "linkSource"]), str(values[FS + "linkTarget"]), relation,
+                                    float(score) if isinstance(score, (int, float)) else 0.5,
+                                    str(values.get(FS + "method", "unknown")),
+                                    str(evidence) if evidence is not None else None, node))
+        elif kind == "Scan":
+            article = values.get(PROV + "wasDerivedFrom")
+            day = values.get(FS + "pageDate")
+            piece.scans[node] = {
+                "title": values.get(DCTERMS + "title", node), "date": str(day) if day else None,
+                "url": props.get(str(article), {}).get(SCHEMA + "url") if article else None,
+                "page_url": values.get(FS + "pageUrl"), "file": values.get(FS + "sourceFile"),
+                "keywords": _labels(multi.get((node, DCTERMS + "subject"), []), multi),
+                "themes": _labels(multi.get((node, FS + "theme"), []), multi),
+            }
+    return piece
+
+
+def piece_from_nt(triples: Iterable[tuple[str, str, str]]) -> Piece:
+    """The projection piece of one scan graph, from its triples as N-Triples terms (what mapping makes)."""
+    wanted = _ENCODED_PREDICATES
+    # subjects and predicates are IRIs: only objects need decoding
+    return piece_from_triples((s[1:-1], p[1:-1], decode_nt(o)) for s, p, o in triples if p in wanted)
+
+
+def _labels(concepts: list[Value], multi: Mapping[tuple[str, str], list[Value]]) -> list[str]:
+    labels = []
+    for concept in concepts:
+        names = multi.get((str(concept), SKOS + "altLabel"))
+        labels.append(str(names[0]) if names else str(concept).rsplit("/", 1)[-1])
+    return sorted(labels)
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2)
+    return chr(int(code, 16)) if code else _ESCAPES.get(match.group(3), match.group(3))
+
+
+def decode_nt(term: str) -> Value:
+    """An N-Triples term (as :mod:`foresight.mapping` writes them) as a plain value.
+
+    >>> decode_nt('<https://x.org/a>'), decode_nt('"4"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    ('https://x.org/a', 4)
+    >>> decode_nt(r'"say \\"hi\\"\\n"@en')
+    'say "hi"\\n'
+    """
+    from foresight.store.base import plain_literal
+
+    if term.startswith("<"):
+        return term[1:-1]
+    end = term.rfind('"')
+    body = term[1:end]
+    if "\\" in body:
+        body = _ESCAPE.sub(_unescape, body)
+    rest = term[end + 1:]
+    return plain_literal(body, rest[3:-1] if rest.startswith("^^<") else None)
+
+
+# ----- caching ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Held:
+    """What is cached for one store: pieces by graph, and the last graph assembled."""
+
+    pieces: dict[str, tuple[str, Piece]] = field(default_factory=dict)
+    loaded: bool = False
+    dirty: bool = False
+    graph: Any = None
+    digests: dict[str, str] | None = None
+
+
+_held: weakref.WeakKeyDictionary[Store, _Held] = weakref.WeakKeyDictionary()
+
+
+def _holder(store: Store) -> _Held:
+    held = _held.get(store)
+    if held is None:
+        held = _held[store] = _Held()
+    if not held.loaded:
+        held.loaded = True
+        path = cache_path(store)
+        if path is not None:
+            held.pieces.update(_read_pieces(path))
+    return held
+
+
+def cache_path(store: Store) -> Path | None:
+    """Where the pieces of an on-disk store are cached: ``<store>.cache/pieces.pickle``.
+
+    ``None`` for stores that do not live in a local directory (memory, remote).
+    """
+    location = Path(store.location) if store.location and store.location != "memory" else None
+    if location is None or not location.is_dir():
+        return None
+    return location.with_name(location.name + ".cache") / "pieces.pickle"
+
+
+def _read_pieces(path: Path) -> dict[str, tuple[str, Piece]]:
+    try:
+        with path.open("rb") as stream:
+            version, pieces = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+    return pieces if version == PROJECTION_VERSION and isinstance(pieces, dict) else {}
+
+
+def _write_pieces(path: Path, pieces: dict[str, tuple[str, Piece]]) -> None:
+    # A cache: when it cannot be written (read-only folder, full disk) the next run reads the store.
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pieces.")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump((PROJECTION_VERSION, pieces), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def remember(store: Store, pieces: Mapping[str, tuple[str, Piece]]) -> None:
+    """Cache the pieces of scan graphs just written, by graph IRI with the graph's digest.
+
+    Called by ingest, which has every scan's triples in hand; saves reading them back.
+    """
+    if not pieces:
+        return
+    held = _holder(store)
+    held.pieces.update(pieces)
+    held.graph = None
+    path = cache_path(store)
+    if path is not None:
+        _write_pieces(path, held.pieces)
+
+
+def forget(store: Store) -> None:
+    """Drop every cached piece of the store (after a change the digests do not show, like a SPARQL update)."""
+    held = _holder(store)
+    held.pieces.clear()
+    held.graph = None
+    path = cache_path(store)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def project(store: Store) -> nx.DiGraph:
+    """The store's items and their relations as a directed graph, rebuilt when the store changes.
+
+    Node attributes: ``type`` (the fs: class name), ``label``, ``description`` (or
+    ``None``), ``relevancy`` (int or ``None``), ``scan`` (the IRI of the item's scan)
+    and ``line`` (its line in the scan file, or ``None``).
+
+    Edge attributes: ``relation`` (the fs: property name), ``score`` (0-1; 1 for the
+    structure of a signal row and for curated links), ``method`` (``structure``,
+    ``curated``, ``name-mention``, ``shared-terms``, ...), ``evidence`` (words, or
+    ``None`` for structure) and ``link`` (the IRI of the qualified fs:Link, or
+    ``None``). One edge per ordered pair of nodes: the strongest.
+
+    ``graph.graph["scans"]`` maps each scan IRI to its ``title``, ``date`` (ISO text
+    or ``None``), ``url`` (the article), ``page_url``, ``file``, ``keywords`` and
+    ``themes``.
 
     Example:
         >>> from foresight.ingest import ingest
@@ -34,30 +290,79 @@ def project(store: Store) -> nx.MultiDiGraph:
         >>> store = open_store("memory:")
         >>> _ = ingest(store, ["data/examples"])
         >>> graph = project(store)
-        >>> graph.nodes["https://w3id.org/foresight/id/scan/oversight-board-review"]["type"]
-        'Scan'
+        >>> signal = "https://w3id.org/foresight/id/scan/oversight-board-review/signal/statutory-oversight-boards"
+        >>> graph.nodes[signal]["type"], graph.nodes[signal]["relevancy"]
+        ('Signal', 5)
     """
+    held = _holder(store)
+    digests = store.scan_digests()
+    if held.graph is not None and held.digests == digests:
+        return held.graph
+    missing = [graph for graph, digest in digests.items()
+               if graph not in held.pieces or held.pieces[graph][0] != digest]
+    if missing:
+        read = read_pieces(store, missing)
+        for graph in missing:
+            held.pieces[graph] = (digests[graph], read.get(graph, Piece()))
+    stale = [graph for graph in held.pieces if graph not in digests]
+    for graph in stale:
+        del held.pieces[graph]
+    if missing or stale:
+        path = cache_path(store)
+        if path is not None:
+            _write_pieces(path, held.pieces)
+    held.graph = assemble(piece for _, piece in (held.pieces[g] for g in sorted(digests)))
+    held.digests = digests
+    return held.graph
+
+
+def read_pieces(store: Store, graphs: list[str]) -> dict[str, Piece]:
+    """Read the pieces of some scan graphs back from the store."""
+    from rdflib import URIRef
+
+    by_graph: dict[str, list[PlainTriple]] = {}
+    if len(graphs) > 50:
+        # one pass per predicate over the whole store: index scans, no joins
+        wanted = set(graphs)
+        for predicate in _PREDICATES:
+            for g, s, o in store.select_plain(f"SELECT ?g ?s ?o WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} }}"):
+                if g in wanted:
+                    by_graph.setdefault(g, []).append((s, predicate, o))
+    else:
+        predicates = " ".join(f"<{p}>" for p in _PREDICATES)
+        for graph in graphs:
+            rows = store.select_plain(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+                {"g": URIRef(graph)})
+            by_graph[graph] = [(s, p, o) for s, p, o in rows]
+    return {graph: piece_from_triples(triples) for graph, triples in by_graph.items()}
+
+
+def assemble(pieces: Iterable[Piece]) -> nx.DiGraph:
+    """One graph from the pieces of many scans; one edge per ordered pair of nodes, the strongest."""
     import networkx as nx
 
-    graph = nx.MultiDiGraph()
-    types = " ".join(f"fs:{name}" for name in NODE_TYPES)
-    nodes = store.select(f"""
-        SELECT ?node ?type ?label ?relevancy ?scan WHERE {{
-          VALUES ?type {{ {types} }}
-          ?node a ?type .
-          OPTIONAL {{ ?node rdfs:label ?label }}
-          OPTIONAL {{ ?node dcterms:title ?label }}
-          OPTIONAL {{ ?node fs:relevancy ?relevancy }}
-          OPTIONAL {{ ?node fs:fromScan ?scan }}
-        }}""")
-    for node, kind, label, relevancy, scan in nodes.values():
-        graph.add_node(node, type=kind.removeprefix(FS), label=label or node,
-                       relevancy=int(relevancy) if relevancy is not None else None,
-                       scan=scan if scan is not None else node)
-    relations = " ".join(f"fs:{name}" for name in EDGE_RELATIONS)
-    edges = store.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {relations} }} ?s ?p ?o }}")
-    for source, predicate, target in edges.values():
-        if source in graph and target in graph:
-            graph.add_edge(source, target, key=predicate.removeprefix(FS),
-                           relation=predicate.removeprefix(FS), weight=1.0)
+    graph = nx.DiGraph()
+    scans: dict[str, dict[str, Any]] = {}
+    nodes: list[NodeRow] = []
+    best: dict[tuple[str, str], EdgeRow] = {}
+    for piece in pieces:
+        nodes.extend(piece.nodes)
+        for edge in piece.edges:
+            key = (edge[0], edge[1])
+            held = best.get(key)
+            if held is None or edge[3] > held[3]:
+                best[key] = edge
+        scans.update(piece.scans)
+    graph.add_nodes_from(
+        (node, {"type": kind, "label": label, "description": description, "relevancy": relevancy, "scan": scan,
+                "line": line})
+        for node, kind, label, description, relevancy, scan, line in nodes)
+    known = graph.nodes
+    graph.add_edges_from(
+        (source, target, {"relation": relation, "score": score, "method": method, "evidence": evidence,
+                          "link": link})
+        for source, target, relation, score, method, evidence, link in best.values()
+        if source in known and target in known)
+    graph.graph["scans"] = scans
     return graph

@@ -55,6 +55,32 @@ def _python_value(term: Node | None) -> Any:
     return str(term)
 
 
+_NUMERIC = {"http://www.w3.org/2001/XMLSchema#integer": int, "http://www.w3.org/2001/XMLSchema#decimal": float,
+            "http://www.w3.org/2001/XMLSchema#double": float, "http://www.w3.org/2001/XMLSchema#float": float}
+
+
+def plain_literal(value: str, datatype: str | None) -> str | int | float:
+    """A literal's lexical value as str, or as int/float for the numeric XSD types it can be read as."""
+    convert = _NUMERIC.get(datatype or "")
+    if convert is not None:
+        try:
+            number: int | float = convert(value)
+        except ValueError:
+            return value
+        return number
+    return value
+
+
+def _plain_value(term: Node | None) -> Any:
+    if term is None:
+        return None
+    from rdflib import Literal
+
+    if isinstance(term, Literal):
+        return plain_literal(str(term), str(term.datatype) if term.datatype else None)
+    return str(term)
+
+
 QueryResult = Union[SelectResult, bool, "rdflib.Graph"]
 
 DATASET_FORMATS = {"trig", "nquads", "jsonld"}
@@ -145,6 +171,27 @@ class Store(ABC):
         if not isinstance(result, SelectResult):
             raise QueryError("expected a SELECT query")
         return result
+
+    def select_plain(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> list[tuple[Any, ...]]:
+        """Run a SELECT query and return plain rows: IRIs and literals as ``str``, numbers as int or float.
+
+        Cheaper than :meth:`select` on large results; backends override it with a
+        path that skips building rdflib terms.
+        """
+        return [tuple(_plain_value(term) for term in row) for row in self.select(sparql, bindings).rows]
+
+    def fingerprint(self) -> str:
+        """A digest of the store's content: changes whenever a scan graph is written or dropped.
+
+        Derived data (projections, caches) keyed by it are rebuilt when the store changes.
+        """
+        import hashlib
+
+        state = hashlib.sha256()
+        for graph, digest in sorted(self.digests().items()):
+            state.update(f"{graph}\t{digest}\n".encode())
+        state.update(str(self.triple_count()).encode())
+        return state.hexdigest()
 
     def digests(self) -> dict[str, str]:
         """The content digest recorded in each graph (scans and the ontology), by graph IRI."""

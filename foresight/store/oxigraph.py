@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import pyoxigraph as ox
 
 from foresight.errors import QueryError, StoreError
-from foresight.store.base import QueryResult, SelectResult, Store, bind_variables, is_update
+from foresight.store.base import QueryResult, SelectResult, Store, bind_variables, is_update, plain_literal
 from foresight.vocab import FS, PREFIXES
 
 if TYPE_CHECKING:
@@ -163,6 +163,30 @@ class OxigraphStore(Store):
         if data:
             graph.parse(data=data.decode("utf-8"), format="nt")
         return graph
+
+    def select_plain(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> list[tuple[Any, ...]]:
+        if bindings or is_update(sparql):
+            return super().select_plain(sparql, bindings)
+        try:
+            result = self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except (RuntimeError, SyntaxError) as error:
+            raise QueryError(f"query failed: {_short(error)}") from None
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        width = len(result.variables)
+        rows = []
+        for solution in result:
+            row: list[Any] = []
+            for index in range(width):
+                term = solution[index]
+                if term is None:
+                    row.append(None)
+                elif isinstance(term, ox.Literal):
+                    row.append(plain_literal(term.value, term.datatype.value))
+                else:
+                    row.append(term.value)
+            rows.append(tuple(row))
+        return rows
 
     def update(self, sparql: str) -> None:
         if self.read_only:

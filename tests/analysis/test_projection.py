@@ -1,11 +1,16 @@
-"""The networkx projection of the store."""
+"""The networkx projection of the store: typed nodes, weighted edges, cached pieces."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 
-from foresight.analysis.projection import project
+from foresight.analysis.projection import cache_path, forget, project, read_pieces
+from foresight.ingest import ingest
+from foresight.store import open_store
 from foresight.store.base import Store
+from tests.conftest import EXAMPLES, TEST_DATA
 
 SCAN = "https://w3id.org/foresight/id/scan/oversight-board-review"
 
@@ -13,24 +18,77 @@ SCAN = "https://w3id.org/foresight/id/scan/oversight-board-review"
 def test_projection_has_typed_nodes_and_the_pathway_edges(examples_store: Store) -> None:
     graph = project(examples_store)
     kinds = nx.get_node_attributes(graph, "type")
-    assert sum(1 for kind in kinds.values() if kind == "Scan") == 10
     assert sum(1 for kind in kinds.values() if kind == "Signal") == 34
+    assert sum(1 for kind in kinds.values() if kind == "DrivingForce") == 34
+    assert "Scan" not in kinds.values()
     signal = f"{SCAN}/signal/statutory-oversight-boards"
     assert graph.nodes[signal]["label"] == "Statutory Oversight Boards"
     assert graph.nodes[signal]["scan"] == SCAN
+    assert graph.nodes[signal]["relevancy"] == 5
     relations = {data["relation"] for _, _, data in graph.out_edges(signal, data=True)}
-    assert {"hasShift", "hasOutlook", "fromScan", "mitigates"} <= relations
-    force = f"{signal}/driving-force"
-    shift = f"{signal}/shift"
-    outlook = f"{signal}/outlook"
-    assert nx.has_path(graph, force, outlook)
+    assert {"hasShift", "hasOutlook", "mitigates"} <= relations
+    force, shift, outlook = f"{signal}/driving-force", f"{signal}/shift", f"{signal}/outlook"
     assert nx.shortest_path(graph, force, outlook) in ([force, signal, outlook], [force, signal, shift, outlook])
+    assert graph.edges[force, signal] == {"relation": "drives", "score": 1.0, "method": "structure",
+                                          "evidence": None, "link": None}
+    scan = graph.graph["scans"][SCAN]
+    assert scan["date"] == "2026-05-10"
+    assert scan["url"] == "https://oversight.example.org/reports/2026/annual-review-live-facial-recognition"
+    assert "watchlists" in scan["keywords"] and "public security" in scan["themes"]
 
 
-def test_curated_links_join_technology_to_issue(examples_store: Store) -> None:
+def test_curated_and_inferred_links_carry_score_method_and_evidence(examples_store: Store) -> None:
     graph = project(examples_store)
     technology = f"{SCAN}/technology/live-facial-recognition"
-    issue = f"{SCAN}/issue/chilling-effect-on-free-expression"
-    items = graph.subgraph(n for n, kind in graph.nodes(data="type") if kind != "Scan")
-    path = nx.shortest_path(items, technology, issue)
-    assert [graph.nodes[n]["type"] for n in path] == ["Technology", "Behavior", "Behavior", "Issue"]
+    behavior = f"{SCAN}/behavior/deployment-near-assemblies"
+    curated = graph.edges[technology, behavior]
+    assert (curated["relation"], curated["method"], curated["score"]) == ("enables", "curated", 1.0)
+    assert curated["evidence"].startswith("Mobile camera vans")
+    assert curated["link"] == f"{SCAN}/link/1"
+    survey = "https://w3id.org/foresight/id/scan/1328adec02ad8e20036bac1cfd123475"
+    found = graph.edges[f"{survey}/technology/live-facial-recognition", f"{survey}/behavior/public-self-censorship"]
+    assert (found["relation"], found["method"]) == ("enables", "name-mention")
+    assert "Live Facial Recognition" in found["evidence"]
+    methods = {data["method"] for _, _, data in graph.edges(data=True)}
+    assert {"structure", "curated", "name-mention", "shared-terms"} <= methods
+
+
+def test_pieces_from_ingest_equal_pieces_read_back_from_the_store(examples_store: Store) -> None:
+    graph = project(examples_store)
+    read = read_pieces(examples_store, sorted(examples_store.scan_digests()))
+    nodes = {node for piece in read.values() for node, *_ in piece.nodes}
+    assert nodes == set(graph.nodes)
+    edges = {(s, t) for piece in read.values() for s, t, *_ in piece.edges}
+    assert set(graph.edges) <= edges
+
+
+def test_projection_is_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    with open_store(location) as store:
+        ingest(store, [EXAMPLES])
+        before = project(store)
+        assert project(store) is before  # unchanged store: the same graph
+        assert cache_path(store) is not None and cache_path(store).is_file()  # type: ignore[union-attr]
+        ingest(store, [TEST_DATA / "mini.md"])
+        after = project(store)
+        assert after is not before
+        assert after.number_of_nodes() > before.number_of_nodes()
+        assert any(label == "Aerial Watch" for _, label in after.nodes(data="label"))
+    # a new process: the pieces come from the cache beside the store, and match the store
+    with open_store(location, read_only=True) as store:
+        again = project(store)
+        assert set(again.nodes) == set(after.nodes) and set(again.edges) == set(after.edges)
+
+
+def test_a_lost_cache_is_rebuilt_from_the_store(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    with open_store(location) as store:
+        ingest(store, [EXAMPLES])
+        expected = project(store)
+        forget(store)
+        assert not cache_path(store).is_file()  # type: ignore[union-attr]
+        rebuilt = project(store)
+        assert rebuilt is not expected
+        assert dict(rebuilt.nodes(data=True)) == dict(expected.nodes(data=True))
+        assert sorted(rebuilt.edges(data=True)) == sorted(expected.edges(data=True))
+        assert rebuilt.graph["scans"] == expected.graph["scans"]

@@ -1,0 +1,66 @@
+"""Words of scan text, the way foresight compares them: normalised, lightly stemmed, stopwords known.
+
+Linking rows inside a scan, matching a user's words against driving forces and
+(later) merging names across scans all compare texts word by word; they share
+these few functions so that they agree on what a word is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Words that carry no topic in a foresight scan: grammar, and the scans' own stock phrases.
+_STOPWORD_TEXT = """
+suggest suggests suggesting around toward topic topics a about above across after again against all also am an and
+any are as at be because been before being between both but by can could did do does doing down during each few for
+from further had has have having he her here hers him his how i if in into is it its itself just may might more most
+much must my no nor not now of off on once only or other our out over own same she should so some such than that the
+their them then there these they this those through to too under until up upon very was we were what when where
+which while who whom why will with within without would you your yet via per among amid toward towards onto new
+increase increased increasing increasingly growing growth grow rising rise use used using uses usage potential
+potentially concern concerns concerned issue issues impact impacts lead leading leads need needs shift shifting
+change changes changing move moving trend trends towards greater related regarding various like including include
+includes significant significantly possible possibly become becoming becomes make makes making many several one two
+three new novel current currently future year years decade decades ability able due given based effect effects role
+way ways within across especially particularly level levels high higher low lower approach approaches among public
+people
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Lowercase ASCII text with every run of non-word characters turned into one space.
+
+    >>> normalise("Public Self-Censorship, in cities.")
+    'public self censorship in cities'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(_WORD.findall(ascii_text))
+
+
+def stem(word: str) -> str:
+    """A light English stem: plural and possessive endings removed.
+
+    >>> [stem(w) for w in ["policies", "cameras", "access", "bias", "protests"]]
+    ['policy', 'camera', 'access', 'bias', 'protest']
+    """
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """The stemmed words of a text, in order (stopwords kept, for phrase matching)."""
+    return [stem(word) for word in normalise(text).split()]
+
+
+def content_terms(words: list[str]) -> set[str]:
+    """The words of a text that can carry its topic."""
+    return {word for word in words if word not in STOPWORDS and len(word) > 2 and not word.isdigit()}
+
+

@@ -1,0 +1,76 @@
+"""Links found between the rows of one scan, from their texts."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from foresight.linking import MAX_LINKS_PER_ROW, infer_links, scan_rows
+from foresight.model import Item, ItemKind, Scan
+from foresight.readers import read_scan
+from foresight.store.base import Store
+from tests.conftest import EXAMPLES, SCANS, SEED, need_corpus
+
+
+def _named(scan: Scan) -> set[tuple[str, str, str, str]]:
+    rows = scan_rows(scan)
+    return {(rows[link.source].label, link.relation, rows[link.target].label, link.method)
+            for link in infer_links(scan)}
+
+
+def test_technology_behavior_issue_chain_from_names_in_descriptions() -> None:
+    scan = read_scan(EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md").scan
+    found = _named(scan)
+    assert ("Live Facial Recognition", "enables", "Public Self-Censorship", "name-mention") in found
+    assert ("Public Self-Censorship", "raises", "Chilling Effect on Free Expression", "name-mention") in found
+    rows = scan_rows(scan)
+    link = next(link for link in infer_links(scan) if rows[link.target].label == "Chilling Effect on Free Expression")
+    assert link.evidence == ("the issue 'Chilling Effect on Free Expression' names the behavior "
+                             "'Public Self-Censorship' in its text")
+
+
+def test_real_scan_links_same_names_and_shared_terms() -> None:
+    need_corpus()
+    found = _named(read_scan(SEED).scan)
+    assert ("Surveillance Expansion", "relatedTo", "Surveillance Expansion", "name-mention") in found
+    assert ("Militarization of Security Policies", "raises", "Militarization of Security", "name-mention") in found
+    shared = [link for link in infer_links(read_scan(SEED).scan) if link.method == "shared-terms"]
+    assert shared and all(link.evidence.startswith(("shared terms", "shared keyword")) for link in shared)
+
+
+def test_no_row_gets_more_than_its_share_of_weak_links() -> None:
+    need_corpus()
+    for path in sorted(SCANS.glob("*.md")):
+        links = infer_links(read_scan(path).scan)
+        weak = [link for link in links if not (link.method == "name-mention" and link.score >= 0.9)]
+        degree = Counter(end for link in weak for end in (link.source, link.target))
+        assert all(count <= MAX_LINKS_PER_ROW for count in degree.values()), path.name
+        assert len({(link.source, link.target) for link in links}) == len(links)
+        assert all(0 < link.score <= 1 and link.evidence for link in links)
+
+
+def test_linking_is_deterministic() -> None:
+    need_corpus()
+    scan = read_scan(SCANS / "950754a0809cf0b06033edeb281ffb73.md").scan  # 30 technology rows
+    first = infer_links(scan)
+    assert len(first) > 10
+    assert first == infer_links(read_scan(SCANS / "950754a0809cf0b06033edeb281ffb73.md").scan)
+
+
+def test_common_words_alone_make_no_link() -> None:
+    scan = Scan(id="s", title="t", items=(
+        Item(ItemKind.ISSUE, "Rising Costs", "A growing concern about the potential impact of new trends."),
+        Item(ItemKind.CONCERN, "Public Worry", "Increasing concerns about the potential impact of change."),
+    ))
+    assert infer_links(scan) == []
+
+
+def test_links_are_in_sparql_with_their_evidence(corpus_store: tuple[Store, object]) -> None:
+    store, _ = corpus_store
+    rows = store.select("""
+        SELECT ?method (COUNT(?link) AS ?n) (SUM(IF(BOUND(?evidence), 1, 0)) AS ?with_evidence) WHERE {
+          ?link a fs:Link ; fs:method ?method ; fs:linkSource ?s ; fs:linkTarget ?t ; fs:score ?score .
+          OPTIONAL { ?link fs:evidence ?evidence }
+        } GROUP BY ?method""").values()
+    counts = {method: (int(n), int(evidence)) for method, n, evidence in rows}
+    assert counts["name-mention"][0] > 20 and counts["shared-terms"][0] > 20
+    assert all(n == evidence for method, (n, evidence) in counts.items() if method != "curated")
