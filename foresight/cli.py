@@ -222,6 +222,9 @@ def sparql(
             raise QueryError("this is a SPARQL update; pass --update to change the store")
         with _open() as store:
             store.update(text)
+            from foresight.analysis.projection import forget
+
+            forget(store)  # an update changes graphs without changing their digests
             _stdout().print(f"update done; {store.triple_count()} triples in the store")
         return
     with _open(read_only=True) as store:
@@ -379,6 +382,322 @@ def search(
     for match in matches:
         table.add_row(match.type, _escape(match.label), str(match.relevancy or ""), shorten(URIRef(match.node)))
     _stdout().print(table)
+
+
+class ViewFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+_FORMAT_HELP = "table or json."
+
+
+def _project() -> tuple[Any, Any]:
+    """The store (open read-only) and its projection."""
+    from foresight.analysis.projection import project
+
+    store = _open(read_only=True)
+    try:
+        return store, project(store)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _types_option(text: str | None) -> list[str] | None:
+    from foresight.analysis.projection import ITEM_TYPES
+    from foresight.analysis.resolve import check_types
+
+    return check_types(text.split(",") if text else None, ITEM_TYPES)
+
+
+def _name(graph: Any, node: str) -> str:
+    data = graph.nodes[node]
+    return f"{data.get('label')} [{data.get('type')}]"
+
+
+def _node_json(graph: Any, node: str) -> dict[str, Any]:
+    data = graph.nodes[node]
+    return {"iri": node, "type": data.get("type"), "label": data.get("label"), "relevancy": data.get("relevancy"),
+            "scan": data.get("scan")}
+
+
+def _scan_line(graph: Any, scan: str | None) -> str:
+    meta = graph.graph.get("scans", {}).get(scan, {})
+    if not meta:
+        return scan or ""
+    parts = [str(meta.get("title") or scan)]
+    if meta.get("date"):
+        parts.append(str(meta["date"]))
+    return " · ".join(parts)
+
+
+def _echo_json(value: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(value, indent=1, ensure_ascii=False, default=str))
+
+
+@app.command()
+@reports_errors
+def show(
+    node: str = typer.Argument(..., help="A node name (all nodes with that name) or IRI."),
+    node_type: str | None = typer.Option(None, "--type", "-t", help="Only nodes of these types, comma-separated."),
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Everything about a node: type, text from each scan, relevancy, neighbours by relation with evidence, sources.
+
+    A name shared by rows of several scans shows each of them.
+
+    Example: foresight show "Public Self-Censorship"
+    """
+    from foresight.analysis.neighbors import describe
+    from foresight.analysis.resolve import resolve
+
+    store, graph = _project()
+    with store:
+        details = describe(graph, resolve(graph, node, _types_option(node_type)))
+    if fmt is ViewFormat.json:
+        _echo_json([{
+            "iri": d.node, "type": d.type, "label": d.label, "description": d.description, "relevancy": d.relevancy,
+            "line": d.line, "scan": d.scan,
+            "relations": {name: [{**_node_json(graph, h.node), "forward": h.forward, "score": h.score,
+                                  "evidence": h.evidence} for h in hops] for name, hops in d.relations.items()},
+        } for d in details])
+        return
+    from rich.table import Table
+
+    out = _stdout()
+    for d in details:
+        relevancy = f" · relevancy {d.relevancy}" if d.relevancy is not None else ""
+        out.print(f"[bold]{_escape(d.label)}[/] [{_escape(d.type)}]{relevancy}")
+        out.print(f"  {_escape(d.node)}")
+        if d.description:
+            out.print(f"  {_escape(d.description)}")
+        scan = d.scan
+        where = f"{scan.get('file')}, line {d.line}" if scan.get("file") and d.line else scan.get("file") or ""
+        out.print(f"  scan: {_escape(_scan_line(graph, scan.get('iri')))}" + (f" ({_escape(where)})" if where else ""))
+        if scan.get("url"):
+            out.print(f"  article: {_escape(str(scan['url']))}")
+        if not d.relations:
+            out.print("  no links\n")
+            continue
+        table = Table(show_header=True, box=None, padding=(0, 1), pad_edge=False)
+        for column in ("relation", "node", "score", "evidence"):
+            table.add_column(column, overflow="fold")
+        for name, hops in d.relations.items():
+            for index, hop in enumerate(hops):
+                table.add_row(name if index == 0 else "", _escape(_name(graph, hop.node)), f"{hop.score:.2f}",
+                              _escape(hop.evidence))
+        out.print(table)
+        out.print()
+
+
+def _hop_label(hop: Any) -> str:
+    return f"-{hop.relation}->" if hop.forward else f"<-{hop.relation}-"
+
+
+@app.command()
+@reports_errors
+def paths(
+    source: str = typer.Argument(..., metavar="FROM", help="Where pathways start: a node name or IRI."),
+    target: str = typer.Argument(..., metavar="TO", help="Where pathways end: a node name or IRI."),
+    k: int = typer.Option(5, "-k", help="How many pathways."),
+    max_hops: int = typer.Option(5, "--max-hops", help="The longest pathway, in hops."),
+    via: str | None = typer.Option(None, "--via", help="Types the nodes in between must have, comma-separated "
+                                   "(e.g. Behavior)."),
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """The k best pathways between two nodes, each hop with its relation and evidence.
+
+    Names are matched ignoring case; a near miss is corrected when it is close, and
+    answered with "did you mean" otherwise. Pathways are ranked by hops, link scores
+    and relevancy; the same pathway worded alike in other scans is counted, not repeated.
+
+    Example: foresight paths "Live Facial Recognition" "Chilling Effect on Free Expression"
+    """
+    from foresight.analysis.paths import k_best_paths
+    from foresight.analysis.resolve import resolve
+
+    store, graph = _project()
+    with store:
+        starts = resolve(graph, source)
+        ends = resolve(graph, target)
+        found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops, via=_types_option(via))
+    _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
+
+
+def _print_pathways(graph: Any, found: list[Any], fmt: ViewFormat, empty: str) -> None:
+    if fmt is ViewFormat.json:
+        _echo_json([{
+            "rank": rank, "cost": p.cost, "strength": p.strength,
+            "nodes": [_node_json(graph, n) for n in p.nodes],
+            "hops": [{"from": h.source, "to": h.target, "relation": h.relation, "forward": h.forward,
+                      "score": h.score, "method": h.method, "evidence": h.evidence} for h in p.hops],
+            "scans": sorted({graph.nodes[n].get("scan") for n in p.nodes if graph.nodes[n].get("scan")}),
+            "repeats": [list(nodes) for nodes in p.repeats],
+        } for rank, p in enumerate(found, start=1)])
+        return
+    out = _stdout()
+    if not found:
+        out.print(_escape(empty))
+        return
+    for rank, pathway in enumerate(found, start=1):
+        first = pathway.nodes[0]
+        again = f"; worded alike in {len(pathway.repeats)} more scans" if pathway.repeats else ""
+        out.print(f"[bold]{rank}.[/] {len(pathway.hops)} hops · cost {pathway.cost:.2f} · "
+                  f"strength {pathway.strength:.2f} · {_escape(_scan_line(graph, graph.nodes[first].get('scan')))}"
+                  f"{again}")
+        out.print(f"   {_escape(_name(graph, first))}")
+        for hop in pathway.hops:
+            out.print(f"   {_hop_label(hop)} {_escape(_name(graph, hop.target))}")
+            out.print(f"      [dim]{hop.method} {hop.score:.2f}: {_escape(hop.evidence)}[/]")
+    out.print(f"{len(found)} pathways")
+
+
+@app.command()
+@reports_errors
+def pathways(
+    driver: str | None = typer.Option(None, "--driver", help="Driving forces with these words (near spellings too)."),
+    theme: str | None = typer.Option(None, "--theme", help="Only scans with a theme containing this text."),
+    keyword: str | None = typer.Option(None, "--keyword", help="Only scans with a keyword containing this text."),
+    limit: int = typer.Option(20, "--limit", "-n", help="How many chains."),
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Ranked change pathways: driving force -> signal -> shift -> outlook (and the issues the signal raises).
+
+    Example: foresight pathways --driver "public controversy"
+    """
+    from foresight.analysis.pathways import change_pathways
+
+    store, graph = _project()
+    with store:
+        chains = change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit)
+
+    def label(node: str | None) -> str | None:
+        return graph.nodes[node]["label"] if node else None
+
+    if fmt is ViewFormat.json:
+        _echo_json([{
+            "rank": rank, "driving_force": label(c.driving_force), "signal": label(c.signal),
+            "shift": label(c.shift), "outlook": label(c.outlook), "raises": [label(n) for n in c.raises],
+            "relevancy": c.relevancy, "match": c.match, "scan": c.scan,
+            "date": graph.graph["scans"].get(c.scan, {}).get("date"),
+            "nodes": {"driving_force": c.driving_force, "signal": c.signal, "shift": c.shift, "outlook": c.outlook},
+        } for rank, c in enumerate(chains, start=1)])
+        return
+    from rich.table import Table
+
+    table = Table(caption=f"{len(chains)} pathways", caption_justify="left", show_lines=True)
+    for column in ("driving force", "signal", "shift", "outlook", "raises", "rel.", "scan"):
+        table.add_column(column, overflow="fold")
+    for c in chains:
+        table.add_row(*(_escape(label(n) or "") for n in (c.driving_force, c.signal, c.shift, c.outlook)),
+                      _escape("; ".join(str(label(n)) for n in c.raises)),
+                      str(c.relevancy or ""), _escape(_scan_line(graph, c.scan)))
+    _stdout().print(table)
+
+
+@app.command()
+@reports_errors
+def neighbors(
+    node: str = typer.Argument(..., help="A node name or IRI."),
+    depth: int = typer.Option(1, "--depth", "-d", help="How many hops out."),
+    node_type: str | None = typer.Option(None, "--type", "-t", help="Only list neighbours of these types."),
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """The nodes within N hops of a node, each with the hop that reaches it and its evidence.
+
+    Example: foresight neighbors "Public Self-Censorship" --depth 2
+    """
+    from foresight.analysis.neighbors import neighbors as find_neighbors
+    from foresight.analysis.resolve import resolve
+
+    wanted = _types_option(node_type)
+    store, graph = _project()
+    with store:
+        found = [n for n in find_neighbors(graph, resolve(graph, node), depth)
+                 if wanted is None or graph.nodes[n.node].get("type") in wanted]
+    if fmt is ViewFormat.json:
+        _echo_json([{**_node_json(graph, n.node), "distance": n.distance, "via": n.via, "relation": n.relation,
+                     "forward": n.forward, "score": n.score, "evidence": n.evidence} for n in found])
+        return
+    from rich.table import Table
+
+    table = Table(caption=f"{len(found)} neighbours", caption_justify="left")
+    for column in ("hops", "node", "reached over", "from", "evidence"):
+        table.add_column(column, overflow="fold")
+    for n in found:
+        relation = f"-{n.relation}->" if n.forward else f"<-{n.relation}-"
+        table.add_row(str(n.distance), _escape(_name(graph, n.node)), relation,
+                      _escape(str(graph.nodes[n.via].get("label"))), _escape(n.evidence))
+    _stdout().print(table)
+
+
+class SizeBy(StrEnum):
+    relevancy = "relevancy"
+    degree = "degree"
+
+
+@app.command()
+@reports_errors
+def render(
+    output: Path = typer.Option(Path("foresight-map.html"), "--output", "-o", help="The HTML file to write."),
+    focus_on: str | None = typer.Option(None, "--focus", help="Map only the surroundings of this node (name or IRI)."),
+    depth: int = typer.Option(2, "--depth", "-d", help="With --focus: how many hops out."),
+    source: str | None = typer.Option(None, "--from", help="Map the best pathways from this node (with --to)."),
+    target: str | None = typer.Option(None, "--to", help="Map the best pathways to this node (with --from)."),
+    k: int = typer.Option(5, "-k", help="With --from/--to: how many pathways."),
+    max_hops: int = typer.Option(5, "--max-hops", help="With --from/--to: the longest pathway, in hops."),
+    sparql_query: str | None = typer.Option(None, "--sparql", help="Map what a SPARQL CONSTRUCT query returns "
+                                            "(a file, a saved query name, or the query)."),
+    size_by: SizeBy = typer.Option(SizeBy.relevancy, "--size-by", help="Node size: relevancy or degree."),
+    max_nodes: int = typer.Option(5000, "--max-nodes", help="Refuse maps larger than this."),
+    title: str = typer.Option("foresight map", "--title", help="The page title."),
+) -> None:
+    """Write one self-contained interactive HTML map: the whole graph, a focus, pathways, or a CONSTRUCT result.
+
+    The page makes no network request: open it anywhere, attach it to a mail.
+
+    Example: foresight render --focus "Public Self-Censorship" --depth 2 -o self-censorship.html
+    """
+    from foresight.analysis import subgraphs
+    from foresight.analysis.resolve import resolve
+    from foresight.errors import QueryError
+    from foresight.export.html import write_html
+    from foresight.store.base import SelectResult
+
+    chosen = [name for name, given in (("--focus", focus_on), ("--from/--to", source or target),
+                                       ("--sparql", sparql_query)) if given]
+    if len(chosen) > 1:
+        raise QueryError(f"render: choose one of {' and '.join(chosen)}")
+    if bool(source) != bool(target):
+        raise QueryError("render: --from and --to go together")
+    store, graph = _project()
+    with store:
+        focus_node = None
+        if focus_on:
+            nodes = resolve(graph, focus_on)
+            view = subgraphs.focus(graph, nodes, depth)
+            focus_node = nodes[0]
+        elif source and target:
+            from foresight.analysis.paths import k_best_paths
+
+            found = k_best_paths(graph, resolve(graph, source), resolve(graph, target), k=k, max_hops=max_hops)
+            if not found:
+                raise QueryError(f"render: no pathway of at most {max_hops} hops from {source!r} to {target!r}")
+            view = subgraphs.along(graph, found)
+            focus_node = found[0].nodes[0]
+        elif sparql_query:
+            result = store.query(_query_text(sparql_query))
+            if isinstance(result, (bool, SelectResult)):
+                raise QueryError("render --sparql needs a CONSTRUCT or DESCRIBE query")
+            view = subgraphs.from_rdf(graph, result)
+        else:
+            view = graph
+        write_html(view, output, title=title, size_by=size_by.value, max_nodes=max_nodes, focus=focus_node)
+    _stderr().print(f"wrote {output}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges "
+                    f"({output.stat().st_size} bytes)")
 
 
 def main() -> None:
