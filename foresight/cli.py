@@ -519,11 +519,12 @@ def paths(
     from foresight.analysis.paths import k_best_paths
     from foresight.analysis.resolve import resolve
 
+    through = _types_option(via)
     store, graph = _project()
     with store:
         starts = resolve(graph, source)
         ends = resolve(graph, target)
-        found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops, via=_types_option(via))
+        found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops, via=through)
     _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
 
 

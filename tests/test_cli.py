@@ -74,7 +74,7 @@ def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store = tmp_path / "store"
     outputs = []
     for words in commands:
-        words = [str(tmp_path / w) if w.endswith(".ttl") else w for w in words]
+        words = [str(tmp_path / w) if w.endswith((".ttl", ".html")) else w for w in words]
         result = run(store, *words)
         assert result.exit_code == 0, (words, result.output)
         outputs.append(result.output)
@@ -181,3 +181,111 @@ def test_validate_fails_on_a_broken_graph(store_dir: Path) -> None:
     result = run(store_dir, "validate")
     assert result.exit_code == 1
     assert "violations" in result.output
+
+
+# ----- pathways, neighbours and maps ---------------------------------------------------------------
+
+
+def test_paths_from_a_technology_to_an_issue_show_evidence_for_every_hop(store_dir: Path) -> None:
+    result = run(store_dir, "paths", "Live Facial Recognition", "Chilling Effect on Free Expression", "-f", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found and found[0]["nodes"][0]["type"] == "Technology" and found[0]["nodes"][-1]["type"] == "Issue"
+    assert all(hop["evidence"] and hop["relation"] for pathway in found for hop in pathway["hops"])
+    assert [p["cost"] for p in found] == sorted(p["cost"] for p in found)
+    table = run(store_dir, "paths", "live facial recognition", "chilling effect on free expression", "-k", "1")
+    assert table.exit_code == 0
+    assert "-enables-> Public Self-Censorship [Behavior]" in table.output
+    assert "1 pathways" in table.output
+
+
+def test_paths_via_and_max_hops_restrict_the_pathways(store_dir: Path) -> None:
+    via = json.loads(run(store_dir, "paths", "Live Facial Recognition", "Chilling Effect on Free Expression",
+                         "--via", "Behavior", "-k", "10", "-f", "json").output)
+    assert via and all(node["type"] == "Behavior" for p in via for node in p["nodes"][1:-1])
+    short = json.loads(run(store_dir, "paths", "Live Facial Recognition", "Chilling Effect on Free Expression",
+                           "--max-hops", "2", "-k", "10", "-f", "json").output)
+    assert short and all(len(p["hops"]) <= 2 for p in short)
+
+
+def test_a_misspelt_name_is_corrected_or_answered_with_did_you_mean(store_dir: Path) -> None:
+    close = run(store_dir, "paths", "Live Facial Recogniton", "Chilling Efect on Free Expression", "-f", "json")
+    assert close.exit_code == 0 and json.loads(close.output)
+    far = run(store_dir, "show", "facial recogn watch")
+    assert far.exit_code == 1
+    assert "did you mean" in far.output and "Traceback" not in far.output
+    bad_type = run(store_dir, "paths", "a", "b", "--via", "Gadget")
+    assert bad_type.exit_code == 1 and "unknown type 'Gadget'" in bad_type.output
+
+
+def test_pathways_by_driver_list_force_signal_shift_outlook_chains(store_dir: Path) -> None:
+    chains = json.loads(run(store_dir, "pathways", "--driver", "court rulings", "-f", "json").output)
+    assert chains
+    first = chains[0]
+    assert "court rulings" in first["driving_force"]
+    assert first["signal"] == "Statutory Oversight Boards"
+    assert first["shift"].startswith("From self-regulation") and first["outlook"].startswith("In 10 years")
+    assert "Watchlist Inflation" in first["raises"]
+    themed = json.loads(run(store_dir, "pathways", "--theme", "public security", "-n", "50", "-f", "json").output)
+    assert themed and all(c["relevancy"] is None or 1 <= c["relevancy"] <= 5 for c in themed)
+    relevancies = [c["relevancy"] or 0 for c in themed]
+    assert relevancies == sorted(relevancies, reverse=True)
+    assert run(store_dir, "pathways", "--keyword", "no such keyword", "-f", "json").output.strip() == "[]"
+
+
+def test_show_gives_text_relevancy_neighbours_with_evidence_and_sources(store_dir: Path) -> None:
+    shown = json.loads(run(store_dir, "show", "Public Self-Censorship", "-f", "json").output)
+    assert len(shown) >= 3  # named in several scans
+    survey = next(d for d in shown if "1328adec" in d["iri"])
+    assert survey["type"] == "Behavior" and survey["relevancy"] == 5
+    assert survey["scan"]["date"] == "2026-01-26" and survey["scan"]["url"].startswith("https://")
+    assert survey["line"] and survey["scan"]["file"] == "1328adec02ad8e20036bac1cfd123475.md"
+    assert "raises" in survey["relations"] and "enables ←" in survey["relations"]
+    assert all(hop["evidence"] for hops in survey["relations"].values() for hop in hops)
+    table = run(store_dir, "show", "Public Self-Censorship", "--type", "Behavior")
+    assert "Survey Finds Residents" in table.output and "2026-01-26" in table.output
+
+
+def test_neighbors_by_depth(store_dir: Path) -> None:
+    one = json.loads(run(store_dir, "neighbors", "Deployment Near Assemblies", "-f", "json").output)
+    two = json.loads(run(store_dir, "neighbors", "Deployment Near Assemblies", "--depth", "2", "-f", "json").output)
+    assert {n["distance"] for n in one} == {1} and {n["distance"] for n in two} == {1, 2}
+    assert {n["iri"] for n in one} < {n["iri"] for n in two}
+    assert "Chilling Effect on Free Expression" in {n["label"] for n in two if n["distance"] == 2}
+
+
+def test_render_whole_graph_focus_paths_and_construct(store_dir: Path, tmp_path: Path) -> None:
+    pages = {}
+    for name, args in {
+        "all": [],
+        "focus": ["--focus", "Public Self-Censorship", "--depth", "1"],
+        "paths": ["--from", "Live Facial Recognition", "--to", "Chilling Effect on Free Expression"],
+        "sparql": ["--sparql", "CONSTRUCT { ?t fs:enables ?b . ?t rdfs:label ?l } WHERE { ?t fs:enables ?b ; "
+                   "rdfs:label ?l }"],
+    }.items():
+        out = tmp_path / f"{name}.html"
+        result = run(store_dir, "render", "-o", str(out), *args)
+        assert result.exit_code == 0, result.output
+        pages[name] = out.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)=["']https?://""", pages[name])
+    sizes = {name: int(re.search(r"(\d+) nodes", run(store_dir, "render", "-o", str(tmp_path / "x.html"),
+                                                        *args).output).group(1))  # type: ignore[union-attr]
+             for name, args in {"all": [], "focus": ["--focus", "Public Self-Censorship", "--depth", "1"]}.items()}
+    assert sizes["focus"] < sizes["all"]
+    assert "Live Facial Recognition" in pages["sparql"]
+    too_big = run(store_dir, "render", "-o", str(tmp_path / "big.html"), "--max-nodes", "10")
+    assert too_big.exit_code == 1 and "--focus" in too_big.output
+    both = run(store_dir, "render", "--focus", "x", "--sparql", "y")
+    assert both.exit_code == 1 and "choose one" in both.output
+
+
+def test_sparql_update_refreshes_the_projection(store_dir: Path) -> None:
+    before = json.loads(run(store_dir, "show", "Route Avoidance", "-f", "json").output)
+    assert before
+    update = run(store_dir, "sparql", "--update",
+                 "DELETE { GRAPH ?g { ?s rdfs:label \"Route Avoidance\" } } "
+                 "INSERT { GRAPH ?g { ?s rdfs:label \"Detours Around Cameras\" } } "
+                 "WHERE { GRAPH ?g { ?s rdfs:label \"Route Avoidance\" } }")
+    assert update.exit_code == 0, update.output
+    after = json.loads(run(store_dir, "show", "Detours Around Cameras", "-f", "json").output)
+    assert [d["iri"] for d in after] == [d["iri"] for d in before]
