@@ -154,7 +154,11 @@ def infer_links(scan: Scan) -> list[RowLink]:
         return name.usable and name.words <= vocab[j] and _contains(words[j], name.tokens)
 
     for i, a in enumerate(rows):
+        terms_i = terms[i]
         for j in range(i + 1, count):
+            # both matchers need a shared word: a name mentioned is a shared word too
+            if terms_i.isdisjoint(terms[j]):
+                continue
             b = rows[j]
             if names[i].usable and names[i].tokens == names[j].tokens:
                 offer(a, b, 1.0, "name-mention", f"both rows are named '{a.label}'")

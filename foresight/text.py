@@ -7,6 +7,7 @@ these few functions so that they agree on what a word is.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -41,6 +42,7 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(ascii_text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light English stem: plural and possessive endings removed.
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from foresight.store.base import Store
+from foresight.store.base import Store, plain_literal
 from foresight.vocab import DCTERMS, FS, PROV, RDF, RDFS, SCHEMA, SKOS
 
 if TYPE_CHECKING:
@@ -168,8 +168,6 @@ def decode_nt(term: str) -> Value:
     >>> decode_nt(r'"say \\"hi\\"\\n"@en')
     'say "hi"\\n'
     """
-    from foresight.store.base import plain_literal
-
     if term.startswith("<"):
         return term[1:-1]
     end = term.rfind('"')
