@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 PROJECTION_VERSION = "2"
 
 ITEM_TYPES = ("Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior", "Technology", "Issue")
-NODE_TYPES = ITEM_TYPES
 #: The edges inside one signal row, from driving force to outlook.
 STRUCTURE_RELATIONS = ("drives", "hasShift", "leadsTo", "hasOutlook")
 

@@ -6,10 +6,14 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
-from foresight.analysis.projection import NODE_TYPES
+from foresight.analysis.projection import ITEM_TYPES
 from foresight.errors import ForesightError
 from foresight.store.base import Store
 from foresight.vocab import FS
+
+
+#: What search looks in: every scan item, and scans by their title.
+SEARCH_TYPES = (*ITEM_TYPES, "Scan")
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,10 @@ def search(store: Store, text: str, types: list[str] | None = None, limit: int =
     needle = " ".join(text.split()).lower()
     if not needle:
         raise ForesightError("search: give some text to look for")
-    wanted = types or list(NODE_TYPES)
-    unknown = [name for name in wanted if name not in NODE_TYPES]
+    wanted = types or list(SEARCH_TYPES)
+    unknown = [name for name in wanted if name not in SEARCH_TYPES]
     if unknown:
-        raise ForesightError(f"search: unknown type {unknown[0]!r}; use one of {', '.join(NODE_TYPES)}")
+        raise ForesightError(f"search: unknown type {unknown[0]!r}; use one of {', '.join(SEARCH_TYPES)}")
     values = " ".join(f"fs:{name}" for name in wanted)
     rows = store.select(f"""
         SELECT ?node ?type ?label ?description ?relevancy ?scan WHERE {{

@@ -31,3 +31,9 @@ def test_search_text_is_bound_not_pasted(examples_store: Store) -> None:
 def test_unknown_type_is_reported(examples_store: Store) -> None:
     with pytest.raises(ForesightError, match="unknown type 'Gadget'"):
         search(examples_store, "x", ["Gadget"])
+
+
+def test_scans_are_found_by_title(examples_store: Store) -> None:
+    matches = search(examples_store, "riverton council", ["Scan"])
+    assert [m.type for m in matches] == ["Scan"]
+    assert matches[0].label.startswith("Riverton Council Bans")
