@@ -238,6 +238,10 @@ def write_html(graph: nx.DiGraph, path: str | Path, **options: Any) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(page)
+        # mkstemp makes the file private; a map is a document to share, so honour the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

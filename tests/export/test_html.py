@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import random
 import re
 import time
@@ -206,6 +207,12 @@ def test_write_html_replaces_the_file_whole(tmp_path: Path) -> None:
     write_html(small_graph(), target, title="drones")
     assert "<title>drones</title>" in target.read_text(encoding="utf-8")
     assert [path.name for path in tmp_path.iterdir()] == ["map.html"]
+    umask = os.umask(0o022)
+    try:
+        write_html(small_graph(), target)
+    finally:
+        os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o644
     with pytest.raises(StoreError, match="does not exist"):
         write_html(small_graph(), tmp_path / "missing" / "map.html")
     with pytest.raises(ForesightError):
