@@ -209,7 +209,7 @@ def test_write_html_replaces_the_file_whole(tmp_path: Path) -> None:
     assert [path.name for path in tmp_path.iterdir()] == ["map.html"]
     umask = os.umask(0o022)
     try:
-        write_html(small_graph(), target)
+        write_html(small_graph(), target, title="drones")
     finally:
         os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o644
