@@ -11,7 +11,6 @@ from foresight.errors import ForesightError
 from foresight.store.base import Store
 from foresight.vocab import FS
 
-
 #: What search looks in: every scan item, and scans by their title.
 SEARCH_TYPES = (*ITEM_TYPES, "Scan")
 
