@@ -294,6 +294,9 @@ class ExportFormat(StrEnum):
     nt = "nt"
     jsonld = "jsonld"
     xml = "xml"
+    graphml = "graphml"
+    gexf = "gexf"
+    html = "html"
 
 
 @app.command()
@@ -302,10 +305,12 @@ def export(
     fmt: ExportFormat = typer.Option(ExportFormat.trig, "--format", "-f", help="RDF format to write."),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
 ) -> None:
-    """Export the whole graph as RDF.
+    """Export the whole graph as RDF, or the pathway graph as GraphML, GEXF or an HTML map.
 
     trig, nquads and jsonld keep one named graph per scan; turtle, nt and xml
-    write the union of all graphs.
+    write the union of all graphs. graphml and gexf write the pathway graph (typed
+    nodes, weighted links with their evidence) for Gephi, yEd or Cytoscape; html
+    the interactive map of the whole graph (see render for parts of it).
 
     Example: foresight export --format turtle -o foresight.ttl
     """

@@ -74,7 +74,7 @@ def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store = tmp_path / "store"
     outputs = []
     for words in commands:
-        words = [str(tmp_path / w) if w.endswith((".ttl", ".html")) else w for w in words]
+        words = [str(tmp_path / w) if w.endswith((".ttl", ".html", ".graphml")) else w for w in words]
         result = run(store, *words)
         assert result.exit_code == 0, (words, result.output)
         outputs.append(result.output)
@@ -289,3 +289,20 @@ def test_sparql_update_refreshes_the_projection(store_dir: Path) -> None:
     assert update.exit_code == 0, update.output
     after = json.loads(run(store_dir, "show", "Detours Around Cameras", "-f", "json").output)
     assert [d["iri"] for d in after] == [d["iri"] for d in before]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_pathway_graph_exports_for_gephi(store_dir: Path, tmp_path: Path, fmt: str) -> None:
+    import networkx as nx
+
+    out = tmp_path / f"g.{fmt}"
+    result = run(store_dir, "export", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    graph = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+    survey = "https://w3id.org/foresight/id/scan/1328adec02ad8e20036bac1cfd123475"
+    technology, behavior = f"{survey}/technology/live-facial-recognition", f"{survey}/behavior/public-self-censorship"
+    assert graph.nodes[behavior]["type"] == "Behavior" and int(graph.nodes[behavior]["relevancy"]) == 5
+    assert graph.nodes[behavior]["scan_date"] == "2026-01-26"
+    edge = graph.edges[technology, behavior]
+    assert edge["relation"] == "enables" and edge["method"] == "name-mention" and "names" in edge["evidence"]
+    assert graph.number_of_nodes() == 248

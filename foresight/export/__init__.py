@@ -1,21 +1,35 @@
 """Exporters, looked up by format name.
 
-RDF formats come from the store itself (``turtle``, ``trig``, ``nquads``, ``nt``,
-``jsonld``, ``xml``); query results have their own writers in :mod:`.results`.
+Two families, one registry:
+
+* RDF formats come from the store itself (``turtle``, ``trig``, ``nquads``, ``nt``,
+  ``jsonld``, ``xml``): the whole dataset, named graphs kept where the format can;
+* graph formats write the networkx projection (:mod:`foresight.analysis.projection`):
+  ``graphml`` and ``gexf`` for Gephi, yEd or Cytoscape, ``html`` for the interactive map
+  (:mod:`foresight.export.html`).
+
+Query results have their own writers in :mod:`.results`.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from foresight.errors import PluginNotFoundError, StoreError
 from foresight.store.base import EXPORT_FORMATS, Store
 
+if TYPE_CHECKING:
+    import networkx as nx
+
+GRAPH_FORMATS = ("graphml", "gexf", "html")
+FORMATS = (*EXPORT_FORMATS, *GRAPH_FORMATS)
+
 FILE_EXTENSIONS = {"turtle": ".ttl", "trig": ".trig", "nquads": ".nq", "nt": ".nt", "jsonld": ".jsonld",
-                   "xml": ".rdf"}
+                   "xml": ".rdf", "graphml": ".graphml", "gexf": ".gexf", "html": ".html"}
 
 
 def check_format(fmt: str) -> str:
@@ -24,20 +38,34 @@ def check_format(fmt: str) -> str:
     Raises:
         PluginNotFoundError: no exporter has that name.
     """
-    if fmt not in EXPORT_FORMATS:
-        raise PluginNotFoundError(f"no exporter registered for {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if fmt not in FORMATS:
+        raise PluginNotFoundError(f"no exporter registered for {fmt!r}; use one of {', '.join(FORMATS)}")
     return fmt
 
 
 def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
-    """Write the store's dataset in ``fmt`` to a file path or binary stream.
+    """Write the store's dataset (RDF formats) or its projection (graph formats) in ``fmt``.
 
     Writing to a path goes through a temporary file renamed at the end, so an
     interrupted export never leaves half a file behind.
+
+    Raises:
+        PluginNotFoundError: an unknown format.
+        StoreError: the folder of ``output`` does not exist.
     """
     check_format(fmt)
+    if fmt in GRAPH_FORMATS:
+        from foresight.analysis.projection import project
+
+        graph = project(store)
+
+        def write(stream: IO[bytes]) -> None:
+            _GRAPH_WRITERS[fmt](graph, stream)
+    else:
+        def write(stream: IO[bytes]) -> None:
+            store.dump(stream, fmt)
     if not isinstance(output, (str, Path)):
-        store.dump(output, fmt)
+        write(output)
         return
     target = Path(output)
     if target.parent and not target.parent.exists():
@@ -45,8 +73,59 @@ def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
     handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
-            store.dump(stream, fmt)
+            write(stream)
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def plain_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    """A copy of a projection that GraphML and GEXF can hold: no ``None`` values, no private graph data.
+
+    Missing values are left out of a node's or edge's attributes; the scans'
+    titles and dates become node attributes (``scan_title``, ``scan_date``).
+    """
+    import networkx as nx
+
+    scans = graph.graph.get("scans", {})
+    plain = nx.DiGraph()
+    for node, data in graph.nodes(data=True):
+        attrs: dict[str, Any] = {key: value for key, value in data.items() if value is not None}
+        scan = scans.get(data.get("scan"), {})
+        for key in ("title", "date", "url"):
+            if scan.get(key):
+                attrs[f"scan_{key}"] = scan[key]
+        plain.add_node(node, **attrs)
+    for source, target, data in graph.edges(data=True):
+        plain.add_edge(source, target, **{key: value for key, value in data.items() if value is not None})
+    return plain
+
+
+def _graphml(graph: nx.DiGraph, stream: IO[bytes]) -> None:
+    import networkx as nx
+
+    nx.write_graphml(plain_graph(graph), stream, encoding="utf-8")
+
+
+def _gexf(graph: nx.DiGraph, stream: IO[bytes]) -> None:
+    import networkx as nx
+
+    nx.write_gexf(plain_graph(graph), stream, encoding="utf-8")
+
+
+def _html(graph: nx.DiGraph, stream: IO[bytes]) -> None:
+    from foresight.export.html import render_html
+
+    stream.write(render_html(graph).encode("utf-8"))
+
+
+_GRAPH_WRITERS: dict[str, Callable[[nx.DiGraph, IO[bytes]], None]] = {
+    "graphml": _graphml, "gexf": _gexf, "html": _html}
