@@ -306,3 +306,13 @@ def test_pathway_graph_exports_for_gephi(store_dir: Path, tmp_path: Path, fmt: s
     edge = graph.edges[technology, behavior]
     assert edge["relation"] == "enables" and edge["method"] == "name-mention" and "names" in edge["evidence"]
     assert graph.number_of_nodes() == 248
+
+
+def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    [code] = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert "Live Facial Recognition enables Public Self-Censorship" in printed
+    assert namespace["chains"] and namespace["rows"]
