@@ -9,6 +9,7 @@ scan, and ranks them.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,36 +73,103 @@ def change_pathways(graph: nx.DiGraph, *, driver: str | None = None, theme: str 
         >>> [c.signal for c in change_pathways(g, driver="drones")]
         ['s']
     """
+    import heapq
+
     scans = graph.graph.get("scans", {})
-    wanted = content_terms(tokens(driver)) or set(tokens(driver)) if driver else None
-    chains = []
-    for signal, data in graph.nodes(data=True):
-        if data.get("type") != "Signal":
-            continue
+    matcher = _DriverMatcher(graph, driver) if driver else None
+    candidates = []
+    nodes = graph.nodes
+    succ, pred = graph.succ, graph.pred
+    types = node_types(graph)
+    for signal in nodes_of_type(graph, "Signal"):
+        data = nodes[signal]
         scan = data.get("scan")
         meta = scans.get(scan, {})
         if theme and not _matches(theme, meta.get("themes", [])):
             continue
         if keyword and not _matches(keyword, meta.get("keywords", [])):
             continue
-        force = next((s for s, _, kind in graph.in_edges(signal, data="relation")
-                      if kind == "drives" and graph.nodes[s].get("type") == "DrivingForce"), None)
+        force = next((s for s in pred[signal] if types[s] == "DrivingForce"), None)
         match = 100.0
-        if wanted is not None:
-            if force is None:
-                continue
-            match = word_match(wanted, str(graph.nodes[force]["label"]))
+        if matcher is not None:
+            match = matcher.score(force) if force is not None else 0.0
             if match < DRIVER_CUTOFF:
                 continue
+        raised = sum(1 for other in itertools.chain(succ[signal], pred[signal]) if types[other] in _RAISED)
+        day = meta.get("date") or ""
+        stamp = int(day.replace("-", "")) if day[:4].isdigit() else 0
+        candidates.append(((-round(match, 1), -(data.get("relevancy") or 0), -raised, -stamp, signal), force))
+    chains = []
+    for (key, force) in heapq.nsmallest(limit, candidates):
+        signal = key[-1]
         shift = _first(graph, signal, "hasShift")
         outlook = (_first(graph, shift, "leadsTo") if shift else None) or _first(graph, signal, "hasOutlook")
-        raises = tuple(sorted(
-            other for other in set(graph.successors(signal)) | set(graph.predecessors(signal))
-            if graph.nodes[other].get("type") in ("Issue", "Concern")))
-        chains.append(Chain(signal, force, shift, outlook, raises, data.get("relevancy"), scan, round(match, 1)))
-    chains.sort(key=lambda c: (-c.match, -(c.relevancy or 0), -len(c.raises),
-                               _negated(scans.get(c.scan, {}).get("date")), c.signal))
-    return chains[:limit]
+        raises = tuple(sorted({other for other in itertools.chain(graph.successors(signal),
+                                                                  graph.predecessors(signal))
+                               if nodes[other].get("type") in _RAISED}))
+        chains.append(Chain(signal, force, shift, outlook, raises, nodes[signal].get("relevancy"),
+                            nodes[signal].get("scan"), -key[0]))
+    return chains
+
+
+_RAISED = ("Issue", "Concern")
+
+
+def node_types(graph: nx.DiGraph) -> dict[str, str]:
+    """Each node's type, as a plain dict made once per graph and kept with it (faster than node views)."""
+    types: dict[str, str] | None = graph.graph.get("_types")
+    if types is None:
+        types = graph.graph["_types"] = {node: str(kind) for node, kind in graph.nodes(data="type")}
+    return types
+
+
+def nodes_of_type(graph: nx.DiGraph, kind: str) -> list[str]:
+    """The nodes of one type, listed once per graph and kept with it."""
+    index: dict[str, list[str]] | None = graph.graph.get("_by_type")
+    if index is None:
+        index = {}
+        for node, node_kind in node_types(graph).items():
+            index.setdefault(node_kind, []).append(node)
+        graph.graph["_by_type"] = index
+    return index.get(kind, [])
+
+
+class _DriverMatcher:
+    """Scores driving forces against a user's words, with near spellings found once per query.
+
+    The words of every driving force's label are computed once per graph and kept
+    with it; each query looks its words up in their vocabulary (rapidfuzz, in C)
+    instead of comparing every label.
+    """
+
+    def __init__(self, graph: nx.DiGraph, driver: str) -> None:
+        self.words: dict[str, frozenset[str]] = graph.graph.get("_force_words") or {}
+        if not self.words:
+            self.words = {node: frozenset(tokens(str(data.get("label", ""))))
+                          for node, data in graph.nodes(data=True) if data.get("type") == "DrivingForce"}
+            graph.graph["_force_words"] = self.words
+        vocabulary: set[str] = set().union(*self.words.values()) if self.words else set()
+        self.variants = _variants(content_terms(tokens(driver)) or set(tokens(driver)), vocabulary)
+
+    def score(self, force: str) -> float:
+        return _score(self.variants, self.words.get(force, frozenset()))
+
+
+def _variants(words: set[str], vocabulary: set[str]) -> list[dict[str, float]]:
+    """For each word: the words of the vocabulary that spell it, or nearly, with how nearly (0-100)."""
+    from rapidfuzz import fuzz, process
+
+    return [{word: 100.0} | {other: float(score) for other, score, _ in process.extract(
+                word, vocabulary, scorer=fuzz.ratio, score_cutoff=DRIVER_CUTOFF * 0.8, limit=None)
+             if other != word}
+            for word in sorted(words)]
+
+
+def _score(variants: list[dict[str, float]], present: frozenset[str] | set[str]) -> float:
+    if not variants:
+        return 0.0
+    return sum(max((near[word] for word in present if word in near), default=0.0)
+               for near in variants) / len(variants)
 
 
 def word_match(words: set[str], text: str) -> float:
@@ -112,18 +180,5 @@ def word_match(words: set[str], text: str) -> float:
     >>> word_match({"protest"}, "Data protection case law.") < DRIVER_CUTOFF
     True
     """
-    from rapidfuzz import fuzz
-
     present = set(tokens(text))
-    if not words:
-        return 0.0
-    scores = [100.0 if word in present else max((fuzz.ratio(word, other) for other in present), default=0.0)
-              for word in words]
-    return sum(scores) / len(scores)
-
-
-def _negated(day: str | None) -> str:
-    """A sort key that puts later ISO dates first and undated last."""
-    if not day:
-        return "~"
-    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in day)
+    return _score(_variants(words, present), present)

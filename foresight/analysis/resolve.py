@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from foresight.analysis.projection import paused_gc
 from foresight.errors import ForesightError, UnknownNodeError
 
 if TYPE_CHECKING:
@@ -22,9 +23,14 @@ def label_index(graph: nx.DiGraph) -> dict[str, list[str]]:
     """Nodes by their casefolded, whitespace-normalised label (built once per graph)."""
     index: dict[str, list[str]] | None = graph.graph.get("_label_index")
     if index is None:
+        # group by the label as written first: names recur across scans, so fewer labels to normalise
+        by_label: dict[str, list[str]] = {}
         index = {}
-        for node, label in graph.nodes(data="label"):
-            index.setdefault(_key(str(label)), []).append(node)
+        with paused_gc():
+            for node, label in graph.nodes(data="label"):
+                by_label.setdefault(label, []).append(node)
+            for label, nodes in by_label.items():
+                index.setdefault(_key(str(label)), []).extend(nodes)
         graph.graph["_label_index"] = index
     return index
 

@@ -13,13 +13,12 @@ Query results have their own writers in :mod:`.results`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from foresight.errors import PluginNotFoundError, StoreError
+from foresight.errors import PluginNotFoundError
+from foresight.files import atomic_write
 from foresight.store.base import EXPORT_FORMATS, Store
 
 if TYPE_CHECKING:
@@ -67,24 +66,7 @@ def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
     if not isinstance(output, (str, Path)):
         write(output)
         return
-    target = Path(output)
-    if target.parent and not target.parent.exists():
-        raise StoreError(f"{target}: the folder {target.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    atomic_write(output, write)
 
 
 def plain_graph(graph: nx.DiGraph) -> nx.DiGraph:

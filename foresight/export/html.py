@@ -29,9 +29,7 @@ import hashlib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from importlib import resources
@@ -39,7 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from foresight.errors import ForesightError, StoreError, UnknownNodeError
+from foresight.errors import ForesightError, UnknownNodeError
+from foresight.files import atomic_write
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -229,23 +228,8 @@ def write_html(graph: nx.DiGraph, path: str | Path, **options: Any) -> None:
         ForesightError: as :func:`render_html`.
         StoreError: the folder of ``path`` does not exist.
     """
-    page = render_html(graph, **options)
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise StoreError(f"{target}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(page)
-        # mkstemp makes the file private; a map is a document to share, so honour the umask.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    page = render_html(graph, **options).encode("utf-8")
+    atomic_write(path, lambda stream: stream.write(page))
 
 
 def node_colours(types: list[str]) -> dict[str, str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
+from foresight.analysis import projection
 from foresight.analysis.projection import cache_path, forget, project, read_pieces
 from foresight.ingest import ingest
 from foresight.store import open_store
@@ -68,8 +70,14 @@ def test_projection_is_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
         ingest(store, [EXAMPLES])
         before = project(store)
         assert project(store) is before  # unchanged store: the same graph
-        assert cache_path(store) is not None and cache_path(store).is_file()  # type: ignore[union-attr]
+        folder = cache_path(store)
+        assert folder is not None and len(list(folder.glob("*.pickle"))) == 1
+        first = next(folder.glob("*.pickle"))
         ingest(store, [TEST_DATA / "mini.md"])
+        # one more small segment for the one scan; the first is left as it was
+        segments = sorted(folder.glob("*.pickle"))
+        assert len(segments) == 2 and first in segments
+        assert min(s.stat().st_size for s in segments) < first.stat().st_size / 5
         after = project(store)
         assert after is not before
         assert after.number_of_nodes() > before.number_of_nodes()
@@ -86,9 +94,25 @@ def test_a_lost_cache_is_rebuilt_from_the_store(tmp_path: Path) -> None:
         ingest(store, [EXAMPLES])
         expected = project(store)
         forget(store)
-        assert not cache_path(store).is_file()  # type: ignore[union-attr]
+        assert not list(cache_path(store).glob("*.pickle"))  # type: ignore[union-attr]
         rebuilt = project(store)
         assert rebuilt is not expected
         assert dict(rebuilt.nodes(data=True)) == dict(expected.nodes(data=True))
         assert sorted(rebuilt.edges(data=True)) == sorted(expected.edges(data=True))
         assert rebuilt.graph["scans"] == expected.graph["scans"]
+
+
+def test_many_segments_are_merged_into_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(projection, "MAX_SEGMENTS", 3)
+    location = tmp_path / "store"
+    with open_store(location) as store:
+        for path in sorted(EXAMPLES.glob("*.md"))[:5]:
+            ingest(store, [path])
+        folder = cache_path(store)
+        assert folder is not None and len(list(folder.glob("*.pickle"))) == 5
+    with open_store(location, read_only=True) as store:
+        graph = project(store)
+        assert len(list(folder.glob("*.pickle"))) == 1
+        assert len(graph.graph["scans"]) == 5
+    with open_store(location, read_only=True) as store:
+        assert set(project(store).nodes) == set(graph.nodes)
