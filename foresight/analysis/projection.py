@@ -79,6 +79,8 @@ _PREDICATES = (
     FS + "sourceFile", DCTERMS + "subject", FS + "theme", SKOS + "altLabel",
 )
 _ENCODED_PREDICATES = frozenset(f"<{p}>" for p in _PREDICATES)
+# Reading a whole store back costs about 12 microseconds a row: leave out what the graph implies.
+_READ_BACK = tuple(p for p in _PREDICATES if p != FS + "fromScan")
 _ITEM_CLASSES = {FS + name: name for name in ITEM_TYPES}
 
 
@@ -99,13 +101,15 @@ def piece_from_triples(triples: Iterable[PlainTriple]) -> Piece:
         else:
             props.setdefault(s, {})[p] = o
     piece = Piece()
+    # every item of a scan graph is from the graph's one scan: a piece read back without fs:fromScan uses it
+    own_scan = next((node for node, kind in kinds.items() if kind == "Scan"), None)
     for node, kind in kinds.items():
         values = props.get(node, {})
         if FS + kind in _ITEM_CLASSES and _LABEL in values:
             relevancy = values.get(FS + "relevancy")
             line = values.get(FS + "sourceLine")
             description = values.get(DCTERMS + "description")
-            scan = values.get(FS + "fromScan")
+            scan = values.get(FS + "fromScan", own_scan)
             piece.nodes.append((node, _ITEM_CLASSES[FS + kind], str(values[_LABEL]),
                                 str(description) if description is not None else None,
                                 relevancy if isinstance(relevancy, int) else None,
@@ -186,6 +190,8 @@ def decode_nt(term: str) -> Value:
 # when there are many, the projection merges them into one. A piece counts only while its digest is the
 # graph's digest in the store, so a lost, stale or half-written segment costs a re-read, never a wrong graph.
 
+#: Up to this many graphs to read back, one query each; more, one pass per predicate over the whole store.
+FEW_GRAPHS = 50
 #: Merge the segments into one when there are more than this many.
 MAX_SEGMENTS = 16
 
@@ -367,10 +373,10 @@ def read_pieces(store: Store, graphs: list[str]) -> dict[str, Piece]:
     from rdflib import URIRef
 
     by_graph: dict[str, list[PlainTriple]] = {}
-    if len(graphs) > 50:
+    if len(graphs) > FEW_GRAPHS:
         # one pass per predicate over the whole store: index scans, no joins
         wanted = set(graphs)
-        for predicate in _PREDICATES:
+        for predicate in _READ_BACK:
             for g, s, o in store.select_plain(f"SELECT ?g ?s ?o WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} }}"):
                 if g in wanted:
                     by_graph.setdefault(g, []).append((s, predicate, o))

@@ -88,7 +88,9 @@ def test_projection_is_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
         assert set(again.nodes) == set(after.nodes) and set(again.edges) == set(after.edges)
 
 
-def test_a_lost_cache_is_rebuilt_from_the_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize("few", [50, 0], ids=["graph by graph", "predicate by predicate"])
+def test_a_lost_cache_is_rebuilt_from_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few: int) -> None:
+    monkeypatch.setattr(projection, "FEW_GRAPHS", few)
     location = tmp_path / "store"
     with open_store(location) as store:
         ingest(store, [EXAMPLES])
