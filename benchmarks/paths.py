@@ -12,7 +12,7 @@ of its own:
 
 1. the projection (:func:`foresight.analysis.projection.project`) built three ways,
    each in a fresh process that opens the store read-only: right after the ingest
-   (from the pieces cache ingest left at ``<store>.cache/pieces.pickle``), cold (that
+   (from the pieces cache ingest left in ``<store>.cache/pieces/``), cold (that
    cache deleted, everything read back from the store), and after one scan file was
    edited and re-ingested;
 2. ``paths`` latency: name resolution plus the 5 best pathways of at most 5 hops,
@@ -90,9 +90,10 @@ def phase_project(store_dir: str) -> Result:
     store = open_store(store_dir, read_only=True)
     opened = time.perf_counter()
     cache = cache_path(store)
-    cached = cache is not None and cache.is_file()
+    cached = cache is not None and any(cache.glob("*.pickle"))
     graph = project(store)
     projected = time.perf_counter()
+    segments = sorted(cache.glob("*.pickle")) if cache is not None else []
     store.close()
     return {
         "open_seconds": opened - start,
@@ -102,7 +103,7 @@ def phase_project(store_dir: str) -> Result:
         "scans": len(graph.graph.get("scans", {})),
         "cached": cached,
         "cache": str(cache) if cache is not None else None,
-        "cache_mb": cache.stat().st_size / 1e6 if cache is not None and cache.is_file() else 0.0,
+        "cache_mb": sum(segment.stat().st_size for segment in segments) / 1e6,
         "rss_mb": _peak_rss_mb(),
     }
 

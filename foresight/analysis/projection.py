@@ -16,7 +16,7 @@ graph's content digest: ingest hands over the pieces of the scans it writes
 (:func:`remember`), and a graph whose piece is missing or stale (written by another
 tool, changed by a SPARQL update, cache deleted) is read back from the store. The
 assembled graph is kept for the process until the store's digests change. On-disk
-stores keep their pieces in ``<store>.cache/pieces.pickle``.
+stores keep their pieces in segments under ``<store>.cache/pieces/``.
 """
 
 from __future__ import annotations
