@@ -38,8 +38,13 @@ def normalise(text: str) -> str:
     >>> normalise("Public Self-Censorship, in cities.")
     'public self censorship in cities'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join(_WORD.findall(ascii_text))
+    return " ".join(_words(text))
+
+
+def _words(text: str) -> list[str]:
+    if not text.isascii():  # accents folded: "Assemblée" is "assemblee"
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _WORD.findall(text.lower())
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -58,7 +63,7 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The stemmed words of a text, in order (stopwords kept, for phrase matching)."""
-    return [stem(word) for word in normalise(text).split()]
+    return [stem(word) for word in _words(text)]
 
 
 def content_terms(words: list[str]) -> set[str]:
