@@ -1,0 +1,347 @@
+"""Canonical concepts: the rows of many scans that name the same thing, as one SKOS concept.
+
+:func:`build_concepts` groups the rows of each kind (signals, concerns, behaviors,
+technologies, issues, driving forces, outlooks) whose names :mod:`foresight.merging`
+finds to be the same, applies a curator's overrides, and counts each concept's
+scans over time. :func:`write_concepts` stores the result as the concepts graph,
+so SPARQL sees concepts, their labels, members and counts::
+
+    <concept> a skos:Concept, fs:Concept ; skos:inScheme <scheme/issues> ; fs:conceptOf fs:Issue ;
+              skos:prefLabel "…" ; skos:altLabel "…" ; fs:scanCount 3 ; fs:firstSeen "2024-01-02"^^xsd:date ;
+              fs:lastSeen … ; fs:monthlyCount [ fs:month "2024-01" ; fs:scanCount 2 ] .
+    <row> skos:exactMatch <concept> .        # every row: the concept it belongs to
+    <row> skos:closeMatch <other concept> .  # likely the same, left for a curator to decide
+    <link> a fs:Link ; fs:linkSource <row> ; fs:linkRelation skos:exactMatch|skos:closeMatch ;
+           fs:linkTarget <concept> ; fs:score ; fs:method ; fs:evidence .   # for every non-trivial match
+
+The result depends only on the rows and the overrides: the same store gives the
+same concepts and IRIs on every rebuild.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from foresight.errors import ForesightError
+from foresight.merging import MERGER_VERSION, Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
+from foresight.vocab import ID, slug
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from foresight.store.base import Store
+
+CONCEPTS_GRAPH = ID + "graph/concepts"
+#: The kinds of row merged into concepts, with the folder of their concepts' IRIs.
+CONCEPT_KINDS = {"Signal": "signals", "Concern": "concerns", "Behavior": "behaviors", "Technology": "technologies",
+                 "Issue": "issues", "DrivingForce": "driving-forces", "Outlook": "outlooks"}
+
+
+@dataclass
+class Concept:
+    """One concept: the rows that name it, their wordings, and when scans mention it."""
+
+    iri: str
+    kind: str
+    label: str
+    alt_labels: list[str]
+    rows: list[str]
+    scans: set[str] = field(default_factory=set)
+    months: Counter[str] = field(default_factory=Counter)
+    first: str | None = None
+    last: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A row matched to a concept: exactly (a member) or closely (to review), with why."""
+
+    row: str
+    concept: str
+    relation: str
+    score: float
+    method: str
+    evidence: str
+
+
+@dataclass
+class ConceptSet:
+    """Every concept, the concept of every row, the non-trivial matches and the merges left for review."""
+
+    concepts: dict[str, Concept]
+    of_row: dict[str, str]
+    matches: list[Match]
+    review: list[tuple[Concept, Concept, Verdict]]
+
+
+@dataclass
+class Overrides:
+    """A curator's decisions, applied on every rebuild: merge these, never merge those, rename.
+
+    Each rule names rows by their kind and their names (any wording of the concept).
+    """
+
+    merge: list[tuple[str, list[str]]] = field(default_factory=list)
+    never: list[tuple[str, list[str]]] = field(default_factory=list)
+    rename: list[tuple[str, str, str]] = field(default_factory=list)
+    source: str | None = None
+
+
+def load_overrides(path: str | Path | None) -> Overrides:
+    """Read an overrides YAML file; a missing file is no overrides.
+
+    The format::
+
+        merge:   [{kind: issue, names: ["Data Privacy Concerns", "Privacy Concerns"]}]
+        never:   [{kind: concern, names: ["Job Displacement", "Job Creation"]}]
+        rename:  [{kind: technology, name: "Generative AI", to: "Generative Artificial Intelligence"}]
+
+    Raises:
+        ForesightError: the file is not YAML of that form; the message names the file and the entry.
+    """
+    if path is None or not Path(path).is_file():
+        return Overrides()
+    import yaml
+
+    where = str(path)
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ForesightError(f"{where}: not a YAML overrides file ({str(error).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise ForesightError(f"{where}: expected a mapping with merge, never and rename lists")
+    unknown = set(data) - {"merge", "never", "rename"}
+    if unknown:
+        raise ForesightError(f"{where}: unknown section {sorted(unknown)[0]!r}; use merge, never and rename")
+    overrides = Overrides(source=where)
+    for section in ("merge", "never"):
+        for number, entry in enumerate(data.get(section) or [], start=1):
+            kind = _kind(entry, where, section, number)
+            names = entry.get("names")
+            if not isinstance(names, list) or len(names) < 2 or not all(isinstance(n, str) for n in names):
+                raise ForesightError(f"{where}: {section} entry {number}: give 'names' as a list of two or more names")
+            getattr(overrides, section).append((kind, names))
+    for number, entry in enumerate(data.get("rename") or [], start=1):
+        kind = _kind(entry, where, "rename", number)
+        if not isinstance(entry.get("name"), str) or not isinstance(entry.get("to"), str):
+            raise ForesightError(f"{where}: rename entry {number}: give 'name' and 'to'")
+        overrides.rename.append((kind, entry["name"], entry["to"]))
+    return overrides
+
+
+def _kind(entry: Any, where: str, section: str, number: int) -> str:
+    by_key = {name.casefold(): name for name in CONCEPT_KINDS} | {
+        "driving force": "DrivingForce", "driving-force": "DrivingForce"}
+    if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
+        raise ForesightError(f"{where}: {section} entry {number}: give a 'kind' (issue, concern, ...)")
+    kind = by_key.get(entry["kind"].strip().casefold())
+    if kind is None:
+        raise ForesightError(f"{where}: {section} entry {number}: unknown kind {entry['kind']!r}; use one of "
+                             f"{', '.join(k.lower() for k in CONCEPT_KINDS)}")
+    return kind
+
+
+class _Groups:
+    """Union-find over name keys, refusing unions a curator forbade."""
+
+    def __init__(self, keys: Iterable[tuple[str, ...]], apart: list[set[tuple[str, ...]]]) -> None:
+        self.parent = {key: key for key in keys}
+        self.members = {key: {key} for key in self.parent} if apart else {}
+        self.apart = apart
+
+    def find(self, key: tuple[str, ...]) -> tuple[str, ...]:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        """Join the groups of ``a`` and ``b``; False when a never-merge rule keeps them apart."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        low, high = sorted((ra, rb))
+        if self.apart:
+            left, right = self.members[low], self.members[high]
+            if any(group & left and group & right for group in self.apart):
+                return False
+            left |= self.members.pop(high)
+        self.parent[high] = low  # the smaller key is the root: the same groups give the same roots
+        return True
+
+
+def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
+                   kinds: Iterable[str] = CONCEPT_KINDS) -> ConceptSet:
+    """Group the rows of the projection into concepts.
+
+    Args:
+        graph: the projection (:func:`foresight.analysis.projection.project`).
+        overrides: a curator's merges, separations and renames.
+        kinds: the row types to merge.
+
+    Returns:
+        The concepts with their rows, wordings and counts by month.
+    """
+    overrides = overrides or Overrides()
+    scans = graph.graph.get("scans", {})
+    concepts: dict[str, Concept] = {}
+    of_row: dict[str, str] = {}
+    matches: list[Match] = []
+    review: list[tuple[Concept, Concept, Verdict]] = []
+    rows_by_kind: dict[str, list[tuple[str, str]]] = {}
+    for node, data in graph.nodes(data=True):
+        kind = data.get("type")
+        if kind in CONCEPT_KINDS and kind in set(kinds):
+            rows_by_kind.setdefault(kind, []).append((node, str(data.get("label", ""))))
+    for kind in sorted(rows_by_kind):
+        rows = sorted(rows_by_kind[kind])
+        key_of = {node: name_terms(label) for node, label in rows}
+        counts = Counter(key_of.values())
+        keys = sorted(counts)
+        weight = TermWeights.of(counts.elements())
+        user_merge = [[name_terms(n) for n in names] for k, names in overrides.merge if k == kind]
+        curated = {key for names in user_merge for key in names}
+        apart = [{name_terms(n) for n in names} for k, names in overrides.never if k == kind]
+        groups = _Groups(keys, apart)
+        for names in user_merge:
+            for other in names[1:]:
+                if names[0] in groups.parent and other in groups.parent:
+                    groups.union(names[0], other)
+        # long sentences (driving forces, outlooks) merge only when their terms are equal
+        pairs = candidate_pairs(keys, weight) if kind not in ("DrivingForce", "Outlook") else []
+        likely: list[Pair] = []
+        for pair in pairs:
+            if pair.verdict.same:
+                if not groups.union(pair.a, pair.b):
+                    likely.append(pair)
+            else:
+                likely.append(pair)
+        members: dict[tuple[str, ...], list[str]] = {}
+        for node, _ in rows:
+            members.setdefault(groups.find(key_of[node]), []).append(node)
+        label_of = dict(rows)
+        renames = {name_terms(name): to for k, name, to in overrides.rename if k == kind}
+        root_concept: dict[tuple[str, ...], Concept] = {}
+        used: set[str] = set()
+        for root in sorted(members):
+            nodes = members[root]
+            wordings = Counter(" ".join(label_of[n].split()) for n in nodes)
+            preferred = min(wordings, key=lambda w: (-wordings[w], len(w), w))
+            for key in {key_of[n] for n in nodes}:
+                if key in renames:
+                    preferred = renames[key]
+            stem_iri = f"{ID}concept/{CONCEPT_KINDS[kind]}/{slug(preferred)}"
+            iri, number = stem_iri, 1
+            while iri in used:
+                number += 1
+                iri = f"{stem_iri}-{number}"
+            used.add(iri)
+            concept = Concept(iri, kind, preferred, sorted(w for w in wordings if w != preferred), sorted(nodes))
+            for node in nodes:
+                of_row[node] = iri
+                scan = graph.nodes[node].get("scan")
+                if scan:
+                    concept.scans.add(scan)
+                if key_of[node] != root:
+                    verdict = compare(key_of[node], root, weight)
+                    method = verdict.method if verdict.same else (
+                        "curated" if key_of[node] in curated else "fuzzy-name, through a closer wording")
+                    matches.append(Match(node, iri, "exactMatch", verdict.score, method, verdict.evidence))
+            days = sorted(d for d in (scans.get(s, {}).get("date") for s in concept.scans) if d)
+            if days:
+                concept.first, concept.last = days[0], days[-1]
+                concept.months = Counter(day[:7] for day in days)
+            concepts[iri] = concept
+            root_concept[root] = concept
+        seen: set[tuple[str, str]] = set()
+        for pair in likely:
+            left, right = root_concept[groups.find(pair.a)], root_concept[groups.find(pair.b)]
+            if left.iri == right.iri or (left.iri, right.iri) in seen:
+                continue
+            seen.add((left.iri, right.iri))
+            review.append((left, right, pair.verdict))
+            for node in left.rows:
+                if key_of[node] == pair.a:
+                    matches.append(Match(node, right.iri, "closeMatch", pair.verdict.score, pair.verdict.method,
+                                         pair.verdict.evidence))
+    return ConceptSet(concepts, of_row, matches, review)
+
+
+def concepts_nquads(concept_set: ConceptSet) -> str:
+    """The concepts graph as N-Quads (see the module docstring for its shape)."""
+    from foresight.mapping import iri, literal
+    from foresight.vocab import FS, RDF, SKOS, XSD
+
+    graph = iri(CONCEPTS_GRAPH)
+    lines: list[str] = []
+
+    def add(s: str, p: str, o: str) -> None:
+        lines.append(f"{s} {p} {o} {graph} .\n")
+
+    a = iri(RDF + "type")
+    for kind, folder in CONCEPT_KINDS.items():
+        scheme = iri(f"{ID}scheme/{folder}")
+        add(scheme, a, iri(SKOS + "ConceptScheme"))
+        add(scheme, iri(SKOS + "prefLabel"), literal(f"{kind} concepts"))
+    for concept in concept_set.concepts.values():
+        node = iri(concept.iri)
+        add(node, a, iri(SKOS + "Concept"))
+        add(node, a, iri(FS + "Concept"))
+        add(node, iri(SKOS + "inScheme"), iri(f"{ID}scheme/{CONCEPT_KINDS[concept.kind]}"))
+        add(node, iri(FS + "conceptOf"), iri(FS + concept.kind))
+        add(node, iri(SKOS + "prefLabel"), literal(concept.label))
+        for label in concept.alt_labels:
+            add(node, iri(SKOS + "altLabel"), literal(label))
+        add(node, iri(FS + "scanCount"), literal(len(concept.scans)))
+        add(node, iri(FS + "rowCount"), literal(len(concept.rows)))
+        if concept.first and concept.last:
+            add(node, iri(FS + "firstSeen"), literal(concept.first, XSD + "date"))
+            add(node, iri(FS + "lastSeen"), literal(concept.last, XSD + "date"))
+        for month, count in sorted(concept.months.items()):
+            bucket = iri(f"{concept.iri}/month/{month}")
+            add(node, iri(FS + "monthlyCount"), bucket)
+            add(bucket, a, iri(FS + "MonthlyCount"))
+            add(bucket, iri(FS + "month"), literal(month))
+            add(bucket, iri(FS + "scanCount"), literal(count))
+        for row in concept.rows:
+            add(iri(row), iri(SKOS + "exactMatch"), node)
+    for number, match in enumerate(concept_set.matches, start=1):
+        relation = iri(SKOS + match.relation)
+        if match.relation == "closeMatch":
+            add(iri(match.row), relation, iri(match.concept))
+        link = iri(f"{CONCEPTS_GRAPH}/match/{number}")
+        add(link, a, iri(FS + "Link"))
+        add(link, iri(FS + "linkSource"), iri(match.row))
+        add(link, iri(FS + "linkRelation"), relation)
+        add(link, iri(FS + "linkTarget"), iri(match.concept))
+        add(link, iri(FS + "score"), literal(f"{match.score:.3f}", XSD + "decimal"))
+        add(link, iri(FS + "method"), literal(match.method))
+        add(link, iri(FS + "evidence"), literal(match.evidence))
+    add(graph, iri(FS + "contentDigest"), literal(f"merger {MERGER_VERSION}"))
+    return "".join(lines)
+
+
+def write_concepts(store: Store, concept_set: ConceptSet) -> None:
+    """Replace the store's concepts graph with ``concept_set``."""
+    store.replace_graphs([CONCEPTS_GRAPH], concepts_nquads(concept_set))
+
+
+def refresh_concepts(store: Store, overrides: Overrides | None = None) -> ConceptSet:
+    """Rebuild the concepts of everything in the store and write them (see :func:`build_concepts`)."""
+    from foresight.analysis.projection import project
+
+    concept_set = build_concepts(project(store), overrides)
+    write_concepts(store, concept_set)
+    return concept_set
+
+
+def summary(concept_set: ConceptSet, kind: str | None = None) -> list[Concept]:
+    """Concepts by how many scans mention them, most first (ties by label)."""
+    chosen = [c for c in concept_set.concepts.values() if kind is None or c.kind == kind]
+    return sorted(chosen, key=lambda c: (-len(c.scans), -len(c.rows), c.label.casefold(), c.iri))

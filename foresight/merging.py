@@ -1,0 +1,248 @@
+"""Decide which names, across scans, name the same concept.
+
+Every scan words things its own way: "Surveillance Expansion", "Increased
+Surveillance". This module turns a name into the *terms* it is about (stemmed
+words, minus stopwords and the stock words scans wrap around a topic: "increased",
+"rise of", "concerns", ...; abbreviations spelled out) and scores two names by the
+terms they share, each weighted by how rare it is among all names (sharing "data"
+says little, sharing "flatulence" says a lot).
+
+* Equal terms: the same concept (score 1, method ``normalized-name``).
+* One name's terms inside the other's, the rest carrying little weight, or a high
+  weighted overlap (typos forgiven): the same concept (method ``fuzzy-name``).
+* A middling overlap: *likely* the same (a ``skos:closeMatch`` for a curator to review).
+
+Names are compared within a kind (issues with issues). Candidate pairs come from
+blocking on shared terms, skipping terms so common that they would pair everything.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from foresight.text import STOPWORDS, stem, tokens
+
+#: Bump when the same names would merge differently, so stored concepts are rebuilt.
+MERGER_VERSION = "1"
+
+#: Two names at least this close are the same concept.
+SAME = 0.8
+#: Two names at least this close are likely the same: listed for review, not merged.
+LIKELY = 0.6
+
+# Words scans wrap around a topic without changing what it is.
+_FILLER_TEXT = """
+increased increase increasing rise rising rise growing growth grow emerging emergence emergent expansion expanding
+expanded greater heightened enhanced surge boom spread widespread adoption adopting shift trend trends
+concern concerns concerned worry worries issue issues risk risks challenge challenges problem problems
+impact impacts effect effects role use usage utilization utilisation implementation integration
+potential possible future new novel evolving evolution changing change development developments
+"""
+FILLERS = frozenset(stem(word) for word in _FILLER_TEXT.split())
+
+# Abbreviations and their spelled-out terms (stems), both ways.
+_ABBREVIATIONS = {
+    "ai": "artificial intelligence",
+    "ml": "machine learning",
+    "llm": "large language model",
+    "nlp": "natural language processing",
+    "vr": "virtual reality",
+    "ar": "augmented reality",
+    "xr": "extended reality",
+    "iot": "internet of things",
+    "ev": "electric vehicle",
+    "agi": "artificial general intelligence",
+    "genai": "generative artificial intelligence",
+    "dei": "diversity equity inclusion",
+    "esg": "environmental social governance",
+    "ubi": "universal basic income",
+    "3d": "three dimensional",
+    "ugc": "user generated content",
+    "saas": "software as a service",
+    "api": "application programming interface",
+    "cbdc": "central bank digital currency",
+    "dao": "decentralized autonomous organization",
+    "nft": "non fungible token",
+    "gpu": "graphic processing unit",
+    "crispr": "crispr",
+}
+_SPELLED = {key: tuple(stem(w) for w in value.split() if w not in STOPWORDS) for key, value in
+            _ABBREVIATIONS.items()}
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
+def name_terms(name: str) -> tuple[str, ...]:
+    """The terms a name is about: sorted, stemmed, no stopwords or filler words, abbreviations spelled out.
+
+    >>> name_terms("Increased Surveillance"), name_terms("Surveillance Expansion")
+    (('surveillance',), ('surveillance',))
+    >>> name_terms("Large Language Models (LLMs)") == name_terms("LLMs")
+    True
+    """
+    # "Large Language Models (LLMs)": the parenthesis repeats the name
+    bare = _PARENTHESES.sub("", name) or name
+    words: list[str] = []
+    for word in tokens(bare):
+        spelled = _SPELLED.get(word)
+        if spelled:
+            words.extend(spelled)
+        elif word not in STOPWORDS and word not in FILLERS and (len(word) > 1 or word.isdigit()):
+            words.append(word)
+    if not words:  # a name made only of filler words ("Growing Concerns") is about those words
+        words = [w for w in tokens(bare) if w not in STOPWORDS] or tokens(bare)
+    return tuple(sorted(set(words)))
+
+
+@dataclass
+class TermWeights:
+    """How much each term says: its inverse document frequency among a set of names."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    default: float = 1.0
+
+    @classmethod
+    def of(cls, names: Iterable[tuple[str, ...]]) -> TermWeights:
+        counts: Counter[str] = Counter()
+        total = 0
+        for terms in names:
+            total += 1
+            counts.update(terms)
+        weights = {term: math.log((total + 1) / (count + 0.5)) for term, count in counts.items()}
+        return cls(weights, math.log((total + 1) / 0.5))
+
+    def __call__(self, term: str) -> float:
+        return self.weights.get(term, self.default)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How close two names are (0-1), and how that was decided."""
+
+    score: float
+    method: str
+    evidence: str
+
+    @property
+    def same(self) -> bool:
+        return self.score >= SAME
+
+    @property
+    def likely(self) -> bool:
+        return LIKELY <= self.score < SAME
+
+
+def compare(a: tuple[str, ...], b: tuple[str, ...], weight: TermWeights) -> Verdict:
+    """Score two names by their terms (see :func:`name_terms`).
+
+    Example:
+        >>> weights = TermWeights.of([("data", "privacy"), ("data", "security"), ("data",), ("privacy",)])
+        >>> compare(("data", "privacy"), ("data", "security"), weights).same
+        False
+        >>> compare(("privacy",), ("privacy",), weights).method
+        'normalized-name'
+    """
+    if a == b:
+        return Verdict(1.0, "normalized-name", f"same terms: {' '.join(a)}")
+    shared = set(a) & set(b)
+    only_a = [t for t in a if t not in shared]
+    only_b = [t for t in b if t not in shared]
+    # spelling variants (organisation/organization, e-commerce/ecommerce) count as shared
+    for term in list(only_a):
+        match = next((other for other in only_b if fuzz.ratio(term, other) >= 88 and min(len(term), len(other)) > 4),
+                     None)
+        if match:
+            only_a.remove(term)
+            only_b.remove(match)
+            shared.add(term)
+    if not shared:
+        return Verdict(0.0, "fuzzy-name", "no shared term")
+    common = sum(weight(t) for t in shared)
+    rest_a = sum(weight(t) for t in only_a)
+    rest_b = sum(weight(t) for t in only_b)
+    jaccard = common / (common + rest_a + rest_b)
+    # one name inside the other: the same concept when what the longer one adds says little
+    contained = 0.0
+    if not only_a or not only_b:
+        extra = rest_a + rest_b
+        contained = common / (common + 2.0 * extra)
+    score = max(jaccard, contained)
+    evidence = f"shared terms {' '.join(sorted(shared))}"
+    if only_a or only_b:
+        evidence += f"; differ by {' '.join(sorted(only_a + only_b))}"
+    return Verdict(round(score, 3), "fuzzy-name", evidence)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two distinct name keys of one kind, with their verdict."""
+
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+    verdict: Verdict
+
+
+#: A term shared by more names than this is too common to block on.
+MAX_BLOCK = 2000
+
+
+def _prefix(key: tuple[str, ...], weight: TermWeights) -> list[str]:
+    """The rarest terms of a key that carry more than ``1 - LIKELY`` of its weight.
+
+    Two keys scoring at least :data:`LIKELY` share most of their weight, so they share
+    at least one term of their prefixes (prefix filtering, with terms ordered rarest first).
+    """
+    ordered = sorted(key, key=lambda t: (-weight(t), t))
+    total = sum(weight(t) for t in ordered)
+    prefix, covered = [], 0.0
+    for term in ordered:
+        prefix.append(term)
+        covered += weight(term)
+        if covered > (1.0 - LIKELY) * total + 1e-9:
+            break
+    return prefix
+
+
+def candidate_pairs(keys: Sequence[tuple[str, ...]], weight: TermWeights) -> list[Pair]:
+    """Score the pairs of keys that can be alike; keep the likely and the same, sorted (deterministic).
+
+    Blocking: keys are indexed by their prefix terms (see :func:`_prefix`), so only
+    keys sharing a rare term are compared; a block larger than :data:`MAX_BLOCK` is skipped.
+    """
+    blocks: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        for term in _prefix(key, weight):
+            blocks.setdefault(term, []).append(index)
+    seen: set[tuple[int, int]] = set()
+    found: list[Pair] = []
+    for term in sorted(blocks):
+        members = blocks[term]
+        if len(members) < 2 or len(members) > MAX_BLOCK:
+            continue
+        for i, left in enumerate(members):
+            for right in members[i + 1:]:
+                pair = (left, right)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                verdict = compare(keys[left], keys[right], weight)
+                if verdict.score >= LIKELY:
+                    found.append(Pair(keys[left], keys[right], verdict))
+    found.sort(key=lambda p: (-p.verdict.score, p.a, p.b))
+    return found
+
+
+def same_concept(a: str, b: str, weight: TermWeights | None = None) -> Verdict:
+    """Whether two names name the same concept (names alone; see :func:`compare`)."""
+    left, right = name_terms(a), name_terms(b)
+    return compare(left, right, weight or TermWeights())
+
+
+def weights_for(names: Mapping[str, int] | Iterable[str]) -> TermWeights:
+    """Term weights from a collection of names."""
+    return TermWeights.of(name_terms(name) for name in names)
