@@ -94,6 +94,23 @@ def main_options(
     state.store = store
 
 
+_OVERRIDES = typer.Option(
+    None, "--overrides", envvar="FORESIGHT_OVERRIDES", show_envvar=True,
+    help="The curator's overrides for concepts (YAML: merge, never, rename); default "
+    "foresight-overrides.yaml in the current folder when it exists.")
+DEFAULT_OVERRIDES = Path("foresight-overrides.yaml")
+
+
+def _overrides_path(path: Path | None) -> Path | None:
+    if path is not None:
+        if not path.is_file():
+            from foresight.errors import ForesightError
+
+            raise ForesightError(f"{path}: no such overrides file")
+        return path
+    return DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else None
+
+
 @app.command()
 @reports_errors
 def ingest(
@@ -101,6 +118,10 @@ def ingest(
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors: such scans are not ingested."),
     force: bool = typer.Option(False, "--force", help="Rewrite scans even when their file has not changed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line and errors."),
+    concepts: bool = typer.Option(True, "--concepts/--no-concepts",
+                                  help="Rebuild the concepts across scans after writing (skip it for a quick "
+                                  "re-ingest into a big store; run foresight concepts --rebuild later)."),
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
     """Read signal scans into the store, one named graph per scan.
 
@@ -124,6 +145,11 @@ def ingest(
                 progress.update(task, completed=done, total=total)
 
             report = run_ingest(store, paths, strict=strict, force=force, progress=advance)
+        concept_set = None
+        if report.written and concepts:
+            from foresight.concepts import load_overrides, refresh_concepts
+
+            concept_set = refresh_concepts(store, load_overrides(_overrides_path(overrides)))
         triples = store.triple_count()
     if not quiet:
         for warning in report.warnings:
@@ -135,6 +161,10 @@ def ingest(
         f"{report.failed} failed; {report.rows} rows ({report.skipped_rows} skipped), "
         f"{len(report.warnings)} warnings; {report.triples} triples written, {triples} in the store"
     )
+    if concept_set is not None:
+        recurring = sum(1 for concept in concept_set.concepts.values() if len(concept.scans) >= 3)
+        _stdout().print(f"{len(concept_set.concepts)} concepts, {recurring} named in 3 or more scans; "
+                        f"{len(concept_set.review)} likely merges to review (foresight concepts --review)")
     if report.errors:
         raise typer.Exit(1)
 
@@ -704,6 +734,84 @@ def render(
         write_html(view, output, title=title, size_by=size_by.value, max_nodes=max_nodes, focus=focus_node)
     _stderr().print(f"wrote {output}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges "
                     f"({output.stat().st_size} bytes)")
+
+
+@app.command()
+@reports_errors
+def concepts(
+    node_type: str | None = typer.Option(None, "--type", "-t", help="Only concepts of these kinds, comma-separated "
+                                         "(Issue, Technology, Behavior, Concern, Signal, DrivingForce, Outlook)."),
+    review: bool = typer.Option(False, "--review", help="List the likely merges left undecided, with their evidence."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild the concepts and store them (for SPARQL)."),
+    min_scans: int = typer.Option(1, "--min-scans", help="Only concepts named in at least this many scans."),
+    limit: int = typer.Option(30, "--limit", "-n", help="How many to list."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Concepts across scans: rows of many scans that name the same thing, with how many scans name them.
+
+    `--review` lists the merges foresight found likely but did not make; accept one by adding it under
+    `merge:` in the overrides file, reject it under `never:`.
+
+    Example: foresight concepts --type Concern --min-scans 3
+    """
+    from foresight.concepts import build_concepts, load_overrides, summary, write_concepts
+
+    kinds = _concept_kinds(node_type)
+    rules = load_overrides(_overrides_path(overrides))
+    if rebuild:
+        from foresight.analysis.projection import project
+
+        with _open() as store:
+            concept_set = build_concepts(project(store), rules)
+            write_concepts(store, concept_set)
+    else:
+        store, graph = _project()
+        with store:
+            concept_set = build_concepts(graph, rules)
+    if review:
+        pending = [(a, b, v) for a, b, v in concept_set.review if kinds is None or a.kind in kinds][:limit]
+        if fmt is ViewFormat.json:
+            _echo_json([{"kind": a.kind, "a": a.label, "b": b.label, "score": v.score, "method": v.method,
+                         "evidence": v.evidence, "a_scans": len(a.scans), "b_scans": len(b.scans),
+                         "a_iri": a.iri, "b_iri": b.iri} for a, b, v in pending])
+            return
+        from rich.table import Table
+
+        table = Table(caption=f"{len(pending)} of {len(concept_set.review)} likely merges; accept under merge:, "
+                      f"reject under never: in the overrides file", caption_justify="left")
+        for column in ("kind", "concept", "scans", "likely the same as", "scans", "score", "evidence"):
+            table.add_column(column, overflow="fold")
+        for a, b, verdict in pending:
+            table.add_row(a.kind, _escape(a.label), str(len(a.scans)), _escape(b.label), str(len(b.scans)),
+                          f"{verdict.score:.2f}", _escape(verdict.evidence))
+        _stdout().print(table)
+        return
+    listed = [c for c in summary(concept_set) if (kinds is None or c.kind in kinds) and len(c.scans) >= min_scans]
+    shown = listed[:limit]
+    if fmt is ViewFormat.json:
+        _echo_json([{"iri": c.iri, "kind": c.kind, "label": c.label, "alt_labels": c.alt_labels,
+                     "scans": len(c.scans), "rows": len(c.rows), "first": c.first, "last": c.last,
+                     "months": dict(sorted(c.months.items()))} for c in shown])
+        return
+    from rich.table import Table
+
+    stored = " (stored)" if rebuild else ""
+    table = Table(caption=f"{len(shown)} of {len(listed)} concepts{stored}", caption_justify="left")
+    for column in ("kind", "concept", "scans", "rows", "first", "last", "also worded"):
+        table.add_column(column, overflow="fold")
+    for c in shown:
+        others = "; ".join(c.alt_labels[:3]) + (f" (+{len(c.alt_labels) - 3})" if len(c.alt_labels) > 3 else "")
+        table.add_row(c.kind, _escape(c.label), str(len(c.scans)), str(len(c.rows)), c.first or "", c.last or "",
+                      _escape(others))
+    _stdout().print(table)
+
+
+def _concept_kinds(text: str | None) -> list[str] | None:
+    from foresight.analysis.resolve import check_types
+    from foresight.concepts import CONCEPT_KINDS
+
+    return check_types(text.split(",") if text else None, CONCEPT_KINDS)
 
 
 def main() -> None:
