@@ -21,7 +21,7 @@ same concepts and IRIs on every rebuild.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -176,6 +176,31 @@ class _Groups:
         return True
 
 
+def _wording(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _rule_key(name: str, names: list[str]) -> tuple[str, ...]:
+    """The key a never-merge rule uses for a name: its terms, or its wording when the rule's names share terms."""
+    key = name_terms(name)
+    if sum(1 for other in names if name_terms(other) == key) > 1:
+        return (*key, "\0" + _wording(name))
+    return key
+
+
+def _split_identical(key_of: dict[str, tuple[str, ...]], label_of: Mapping[str, str],
+                     apart_names: list[list[str]]) -> None:
+    """Rows a never-merge rule keeps apart although their names have the same terms get keys of their own."""
+    for names in apart_names:
+        for name in names:
+            key = _rule_key(name, names)
+            if key != name_terms(name):
+                wording = _wording(name)
+                for node, label in label_of.items():
+                    if _wording(label) == wording:
+                        key_of[node] = key
+
+
 def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
                    kinds: Iterable[str] = CONCEPT_KINDS) -> ConceptSet:
     """Group the rows of the projection into concepts.
@@ -202,12 +227,14 @@ def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
     for kind in sorted(rows_by_kind):
         rows = sorted(rows_by_kind[kind])
         key_of = {node: name_terms(label) for node, label in rows}
+        apart_names = [names for k, names in overrides.never if k == kind]
+        _split_identical(key_of, dict(rows), apart_names)
         counts = Counter(key_of.values())
         keys = sorted(counts)
         weight = TermWeights.of(counts.elements())
         user_merge = [[name_terms(n) for n in names] for k, names in overrides.merge if k == kind]
         curated = {key for names in user_merge for key in names}
-        apart = [{name_terms(n) for n in names} for k, names in overrides.never if k == kind]
+        apart = [{_rule_key(n, names) for n in names} for names in apart_names]
         groups = _Groups(keys, apart)
         for names in user_merge:
             for other in names[1:]:

@@ -50,3 +50,13 @@ def examples_store() -> Iterator[Store]:
     with open_store("memory:") as memory:
         ingest(memory, [EXAMPLES])
         yield memory
+
+
+@pytest.fixture(scope="session")
+def bulk_store() -> Iterator[Store]:
+    """The 1,591 bulk scans, ingested once (about 8 s)."""
+    if not BULK.is_dir():
+        need_corpus()
+    with open_store("memory:") as memory:
+        ingest(memory, [BULK])
+        yield memory

@@ -1,0 +1,115 @@
+"""Concepts across scans: grouping, overrides, counts, the concepts graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foresight.analysis.projection import project
+from foresight.concepts import (
+    CONCEPTS_GRAPH,
+    Overrides,
+    build_concepts,
+    load_overrides,
+    summary,
+    write_concepts,
+)
+from foresight.errors import ForesightError
+from foresight.store.base import Store
+
+
+@pytest.fixture(scope="module")
+def bulk_concepts(bulk_store: Store):  # type: ignore[no-untyped-def]
+    graph = project(bulk_store)
+    return graph, build_concepts(graph)
+
+
+def test_concepts_recur_across_the_bulk_scans(bulk_concepts) -> None:  # type: ignore[no-untyped-def]
+    graph, concepts = bulk_concepts
+    recurring = [c for c in concepts.concepts.values() if len(c.scans) >= 3]
+    print(f"{len(concepts.concepts)} concepts, {len(recurring)} named in 3 or more bulk scans")
+    assert len(recurring) >= 300
+    by_label = {(c.kind, c.label): c for c in concepts.concepts.values()}
+    generative = by_label[("Technology", "Generative AI")]
+    assert len(generative.scans) > 79  # more than the rows worded exactly so
+    assert {"GenAI", "Generative AI (GenAI)"} <= set(generative.alt_labels)
+    privacy = by_label[("Concern", "Data Privacy and Security")]
+    assert len(privacy.scans) >= 36
+    # every row belongs to exactly one concept of its own kind
+    rows = [n for n, kind in graph.nodes(data="type") if kind in ("Issue", "Concern", "Technology")]
+    assert all(concepts.concepts[concepts.of_row[n]].kind == graph.nodes[n]["type"] for n in rows)
+    assert sum(len(c.rows) for c in concepts.concepts.values()) == len(concepts.of_row)
+
+
+def test_months_and_first_last_come_from_the_scans_page_dates(bulk_concepts) -> None:  # type: ignore[no-untyped-def]
+    graph, concepts = bulk_concepts
+    [top] = summary(concepts, "Concern")[:1]
+    days = sorted(graph.graph["scans"][s]["date"] for s in top.scans if graph.graph["scans"][s]["date"])
+    assert (top.first, top.last) == (days[0], days[-1])
+    assert sum(top.months.values()) == len(days)
+
+
+def test_the_same_rows_give_the_same_concepts(bulk_store: Store, bulk_concepts) -> None:  # type: ignore[no-untyped-def]
+    graph, concepts = bulk_concepts
+    again = build_concepts(graph, kinds=["Technology"])
+    mine = {iri: c.rows for iri, c in concepts.concepts.items() if c.kind == "Technology"}
+    assert {iri: c.rows for iri, c in again.concepts.items()} == mine
+
+
+def test_overrides_merge_separate_and_rename_deterministically(bulk_concepts, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    graph, before = bulk_concepts
+    def worded(kind: str, wording: str):  # type: ignore[no-untyped-def]
+        return next(c for c in before.concepts.values() if c.kind == kind and wording in (c.label, *c.alt_labels))
+
+    displacement = worded("Concern", "Job Displacement")
+    transformation = worded("Concern", "Technological Unemployment")
+    assert displacement.iri != transformation.iri
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text(
+        "merge:\n  - {kind: concern, names: [Job Displacement, Technological Unemployment]}\n"
+        f"never:\n  - {{kind: technology, names: [Generative AI, GenAI]}}\n"
+        "rename:\n  - {kind: concern, name: Job Displacement, to: Jobs Lost to Automation}\n", encoding="utf-8")
+    rules = load_overrides(overrides)
+    first = build_concepts(graph, rules, kinds=["Concern", "Technology"])
+    second = build_concepts(graph, load_overrides(overrides), kinds=["Concern", "Technology"])
+    assert {i: c.rows for i, c in first.concepts.items()} == {i: c.rows for i, c in second.concepts.items()}
+    after = {(c.kind, c.label): c for c in first.concepts.values()}
+    merged = after[("Concern", "Jobs Lost to Automation")]
+    assert set(displacement.rows) < set(merged.rows)
+    assert set(transformation.rows) <= set(merged.rows)
+    genai = [c for c in first.concepts.values() if "GenAI" in (c.label, *c.alt_labels)]
+    generative = [c for c in first.concepts.values() if "Generative AI" in (c.label, *c.alt_labels)]
+    assert genai and generative and {c.iri for c in genai}.isdisjoint(c.iri for c in generative)
+
+
+def test_bad_overrides_name_the_file_and_entry(tmp_path: Path) -> None:
+    path = tmp_path / "o.yaml"
+    path.write_text("merge:\n  - {kind: gadget, names: [a, b]}\n", encoding="utf-8")
+    with pytest.raises(ForesightError, match=r"o\.yaml: merge entry 1: unknown kind 'gadget'"):
+        load_overrides(path)
+    path.write_text("merge: [{kind: issue, names: [only one]}]\n", encoding="utf-8")
+    with pytest.raises(ForesightError, match="merge entry 1: give 'names'"):
+        load_overrides(path)
+    path.write_text("merge: [\n", encoding="utf-8")
+    with pytest.raises(ForesightError, match="not a YAML overrides file"):
+        load_overrides(path)
+    assert load_overrides(tmp_path / "missing.yaml") == Overrides()
+
+
+def test_concepts_graph_is_queryable(examples_store: Store) -> None:
+    concepts = build_concepts(project(examples_store))
+    write_concepts(examples_store, concepts)
+    try:
+        rows = examples_store.select("""
+            SELECT ?label ?scans (COUNT(DISTINCT ?row) AS ?rows) WHERE {
+              ?c a fs:Concept ; fs:conceptOf fs:Technology ; skos:prefLabel ?label ; fs:scanCount ?scans .
+              ?row skos:exactMatch ?c .
+            } GROUP BY ?label ?scans ORDER BY DESC(?scans) LIMIT 1""").values()
+        assert rows == [("Live Facial Recognition", 5, 5)]
+        months = examples_store.select("""
+            SELECT ?month ?n WHERE { ?c skos:prefLabel "Live Facial Recognition" ; fs:monthlyCount ?m .
+                                     ?m fs:month ?month ; fs:scanCount ?n } ORDER BY ?month""").values()
+        assert months[0] == ("2023-03", 1) and sum(n for _, n in months) == 5
+    finally:
+        examples_store.replace_graphs([CONCEPTS_GRAPH], "")
