@@ -68,7 +68,7 @@ def test_overrides_merge_separate_and_rename_deterministically(bulk_concepts, tm
     overrides = tmp_path / "overrides.yaml"
     overrides.write_text(
         "merge:\n  - {kind: concern, names: [Job Displacement, Technological Unemployment]}\n"
-        f"never:\n  - {{kind: technology, names: [Generative AI, GenAI]}}\n"
+        "never:\n  - {kind: technology, names: [Generative AI, GenAI]}\n"
         "rename:\n  - {kind: concern, name: Job Displacement, to: Jobs Lost to Automation}\n", encoding="utf-8")
     rules = load_overrides(overrides)
     first = build_concepts(graph, rules, kinds=["Concern", "Technology"])
