@@ -807,6 +807,74 @@ def concepts(
     _stdout().print(table)
 
 
+@app.command()
+@reports_errors
+def timeline(
+    concept: str | None = typer.Argument(None, help="A concept, by any of its wordings or its IRI."),
+    emerging_: bool = typer.Option(False, "--emerging", help="List the concepts growing fastest instead."),
+    months: int = typer.Option(6, "--months", help="With --emerging: the recent window, in months."),
+    node_type: str | None = typer.Option(None, "--type", "-t", help="Only concepts of these kinds, comma-separated."),
+    limit: int = typer.Option(15, "--limit", "-n", help="With --emerging: how many concepts."),
+    chart_path: Path | None = typer.Option(None, "--chart", help="Also draw the counts as a .png or .svg chart."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Scans naming a concept, month by month; or, with --emerging, the concepts growing fastest.
+
+    Months are the scans' page dates; "recent" ends at the latest month in the data.
+
+    Example: foresight timeline "Live Facial Recognition" --chart lfr.png
+    """
+    from foresight.analysis.timeline import chart, emerging, find_concepts, monthly
+    from foresight.concepts import build_concepts, load_overrides
+    from foresight.errors import QueryError
+
+    if bool(concept) == emerging_:
+        raise QueryError("timeline: give a CONCEPT, or --emerging")
+    kinds = _concept_kinds(node_type)
+    rules = load_overrides(_overrides_path(overrides))
+    store, graph = _project()
+    with store:
+        concept_set = build_concepts(graph, rules)
+    out = _stdout()
+    if emerging_:
+        rising = emerging(concept_set, months=months, kinds=kinds, limit=limit)
+        if chart_path:
+            chart({e.concept.label: monthly(e.concept) for e in rising[:6]}, chart_path,
+                  f"Emerging concepts, last {months} months")
+        if fmt is ViewFormat.json:
+            _echo_json([{"iri": e.concept.iri, "kind": e.concept.kind, "label": e.concept.label,
+                         "recent": e.recent, "before": e.before, "growth_per_month": e.growth,
+                         "scans": len(e.concept.scans), "first": e.concept.first} for e in rising])
+            return
+        from rich.table import Table
+
+        table = Table(caption=f"scans in the last {months} months against the {months} before", caption_justify="left")
+        for column in ("kind", "concept", "recent", "before", "growth/month", "all scans", "first seen"):
+            table.add_column(column, overflow="fold")
+        for e in rising:
+            table.add_row(e.concept.kind, _escape(e.concept.label), str(e.recent), str(e.before), f"{e.growth:+.2f}",
+                          str(len(e.concept.scans)), e.concept.first or "")
+        out.print(table)
+    else:
+        assert concept is not None
+        found = find_concepts(concept_set, concept, kinds)
+        series = {f"{c.label} [{c.kind}]": monthly(c) for c in found}
+        if chart_path:
+            chart(series, chart_path, f"Scans naming {found[0].label}")
+        if fmt is ViewFormat.json:
+            _echo_json([{"iri": c.iri, "kind": c.kind, "label": c.label, "scans": len(c.scans), "first": c.first,
+                         "last": c.last, "months": dict(monthly(c))} for c in found])
+            return
+        for c in found:
+            out.print(f"[bold]{_escape(c.label)}[/] [{c.kind}] · {len(c.scans)} scans · {c.first} to {c.last}")
+            peak = max((n for _, n in monthly(c)), default=0) or 1
+            for month, count in monthly(c):
+                out.print(f"  {month}  {count:>3}  {'█' * max(0, round(30 * count / peak))}")
+    if chart_path:
+        _stderr().print(f"wrote {chart_path}")
+
+
 def _concept_kinds(text: str | None) -> list[str] | None:
     from foresight.analysis.resolve import check_types
     from foresight.concepts import CONCEPT_KINDS

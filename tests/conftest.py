@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from foresight.concepts import refresh_concepts
 from foresight.ingest import ingest
 from foresight.store import open_store
 from foresight.store.base import Store
@@ -38,10 +39,11 @@ def store() -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def corpus_store() -> Iterator[tuple[Store, object]]:
-    """The 25 real scans, both seeds' scan and the examples, ingested once."""
+    """The 25 real scans, both seeds' scan and the examples, ingested once, with their concepts (as the CLI does)."""
     need_corpus()
     with open_store("memory:") as memory:
         report = ingest(memory, [SCANS, SEED, EXAMPLES])
+        refresh_concepts(memory)
         yield memory, report
 
 

@@ -74,7 +74,7 @@ def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store = tmp_path / "store"
     outputs = []
     for words in commands:
-        words = [str(tmp_path / w) if w.endswith((".ttl", ".html", ".graphml")) else w for w in words]
+        words = [str(tmp_path / w) if w.endswith((".ttl", ".html", ".graphml", ".png", ".svg")) else w for w in words]
         result = run(store, *words)
         assert result.exit_code == 0, (words, result.output)
         outputs.append(result.output)
@@ -316,3 +316,23 @@ def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     printed = capsys.readouterr().out
     assert "Live Facial Recognition enables Public Self-Censorship" in printed
     assert namespace["chains"] and namespace["rows"]
+
+
+def test_concepts_and_review_and_timeline(store_dir: Path, tmp_path: Path) -> None:
+    listed = json.loads(run(store_dir, "concepts", "--type", "Technology", "--min-scans", "2", "-f", "json").output)
+    assert listed[0]["label"] == "Live Facial Recognition" and listed[0]["scans"] == 5
+    assert listed[0]["first"] == "2023-03-20" and sum(listed[0]["months"].values()) == 5
+    assert all(c["kind"] == "Technology" and c["scans"] >= 2 for c in listed)
+    assert run(store_dir, "concepts", "--review", "-f", "json").exit_code == 0
+    shown = json.loads(run(store_dir, "timeline", "live facial recognition", "-f", "json").output)
+    assert shown[0]["months"]["2023-03"] == 1 and shown[0]["months"]["2023-04"] == 0
+    chart = tmp_path / "lfr.svg"
+    assert run(store_dir, "timeline", "Live Facial Recognition", "--chart", str(chart)).exit_code == 0
+    assert chart.read_text(encoding="utf-8").lstrip().startswith("<?xml") and "<svg" in chart.read_text()
+    rising = json.loads(run(store_dir, "timeline", "--emerging", "--months", "12", "-f", "json").output)
+    assert rising[0]["label"] == "Live Facial Recognition" and rising[0]["recent"] == 3
+    growth = [r["growth_per_month"] for r in rising]
+    assert growth == sorted(growth, reverse=True)
+    missing = run(store_dir, "timeline", "live facial recogntion zzz")
+    assert missing.exit_code == 1 and "did you mean" in missing.output
+    assert run(store_dir, "timeline").exit_code == 1
