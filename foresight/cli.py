@@ -427,13 +427,22 @@ class ViewFormat(StrEnum):
 _FORMAT_HELP = "table or json."
 
 
-def _project() -> tuple[Any, Any]:
-    """The store (open read-only) and its projection."""
+_ROWS = typer.Option(False, "--rows", help="Work on each scan's own rows instead of the concepts across scans.")
+
+
+def _project(rows: bool = True) -> tuple[Any, Any]:
+    """The store (open read-only) and its projection: of rows, or of concepts (rows merged across scans)."""
     from foresight.analysis.projection import project
 
     store = _open(read_only=True)
     try:
-        return store, project(store)
+        graph = project(store)
+        if not rows:
+            from foresight.analysis.conceptgraph import concept_graph
+            from foresight.concepts import concepts_for, load_overrides
+
+            graph = concept_graph(graph, concepts_for(store, load_overrides(_overrides_path(None))))
+        return store, graph
     except BaseException:
         store.close()
         raise
@@ -454,7 +463,7 @@ def _name(graph: Any, node: str) -> str:
 def _node_json(graph: Any, node: str) -> dict[str, Any]:
     data = graph.nodes[node]
     return {"iri": node, "type": data.get("type"), "label": data.get("label"), "relevancy": data.get("relevancy"),
-            "scan": data.get("scan")}
+            "scan": data.get("scan"), "scans": data.get("scans", 1)}
 
 
 def _scan_line(graph: Any, scan: str | None) -> str:
@@ -479,23 +488,26 @@ def show(
     node: str = typer.Argument(..., help="A node name (all nodes with that name) or IRI."),
     node_type: str | None = typer.Option(None, "--type", "-t", help="Only nodes of these types, comma-separated."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+    rows: bool = _ROWS,
 ) -> None:
     """Everything about a node: type, text from each scan, relevancy, neighbours by relation with evidence, sources.
 
-    A name shared by rows of several scans shows each of them.
+    By default a name stands for its concept across scans: what each scan says of it,
+    with date and article link, and its links gathered from all of them. With --rows,
+    each scan's row is shown on its own.
 
     Example: foresight show "Public Self-Censorship"
     """
     from foresight.analysis.neighbors import describe
     from foresight.analysis.resolve import resolve
 
-    store, graph = _project()
+    store, graph = _project(rows)
     with store:
         details = describe(graph, resolve(graph, node, _types_option(node_type)))
     if fmt is ViewFormat.json:
         _echo_json([{
             "iri": d.node, "type": d.type, "label": d.label, "description": d.description, "relevancy": d.relevancy,
-            "line": d.line, "scan": d.scan,
+            "line": d.line, "scan": d.scan, "alt_labels": d.alt_labels, "texts": d.texts,
             "relations": {name: [{**_node_json(graph, h.node), "forward": h.forward, "score": h.score,
                                   "evidence": h.evidence} for h in hops] for name, hops in d.relations.items()},
         } for d in details])
@@ -509,11 +521,23 @@ def show(
         out.print(f"  {_escape(d.node)}")
         if d.description:
             out.print(f"  {_escape(d.description)}")
-        scan = d.scan
-        where = f"{scan.get('file')}, line {d.line}" if scan.get("file") and d.line else scan.get("file") or ""
-        out.print(f"  scan: {_escape(_scan_line(graph, scan.get('iri')))}" + (f" ({_escape(where)})" if where else ""))
-        if scan.get("url"):
-            out.print(f"  article: {_escape(str(scan['url']))}")
+        if d.alt_labels:
+            out.print(f"  also worded: {_escape('; '.join(d.alt_labels))}")
+        sources = d.texts or [{"scan": d.scan, "label": d.label, "description": None, "line": d.line}]
+        if d.texts:
+            out.print(f"  named in {len({text['scan'].get('iri') for text in d.texts})} scans:")
+        for text in sources:
+            scan = text["scan"]
+            line = text.get("line")
+            where = f"{scan.get('file')}, line {line}" if scan.get("file") and line else scan.get("file") or ""
+            out.print(f"  scan: {_escape(_scan_line(graph, scan.get('iri')))}"
+                      + (f" ({_escape(where)})" if where else ""))
+            if d.texts:
+                said = f"{text.get('label')}: {text.get('description')}" if text.get("description") else \
+                    str(text.get("label"))
+                out.print(f"    {_escape(said)}")
+            if scan.get("url"):
+                out.print(f"    article: {_escape(str(scan['url']))}")
         if not d.relations:
             out.print("  no links\n")
             continue
@@ -542,6 +566,7 @@ def paths(
     via: str | None = typer.Option(None, "--via", help="Types the nodes in between must have, comma-separated "
                                    "(e.g. Behavior)."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+    rows: bool = _ROWS,
 ) -> None:
     """The k best pathways between two nodes, each hop with its relation and evidence.
 
@@ -555,7 +580,7 @@ def paths(
     from foresight.analysis.resolve import resolve
 
     through = _types_option(via)
-    store, graph = _project()
+    store, graph = _project(rows)
     with store:
         starts = resolve(graph, source)
         ends = resolve(graph, target)
@@ -599,6 +624,7 @@ def pathways(
     keyword: str | None = typer.Option(None, "--keyword", help="Only scans with a keyword containing this text."),
     limit: int = typer.Option(20, "--limit", "-n", help="How many chains."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+    rows: bool = _ROWS,
 ) -> None:
     """Ranked change pathways: driving force -> signal -> shift -> outlook (and the issues the signal raises).
 
@@ -606,7 +632,7 @@ def pathways(
     """
     from foresight.analysis.pathways import change_pathways
 
-    store, graph = _project()
+    store, graph = _project(rows)
     with store:
         chains = change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit)
 
@@ -641,6 +667,7 @@ def neighbors(
     depth: int = typer.Option(1, "--depth", "-d", help="How many hops out."),
     node_type: str | None = typer.Option(None, "--type", "-t", help="Only list neighbours of these types."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+    rows: bool = _ROWS,
 ) -> None:
     """The nodes within N hops of a node, each with the hop that reaches it and its evidence.
 
@@ -650,7 +677,7 @@ def neighbors(
     from foresight.analysis.resolve import resolve
 
     wanted = _types_option(node_type)
-    store, graph = _project()
+    store, graph = _project(rows)
     with store:
         found = [n for n in find_neighbors(graph, resolve(graph, node), depth)
                  if wanted is None or graph.nodes[n.node].get("type") in wanted]
@@ -690,6 +717,7 @@ def render(
     size_by: SizeBy = typer.Option(SizeBy.relevancy, "--size-by", help="Node size: relevancy or degree."),
     max_nodes: int = typer.Option(5000, "--max-nodes", help="Refuse maps larger than this."),
     title: str = typer.Option("foresight map", "--title", help="The page title."),
+    rows: bool = _ROWS,
 ) -> None:
     """Write one self-contained interactive HTML map: the whole graph, a focus, pathways, or a CONSTRUCT result.
 
@@ -709,7 +737,7 @@ def render(
         raise QueryError(f"render: choose one of {' and '.join(chosen)}")
     if bool(source) != bool(target):
         raise QueryError("render: --from and --to go together")
-    store, graph = _project()
+    store, graph = _project(rows)
     with store:
         focus_node = None
         if focus_on:

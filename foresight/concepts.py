@@ -20,6 +20,7 @@ same concepts and IRIs on every rebuild.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -354,6 +355,51 @@ def concepts_nquads(concept_set: ConceptSet) -> str:
     return "".join(lines)
 
 
+_memo: dict[int, tuple[Any, str, ConceptSet]] = {}
+
+
+def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet:
+    """The concepts of the store's current rows under ``overrides``, cached.
+
+    Kept for the process while the projection is the same object (it is rebuilt when
+    the store changes), and on disk beside an on-disk store, keyed by the scans'
+    digests, the overrides and the merger's version.
+    """
+    import hashlib
+    import pickle
+
+    from foresight.analysis.projection import cache_path, paused_gc, project
+    from foresight.files import atomic_write
+
+    graph = project(store)
+    rules = overrides or Overrides()
+    state = hashlib.sha256(f"{MERGER_VERSION}\n{rules.merge}\n{rules.never}\n{rules.rename}\n".encode())
+    for graph_iri, digest in sorted(store.scan_digests().items()):
+        state.update(f"{graph_iri}\t{digest}\n".encode())
+    key = state.hexdigest()
+    held = _memo.get(id(store))
+    if held is not None and held[0] is graph and held[1] == key:
+        return held[2]
+    folder = cache_path(store)
+    path = folder.parent / f"concepts-{key[:24]}.pickle" if folder is not None else None
+    concept_set: ConceptSet | None = None
+    if path is not None and path.is_file():
+        try:
+            with paused_gc(), path.open("rb") as stream:
+                concept_set = pickle.load(stream)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            concept_set = None
+    if concept_set is None:
+        concept_set = build_concepts(graph, rules)
+        if path is not None:
+            for old in path.parent.glob("concepts-*.pickle"):
+                old.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a cache: the next run computes again
+                atomic_write(path, lambda stream: pickle.dump(concept_set, stream, protocol=pickle.HIGHEST_PROTOCOL))
+    _memo[id(store)] = (graph, key, concept_set)
+    return concept_set
+
+
 def write_concepts(store: Store, concept_set: ConceptSet) -> None:
     """Replace the store's concepts graph with ``concept_set``."""
     store.replace_graphs([CONCEPTS_GRAPH], concepts_nquads(concept_set))
@@ -361,9 +407,7 @@ def write_concepts(store: Store, concept_set: ConceptSet) -> None:
 
 def refresh_concepts(store: Store, overrides: Overrides | None = None) -> ConceptSet:
     """Rebuild the concepts of everything in the store and write them (see :func:`build_concepts`)."""
-    from foresight.analysis.projection import project
-
-    concept_set = build_concepts(project(store), overrides)
+    concept_set = concepts_for(store, overrides)
     write_concepts(store, concept_set)
     return concept_set
 

@@ -234,16 +234,28 @@ def test_pathways_by_driver_list_force_signal_shift_outlook_chains(store_dir: Pa
 
 
 def test_show_gives_text_relevancy_neighbours_with_evidence_and_sources(store_dir: Path) -> None:
-    shown = json.loads(run(store_dir, "show", "Public Self-Censorship", "-f", "json").output)
-    assert len(shown) >= 3  # named in several scans
+    shown = json.loads(run(store_dir, "show", "Public Self-Censorship", "--rows", "-f", "json").output)
+    assert len(shown) >= 3  # a row in each of several scans
     survey = next(d for d in shown if "1328adec" in d["iri"])
     assert survey["type"] == "Behavior" and survey["relevancy"] == 5
     assert survey["scan"]["date"] == "2026-01-26" and survey["scan"]["url"].startswith("https://")
     assert survey["line"] and survey["scan"]["file"] == "1328adec02ad8e20036bac1cfd123475.md"
     assert "raises" in survey["relations"] and "enables ←" in survey["relations"]
     assert all(hop["evidence"] for hops in survey["relations"].values() for hop in hops)
-    table = run(store_dir, "show", "Public Self-Censorship", "--type", "Behavior")
+    table = run(store_dir, "show", "Public Self-Censorship", "--type", "Behavior", "--rows")
     assert "Survey Finds Residents" in table.output and "2026-01-26" in table.output
+
+
+def test_show_a_concept_gathers_what_each_scan_says(store_dir: Path) -> None:
+    [concept] = json.loads(run(store_dir, "show", "Public Self-Censorship", "-f", "json").output)
+    assert concept["iri"].endswith("/concept/behaviors/public-self-censorship")
+    dates = [text["scan"]["date"] for text in concept["texts"]]
+    assert len(dates) == 3 and dates == sorted(dates) and "2026-01-26" in dates
+    assert all(text["scan"]["url"].startswith("https://") and text["description"] for text in concept["texts"])
+    raises = concept["relations"]["raises"]
+    assert raises[0]["label"] == "Chilling Effect on Free Expression" and raises[0]["evidence"].startswith("in ")
+    table = run(store_dir, "show", "Public Self-Censorship")
+    assert "named in 3 scans" in table.output and "Survey Finds Residents" in table.output
 
 
 def test_neighbors_by_depth(store_dir: Path) -> None:
@@ -280,15 +292,17 @@ def test_render_whole_graph_focus_paths_and_construct(store_dir: Path, tmp_path:
 
 
 def test_sparql_update_refreshes_the_projection(store_dir: Path) -> None:
-    before = json.loads(run(store_dir, "show", "Route Avoidance", "-f", "json").output)
+    before = json.loads(run(store_dir, "show", "Route Avoidance", "--rows", "-f", "json").output)
     assert before
     update = run(store_dir, "sparql", "--update",
                  "DELETE { GRAPH ?g { ?s rdfs:label \"Route Avoidance\" } } "
                  "INSERT { GRAPH ?g { ?s rdfs:label \"Detours Around Cameras\" } } "
                  "WHERE { GRAPH ?g { ?s rdfs:label \"Route Avoidance\" } }")
     assert update.exit_code == 0, update.output
-    after = json.loads(run(store_dir, "show", "Detours Around Cameras", "-f", "json").output)
+    after = json.loads(run(store_dir, "show", "Detours Around Cameras", "--rows", "-f", "json").output)
     assert [d["iri"] for d in after] == [d["iri"] for d in before]
+    [concept] = json.loads(run(store_dir, "show", "Detours Around Cameras", "-f", "json").output)
+    assert concept["label"] == "Detours Around Cameras"  # the concepts were rebuilt too
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])

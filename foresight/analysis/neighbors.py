@@ -42,6 +42,9 @@ class Details:
     scan: dict[str, Any]
     line: int | None
     relations: dict[str, list[Neighbor]] = field(default_factory=dict)
+    #: for a concept: what each of its rows says, with the row's scan (title, date, url) under ``scan``
+    texts: list[dict[str, Any]] = field(default_factory=list)
+    alt_labels: list[str] = field(default_factory=list)
 
 
 def _step(graph: nx.DiGraph, node: str) -> Iterable[tuple[str, bool]]:
@@ -107,6 +110,10 @@ def describe(graph: nx.DiGraph, nodes: Iterable[str]) -> list[Details]:
             hops.sort(key=lambda h: (-h.score, str(graph.nodes[h.node].get("label")), h.node))
         scan_iri = data.get("scan")
         scan = {"iri": scan_iri, **scans.get(scan_iri, {})}
+        texts = [{**text, "scan": {"iri": text.get("scan"), **scans.get(text.get("scan"), {})}}
+                 for text in data.get("texts") or ()]
+        texts.sort(key=lambda text: (text["scan"].get("date") or "", text["row"]))
         result.append(Details(node, str(data.get("type")), str(data.get("label")), data.get("description"),
-                              data.get("relevancy"), scan, data.get("line"), dict(sorted(relations.items()))))
+                              data.get("relevancy"), scan, data.get("line"), dict(sorted(relations.items())),
+                              texts, list(data.get("alt_labels") or ())))
     return result

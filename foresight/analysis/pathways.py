@@ -83,20 +83,24 @@ def change_pathways(graph: nx.DiGraph, *, driver: str | None = None, theme: str 
     types = node_types(graph)
     for signal in nodes_of_type(graph, "Signal"):
         data = nodes[signal]
-        scan = data.get("scan")
-        meta = scans.get(scan, {})
-        if theme and not _matches(theme, meta.get("themes", [])):
+        # a row has one scan; a concept (see conceptgraph) many
+        own = data.get("scan_list") or ([data["scan"]] if data.get("scan") else [])
+        metas = [scans.get(scan, {}) for scan in own]
+        if theme and not any(_matches(theme, meta.get("themes", [])) for meta in metas):
             continue
-        if keyword and not _matches(keyword, meta.get("keywords", [])):
+        if keyword and not any(_matches(keyword, meta.get("keywords", [])) for meta in metas):
             continue
-        force = next((s for s in pred[signal] if types[s] == "DrivingForce"), None)
+        forces = [s for s in pred[signal] if types[s] == "DrivingForce"]
         match = 100.0
         if matcher is not None:
-            match = matcher.score(force) if force is not None else 0.0
+            scored = sorted(((matcher.score(f), f) for f in forces), key=lambda pair: (-pair[0], pair[1]))
+            match, force = scored[0] if scored else (0.0, None)
             if match < DRIVER_CUTOFF:
                 continue
+        else:
+            force = min(forces, key=lambda f: (-(nodes[f].get("scans") or 1), f)) if forces else None
         raised = sum(1 for other in itertools.chain(succ[signal], pred[signal]) if types[other] in _RAISED)
-        day = meta.get("date") or ""
+        day = max((meta.get("date") or "" for meta in metas), default="")
         stamp = int(day.replace("-", "")) if day[:4].isdigit() else 0
         candidates.append(((-round(match, 1), -(data.get("relevancy") or 0), -raised, -stamp, signal), force))
     chains = []

@@ -290,7 +290,10 @@ def remember(store: Store, pieces: Mapping[str, tuple[str, Piece]]) -> None:
 
 
 def forget(store: Store) -> None:
-    """Drop every cached piece of the store (after a change the digests do not show, like a SPARQL update)."""
+    """Drop every cached piece of the store, and what was derived from them.
+
+    For changes the digests do not show, like a SPARQL update.
+    """
     held = _holder(store, load=False)
     held.pieces.clear()
     held.loaded = True
@@ -299,6 +302,9 @@ def forget(store: Store) -> None:
     if folder is not None:
         for segment in _segments(folder):
             segment.unlink(missing_ok=True)
+        # what is derived from the pieces goes too (the concepts across scans)
+        for derived in folder.parent.glob("*.pickle"):
+            derived.unlink(missing_ok=True)
     held.segments = []
 
 

@@ -27,10 +27,13 @@ def label_index(graph: nx.DiGraph) -> dict[str, list[str]]:
         by_label: dict[str, list[str]] = {}
         index = {}
         with paused_gc():
-            for node, label in graph.nodes(data="label"):
-                by_label.setdefault(label, []).append(node)
+            for node, data in graph.nodes(data=True):
+                by_label.setdefault(data.get("label", node), []).append(node)
+                for other in data.get("alt_labels") or ():  # concepts answer to every wording
+                    by_label.setdefault(other, []).append(node)
             for label, nodes in by_label.items():
-                index.setdefault(_key(str(label)), []).extend(nodes)
+                known = index.setdefault(_key(str(label)), [])
+                known.extend(n for n in nodes if n not in known)
         graph.graph["_label_index"] = index
     return index
 

@@ -1,0 +1,96 @@
+"""The projection seen through concepts: one node per concept, so pathways cross scans.
+
+Each row of the projection is replaced by its concept (rows of kinds that are not
+merged, like shifts, stay themselves). An edge between two concepts stands for
+every row edge between their rows: it keeps the strongest one's relation, score
+and evidence, says which scan that evidence is from, and counts the scans that
+show the link (``support``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from foresight.analysis.projection import paused_gc
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from foresight.concepts import ConceptSet
+
+
+def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
+    """Contract the rows of ``graph`` into their concepts.
+
+    Concept nodes have ``type`` (the rows' kind), ``label`` (the preferred wording),
+    ``alt_labels``, ``description`` and ``relevancy`` (of the most relevant row),
+    ``scan`` (``None``: a concept has many), ``scan_list`` (its scans), ``scans`` (how
+    many), ``rows`` and ``texts`` (each row's scan, wording, description, relevancy and
+    line). Edges have ``relation``, ``score``, ``method``, ``evidence``
+    (prefixed by the scan it comes from), ``support`` (scans showing the link) and
+    ``rows`` (the row edge the evidence is from).
+
+    Example:
+        >>> import networkx as nx
+        >>> from foresight.concepts import build_concepts
+        >>> g = nx.DiGraph(scans={})
+        >>> for n, scan in (("a1", "s1"), ("a2", "s2")):
+        ...     g.add_node(n, type="Technology", label="Drones", scan=scan, relevancy=3)
+        >>> g.add_node("b", type="Issue", label="Privacy", scan="s2", relevancy=4)
+        >>> g.add_edge("a2", "b", relation="raises", score=0.9, method="name-mention", evidence="e")
+        >>> merged = concept_graph(g, build_concepts(g))
+        >>> sorted(merged.nodes[n]["label"] for n in merged)
+        ['Drones', 'Privacy']
+    """
+    import networkx as nx
+
+    scans = graph.graph.get("scans", {})
+    view = nx.DiGraph()
+    view.graph.update({key: value for key, value in graph.graph.items() if not key.startswith("_")})
+    view.graph["level"] = "concepts"
+    of_row = concept_set.of_row
+    with paused_gc():
+        for concept in concept_set.concepts.values():
+            best = max(concept.rows, key=lambda n: (graph.nodes[n].get("relevancy") or 0,
+                                                    bool(graph.nodes[n].get("description")), n))
+            relevancies = [graph.nodes[n].get("relevancy") for n in concept.rows]
+            texts = [{"row": n, "scan": graph.nodes[n].get("scan"), "label": graph.nodes[n].get("label"),
+                      "description": graph.nodes[n].get("description"),
+                      "relevancy": graph.nodes[n].get("relevancy"), "line": graph.nodes[n].get("line")}
+                     for n in concept.rows]
+            view.add_node(concept.iri, type=concept.kind, label=concept.label, alt_labels=concept.alt_labels,
+                          description=graph.nodes[best].get("description"),
+                          relevancy=max((r for r in relevancies if isinstance(r, int)), default=None),
+                          scan=None, scan_list=sorted(concept.scans), scans=len(concept.scans),
+                          rows=concept.rows, texts=texts, line=None)
+        for node, data in graph.nodes(data=True):
+            if node not in of_row:
+                view.add_node(node, **data, scan_list=[data["scan"]] if data.get("scan") else [], scans=1,
+                              rows=[node])
+        support: dict[tuple[str, str], set[str]] = {}
+        for source, target, data in graph.edges(data=True):
+            start, end = of_row.get(source, source), of_row.get(target, target)
+            if start == end:
+                continue
+            scan = graph.nodes[source].get("scan")
+            support.setdefault((start, end), set()).add(scan or "")
+            held: dict[str, Any] | None = view.edges[start, end] if view.has_edge(start, end) else None
+            if held is None or data.get("score", 0) > held["score"]:
+                where = scans.get(scan, {})
+                source_name = where.get("title") or scan or "a scan"
+                dated = f" ({where['date']})" if where.get("date") else ""
+                evidence = data.get("evidence") or _structure(graph, source)
+                view.add_edge(start, end, relation=data["relation"], score=data.get("score", 0.5),
+                              method=data.get("method", ""), evidence=f"in {source_name}{dated}: {evidence}",
+                              link=data.get("link"), rows=(source, target))
+        for (start, end), seen in support.items():
+            view.edges[start, end]["support"] = len(seen)
+    return view
+
+
+def _structure(graph: nx.DiGraph, node: str) -> str:
+    data = graph.nodes[node]
+    scan = graph.graph.get("scans", {}).get(data.get("scan"), {})
+    where = scan.get("file") or "the scan"
+    line = f", line {data['line']}" if data.get("line") else ""
+    return f"same signal row ({where}{line})"
