@@ -588,6 +588,17 @@ def paths(
     _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
 
 
+def _pathway_scans(graph: Any, pathway: Any) -> list[str]:
+    """The scans a pathway's evidence comes from, in hop order."""
+    scans: list[str] = []
+    for hop in pathway.hops:
+        start, end = (hop.source, hop.target) if hop.forward else (hop.target, hop.source)
+        scan = graph.edges[start, end].get("scan") or graph.nodes[start].get("scan")
+        if scan and scan not in scans:
+            scans.append(scan)
+    return scans
+
+
 def _print_pathways(graph: Any, found: list[Any], fmt: ViewFormat, empty: str) -> None:
     if fmt is ViewFormat.json:
         _echo_json([{
@@ -595,7 +606,7 @@ def _print_pathways(graph: Any, found: list[Any], fmt: ViewFormat, empty: str) -
             "nodes": [_node_json(graph, n) for n in p.nodes],
             "hops": [{"from": h.source, "to": h.target, "relation": h.relation, "forward": h.forward,
                       "score": h.score, "method": h.method, "evidence": h.evidence} for h in p.hops],
-            "scans": sorted({graph.nodes[n].get("scan") for n in p.nodes if graph.nodes[n].get("scan")}),
+            "scans": _pathway_scans(graph, p),
             "repeats": [list(nodes) for nodes in p.repeats],
         } for rank, p in enumerate(found, start=1)])
         return
@@ -604,12 +615,12 @@ def _print_pathways(graph: Any, found: list[Any], fmt: ViewFormat, empty: str) -
         out.print(_escape(empty))
         return
     for rank, pathway in enumerate(found, start=1):
-        first = pathway.nodes[0]
         again = f"; worded alike in {len(pathway.repeats)} more scans" if pathway.repeats else ""
+        scans = _pathway_scans(graph, pathway)
+        where = _scan_line(graph, scans[0]) if len(scans) == 1 else f"evidence from {len(scans)} scans"
         out.print(f"[bold]{rank}.[/] {len(pathway.hops)} hops · cost {pathway.cost:.2f} · "
-                  f"strength {pathway.strength:.2f} · {_escape(_scan_line(graph, graph.nodes[first].get('scan')))}"
-                  f"{again}")
-        out.print(f"   {_escape(_name(graph, first))}")
+                  f"strength {pathway.strength:.2f} · {_escape(where)}{again}")
+        out.print(f"   {_escape(_name(graph, pathway.nodes[0]))}")
         for hop in pathway.hops:
             out.print(f"   {_hop_label(hop)} {_escape(_name(graph, hop.target))}")
             out.print(f"      [dim]{hop.method} {hop.score:.2f}: {_escape(hop.evidence)}[/]")
@@ -700,6 +711,7 @@ def neighbors(
 class SizeBy(StrEnum):
     relevancy = "relevancy"
     degree = "degree"
+    scans = "scans"
 
 
 @app.command()
@@ -714,7 +726,8 @@ def render(
     max_hops: int = typer.Option(5, "--max-hops", help="With --from/--to: the longest pathway, in hops."),
     sparql_query: str | None = typer.Option(None, "--sparql", help="Map what a SPARQL CONSTRUCT query returns "
                                             "(a file, a saved query name, or the query)."),
-    size_by: SizeBy = typer.Option(SizeBy.relevancy, "--size-by", help="Node size: relevancy or degree."),
+    size_by: SizeBy | None = typer.Option(None, "--size-by", help="Node size: scans (concepts, the default), "
+                                          "relevancy (the default with --rows) or degree."),
     max_nodes: int = typer.Option(5000, "--max-nodes", help="Refuse maps larger than this."),
     title: str = typer.Option("foresight map", "--title", help="The page title."),
     rows: bool = _ROWS,
@@ -759,7 +772,8 @@ def render(
             view = subgraphs.from_rdf(graph, result)
         else:
             view = graph
-        write_html(view, output, title=title, size_by=size_by.value, max_nodes=max_nodes, focus=focus_node)
+        sizing = size_by.value if size_by else ("relevancy" if rows else "scans")
+        write_html(view, output, title=title, size_by=sizing, max_nodes=max_nodes, focus=focus_node)
     _stderr().print(f"wrote {output}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges "
                     f"({output.stat().st_size} bytes)")
 

@@ -27,8 +27,8 @@ def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
     ``scan`` (``None``: a concept has many), ``scan_list`` (its scans), ``scans`` (how
     many), ``rows`` and ``texts`` (each row's scan, wording, description, relevancy and
     line). Edges have ``relation``, ``score``, ``method``, ``evidence``
-    (prefixed by the scan it comes from), ``support`` (scans showing the link) and
-    ``rows`` (the row edge the evidence is from).
+    (prefixed by the scan it comes from), ``scan`` (that scan), ``support`` (scans
+    showing the link) and ``rows`` (the row edge the evidence is from).
 
     Example:
         >>> import networkx as nx
@@ -82,7 +82,7 @@ def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
                 evidence = data.get("evidence") or _structure(graph, source)
                 view.add_edge(start, end, relation=data["relation"], score=data.get("score", 0.5),
                               method=data.get("method", ""), evidence=f"in {source_name}{dated}: {evidence}",
-                              link=data.get("link"), rows=(source, target))
+                              link=data.get("link"), rows=(source, target), scan=scan)
         for (start, end), seen in support.items():
             view.edges[start, end]["support"] = len(seen)
     return view
