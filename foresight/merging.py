@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from foresight.text import STOPWORDS, stem, tokens
 
 #: Bump when the same names would merge differently, so stored concepts are rebuilt.
-MERGER_VERSION = "1"
+MERGER_VERSION = "2"
 
 #: Two names at least this close are the same concept.
 SAME = 0.8
@@ -38,13 +38,27 @@ LIKELY = 0.6
 
 # Words scans wrap around a topic without changing what it is.
 _FILLER_TEXT = """
-increased increase increasing rise rising rise growing growth grow emerging emergence emergent expansion expanding
-expanded greater heightened enhanced surge boom spread widespread adoption adopting shift trend trends
-concern concerns concerned worry worries issue issues risk risks challenge challenges problem problems
-impact impacts effect effects role use usage utilization utilisation implementation integration
-potential possible future new novel evolving evolution changing change development developments
+increased increase increasing rise rising growing growth grow emerging emergence emergent expansion expanding
+expanded greater heightened enhanced surge boom spread widespread shift shifting transition move toward trend
+movement wave concern concerned worry worries issue risk threat problem impact effect role use usage utilization
+utilisation implementation integration potential possible future new novel evolving evolution changing change
+development developments concept strategy approach practice campaign
+technology technological system tool platform software solution application app service
 """
 FILLERS = frozenset(stem(word) for word in _FILLER_TEXT.split())
+
+# Words that say the same in a name: each maps to the first of its group.
+_SYNONYM_TEXT = """
+dependence dependency reliance overreliance overdependence
+erosion loss decline declining degradation diminishing diminished
+regulation legislation law
+collaboration cooperation partnership
+global international worldwide
+online digital internet
+vehicle car
+"""
+SYNONYMS = {stem(word): stem(group.split()[0]) for group in _SYNONYM_TEXT.strip().splitlines()
+            for word in group.split()}
 
 # Abbreviations and their spelled-out terms (stems), both ways.
 _ABBREVIATIONS = {
@@ -84,19 +98,29 @@ def name_terms(name: str) -> tuple[str, ...]:
     (('surveillance',), ('surveillance',))
     >>> name_terms("Large Language Models (LLMs)") == name_terms("LLMs")
     True
+    >>> name_terms("BIM (Building Information Modeling)") == name_terms("Building Information Modeling")
+    True
     """
-    # "Large Language Models (LLMs)": the parenthesis repeats the name
-    bare = _PARENTHESES.sub("", name) or name
+    bare = _spelled_form(name)
     words: list[str] = []
     for word in tokens(bare):
         spelled = _SPELLED.get(word)
         if spelled:
             words.extend(spelled)
         elif word not in STOPWORDS and word not in FILLERS and (len(word) > 1 or word.isdigit()):
-            words.append(word)
+            words.append(SYNONYMS.get(word, word))
     if not words:  # a name made only of filler words ("Growing Concerns") is about those words
         words = [w for w in tokens(bare) if w not in STOPWORDS] or tokens(bare)
     return tuple(sorted(set(words)))
+
+
+def _spelled_form(name: str) -> str:
+    """A name without the parenthesis that repeats it: "BIM (Building Information Modeling)" is the longer part."""
+    inside = " ".join(re.findall(r"\(([^)]*)\)", name))
+    outside = _PARENTHESES.sub(" ", name).strip()
+    if inside and len(tokens(inside)) > len(tokens(outside)):
+        return inside
+    return outside or name
 
 
 @dataclass
@@ -152,10 +176,9 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], weight: TermWeights) -> Verd
     shared = set(a) & set(b)
     only_a = [t for t in a if t not in shared]
     only_b = [t for t in b if t not in shared]
-    # spelling variants (organisation/organization, e-commerce/ecommerce) count as shared
+    # spelling variants (organisation/organization) and forms of one word (technology/technological) count as shared
     for term in list(only_a):
-        match = next((other for other in only_b if fuzz.ratio(term, other) >= 88 and min(len(term), len(other)) > 4),
-                     None)
+        match = next((other for other in only_b if _variants(term, other)), None)
         if match:
             only_a.remove(term)
             only_b.remove(match)
@@ -176,6 +199,24 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], weight: TermWeights) -> Verd
     if only_a or only_b:
         evidence += f"; differ by {' '.join(sorted(only_a + only_b))}"
     return Verdict(round(score, 3), "fuzzy-name", evidence)
+
+
+def _variants(a: str, b: str) -> bool:
+    """Whether two terms are spellings or forms of one word.
+
+    >>> _variants("technological", "technology"), _variants("community", "communication")
+    (True, False)
+    """
+    if min(len(a), len(b)) <= 4:
+        return False
+    if fuzz.ratio(a, b) >= 88:
+        return True
+    common = 0
+    for left, right in zip(a, b, strict=False):
+        if left != right:
+            break
+        common += 1
+    return common >= 6 and common >= 0.8 * min(len(a), len(b))
 
 
 @dataclass(frozen=True)

@@ -47,13 +47,22 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+# Words ending in s that are not plurals.
+_NOT_PLURAL_TEXT = """news series species analysis physics ethics economics politics logistics mathematics
+diabetes lens gas bias status campus virus crisis basis thesis canvas atlas chaos alias census corpus consensus
+genesis synthesis diagnosis prognosis emphasis hypothesis paralysis dialysis tennis always perhaps"""
+_NOT_PLURAL = frozenset(_NOT_PLURAL_TEXT.split())
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light English stem: plural and possessive endings removed.
 
-    >>> [stem(w) for w in ["policies", "cameras", "access", "bias", "protests"]]
-    ['policy', 'camera', 'access', 'bias', 'protest']
+    >>> [stem(w) for w in ["policies", "cameras", "access", "bias", "protests", "news"]]
+    ['policy', 'camera', 'access', 'bias', 'protest', 'news']
     """
+    if word in _NOT_PLURAL:
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

@@ -13,7 +13,7 @@ from foresight.model import Scan
 
 # Bump when the reading or mapping of the same bytes changes, so that re-ingesting
 # an unchanged file still refreshes graphs written by an older foresight.
-FORMAT_VERSION = "2"  # 2: links inferred between the rows of a scan (foresight.linking)
+FORMAT_VERSION = "3"  # 2: links inferred between the rows of a scan (foresight.linking); 3: stems
 
 
 @dataclass(frozen=True)

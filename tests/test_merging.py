@@ -1,0 +1,70 @@
+"""Which names across scans are the same concept: measured on a hand-labelled pair set."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+
+from foresight.analysis.projection import project
+from foresight.merging import LIKELY, SAME, TermWeights, compare, name_terms
+from foresight.store.base import Store
+from tests.conftest import TEST_DATA
+
+PAIRS = TEST_DATA / "merge-pairs.tsv"
+
+
+def _pairs() -> list[dict[str, str]]:
+    with PAIRS.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream, delimiter="\t"))
+
+
+def test_the_pair_set_is_large_balanced_and_hard() -> None:
+    pairs = _pairs()
+    assert len(pairs) >= 300
+    labels = Counter(row["label"] for row in pairs)
+    assert 0.4 <= labels["same"] / len(pairs) <= 0.6
+    assert sum(row["hard"] == "yes" for row in pairs) >= len(pairs) / 2
+    assert set(Counter(row["kind"] for row in pairs)) == {"signal", "concern", "behavior", "technology", "issue"}
+
+
+def test_merge_decisions_reach_the_precision_and_recall_targets(bulk_store: Store) -> None:
+    graph = project(bulk_store)
+    weights = {
+        kind.lower(): TermWeights.of(name_terms(label) for _, label in graph.nodes(data="label")
+                                     if graph.nodes[_]["type"] == kind)
+        for kind in ("Signal", "Concern", "Behavior", "Technology", "Issue")
+    }
+    counts: Counter[str] = Counter()
+    hard: Counter[str] = Counter()
+    for row in _pairs():
+        verdict = compare(name_terms(row["a"]), name_terms(row["b"]), weights[row["kind"]])
+        outcome = ("t" if verdict.same == (row["label"] == "same") else "f") + ("p" if verdict.same else "n")
+        counts[outcome] += 1
+        if row["hard"] == "yes":
+            hard[outcome] += 1
+    precision = counts["tp"] / (counts["tp"] + counts["fp"])
+    recall = counts["tp"] / (counts["tp"] + counts["fn"])
+    hard_precision = hard["tp"] / (hard["tp"] + hard["fp"])
+    hard_recall = hard["tp"] / (hard["tp"] + hard["fn"])
+    print(f"merge decisions on {sum(counts.values())} labelled pairs: precision {precision:.3f}, recall "
+          f"{recall:.3f}; on the {sum(hard.values())} hard ones: precision {hard_precision:.3f}, "
+          f"recall {hard_recall:.3f} ({dict(counts)})")
+    assert precision >= 0.9
+    assert recall >= 0.7
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("Increased Surveillance", "Surveillance Expansion", True),
+    ("GenAI", "Generative AI", True),
+    ("BIM (Building Information Modeling)", "Building Information Modeling", True),
+    ("Technological Dependence", "Reliance on Technology", True),
+    ("Gamification of News", "Gamification of Risk", False),
+    ("Data Privacy Concerns", "Data Security Concerns", False),
+    ("Climate Change Adaptation", "Climate Change Mitigation", False),
+])
+def test_names(a: str, b: str, same: bool) -> None:
+    weights = TermWeights.of([name_terms(a), name_terms(b)])
+    assert compare(name_terms(a), name_terms(b), weights).same is same
+    assert LIKELY < SAME
