@@ -113,3 +113,19 @@ def test_concepts_graph_is_queryable(examples_store: Store) -> None:
         assert months[0] == ("2023-03", 1) and sum(n for _, n in months) == 5
     finally:
         examples_store.replace_graphs([CONCEPTS_GRAPH], "")
+
+
+def test_timeline_of_a_bulk_concept_counts_scans_by_month(bulk_concepts) -> None:  # type: ignore[no-untyped-def]
+    from foresight.analysis.timeline import emerging, find_concepts, monthly
+
+    graph, concepts = bulk_concepts
+    displacement = find_concepts(concepts, "job displacement", ["Concern"])[0]
+    series = monthly(displacement)
+    assert series[0][0] == displacement.first[:7] and series[-1][0] == displacement.last[:7]
+    dated = [s for s in displacement.scans if graph.graph["scans"][s]["date"]]  # some page ids are no date
+    assert sum(count for _, count in series) == len(dated) > 30
+    months = [month for month, _ in series]
+    assert months == sorted(months) and len(set(months)) == len(months)
+    rising = emerging(concepts, months=6, limit=10)
+    assert rising and all(r.recent >= 2 for r in rising)
+    assert [r.growth for r in rising] == sorted((r.growth for r in rising), reverse=True)
