@@ -782,7 +782,8 @@ def render(
 @reports_errors
 def concepts(
     node_type: str | None = typer.Option(None, "--type", "-t", help="Only concepts of these kinds, comma-separated "
-                                         "(Issue, Technology, Behavior, Concern, Signal, DrivingForce, Outlook)."),
+                                         "(Issue, Technology, Behavior, Concern, Signal, DrivingForce, Outlook, "
+                                         "Keyword, Theme)."),
     review: bool = typer.Option(False, "--review", help="List the likely merges left undecided, with their evidence."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild the concepts and store them (for SPARQL)."),
     min_scans: int = typer.Option(1, "--min-scans", help="Only concepts named in at least this many scans."),

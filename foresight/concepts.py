@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from foresight.errors import ForesightError
 from foresight.merging import MERGER_VERSION, Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
-from foresight.vocab import ID, slug
+from foresight.vocab import ID, concept_iri, slug
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -39,7 +39,10 @@ if TYPE_CHECKING:
 CONCEPTS_GRAPH = ID + "graph/concepts"
 #: The kinds of row merged into concepts, with the folder of their concepts' IRIs.
 CONCEPT_KINDS = {"Signal": "signals", "Concern": "concerns", "Behavior": "behaviors", "Technology": "technologies",
-                 "Issue": "issues", "DrivingForce": "driving-forces", "Outlook": "outlooks"}
+                 "Issue": "issues", "DrivingForce": "driving-forces", "Outlook": "outlooks",
+                 "Keyword": "keywords", "Theme": "themes"}
+#: Kinds whose "rows" are the scans' vocabulary (a keyword or theme of the scans), not projection nodes.
+VOCABULARY_KINDS = {"Keyword": "keywords", "Theme": "themes"}
 
 
 @dataclass
@@ -221,10 +224,24 @@ def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
     matches: list[Match] = []
     review: list[tuple[Concept, Concept, Verdict]] = []
     rows_by_kind: dict[str, list[tuple[str, str]]] = {}
+    wanted = set(kinds)
     for node, data in graph.nodes(data=True):
         kind = data.get("type")
-        if kind in CONCEPT_KINDS and kind in set(kinds):
+        if kind in CONCEPT_KINDS and kind in wanted:
             rows_by_kind.setdefault(kind, []).append((node, str(data.get("label", ""))))
+    # keywords and themes: each distinct one (as the store keys it) is a row, mentioned by the scans using it
+    scans_of_row: dict[str, set[str]] = {}
+    for kind, field_name in VOCABULARY_KINDS.items():
+        if kind not in wanted:
+            continue
+        labels: dict[str, str] = {}
+        for scan, meta in sorted(scans.items()):
+            for label in meta.get(field_name) or ():
+                row = concept_iri(kind, label)
+                labels.setdefault(row, label)
+                scans_of_row.setdefault(row, set()).add(scan)
+        if labels:
+            rows_by_kind[kind] = sorted(labels.items())
     for kind in sorted(rows_by_kind):
         rows = sorted(rows_by_kind[kind])
         key_of = {node: name_terms(label) for node, label in rows}
@@ -273,8 +290,9 @@ def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
             concept = Concept(iri, kind, preferred, sorted(w for w in wordings if w != preferred), sorted(nodes))
             for node in nodes:
                 of_row[node] = iri
-                scan = graph.nodes[node].get("scan")
-                if scan:
+                if node in scans_of_row:
+                    concept.scans |= scans_of_row[node]
+                elif scan := graph.nodes[node].get("scan"):
                     concept.scans.add(scan)
                 if key_of[node] != root:
                     verdict = compare(key_of[node], root, weight)

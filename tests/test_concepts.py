@@ -129,3 +129,16 @@ def test_timeline_of_a_bulk_concept_counts_scans_by_month(bulk_concepts) -> None
     rising = emerging(concepts, months=6, limit=10)
     assert rising and all(r.recent >= 2 for r in rising)
     assert [r.growth for r in rising] == sorted((r.growth for r in rising), reverse=True)
+
+
+def test_keywords_and_themes_merge_across_scans_too(corpus_store: tuple[Store, object]) -> None:
+    store, _ = corpus_store
+    concepts = build_concepts(project(store), kinds=["Keyword", "Theme"])
+    themes = {c.label: c for c in concepts.concepts.values() if c.kind == "Theme"}
+    ai = next(c for c in themes.values() if "artificial intelligence" in (c.label, *c.alt_labels))
+    assert "AI" in (ai.label, *ai.alt_labels)
+    scans_by_wording = project(store).graph["scans"]
+    assert ai.scans == {s for s, meta in scans_by_wording.items()
+                        if {"AI", "artificial intelligence", *ai.alt_labels} & set(meta["themes"])}
+    keywords = [c for c in concepts.concepts.values() if c.kind == "Keyword"]
+    assert any({"protest", "protests"} <= {c.label, *c.alt_labels} for c in keywords)

@@ -51,6 +51,8 @@ def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
     of_row = concept_set.of_row
     with paused_gc():
         for concept in concept_set.concepts.values():
+            if concept.rows[0] not in graph:  # keywords and themes describe scans: not on the map
+                continue
             best = max(concept.rows, key=lambda n: (graph.nodes[n].get("relevancy") or 0,
                                                     bool(graph.nodes[n].get("description")), n))
             relevancies = [graph.nodes[n].get("relevancy") for n in concept.rows]
