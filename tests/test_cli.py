@@ -343,7 +343,8 @@ def test_concepts_and_review_and_timeline(store_dir: Path, tmp_path: Path) -> No
     chart = tmp_path / "lfr.svg"
     assert run(store_dir, "timeline", "Live Facial Recognition", "--chart", str(chart)).exit_code == 0
     assert chart.read_text(encoding="utf-8").lstrip().startswith("<?xml") and "<svg" in chart.read_text()
-    rising = json.loads(run(store_dir, "timeline", "--emerging", "--months", "12", "-f", "json").output)
+    rising = json.loads(run(store_dir, "timeline", "--emerging", "--months", "12", "--type", "Technology,Issue",
+                            "-f", "json").output)
     assert rising[0]["label"] == "Live Facial Recognition" and rising[0]["recent"] == 3
     growth = [r["growth_per_month"] for r in rising]
     assert growth == sorted(growth, reverse=True)
