@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -321,6 +321,14 @@ def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
 
 def concepts_nquads(concept_set: ConceptSet) -> str:
     """The concepts graph as N-Quads (see the module docstring for its shape)."""
+    return "".join(concepts_nquads_chunks(concept_set))
+
+
+def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000) -> Iterator[str]:
+    """The concepts graph as N-Quads, in chunks of about ``size`` lines (a big graph need not sit in memory twice).
+
+    The graph's marker (``fs:contentDigest``) comes in the last chunk.
+    """
     from foresight.mapping import iri, literal
     from foresight.vocab import FS, RDF, SKOS, XSD
 
@@ -349,7 +357,8 @@ def concepts_nquads(concept_set: ConceptSet) -> str:
         if concept.first and concept.last:
             add(node, iri(FS + "firstSeen"), literal(concept.first, XSD + "date"))
             add(node, iri(FS + "lastSeen"), literal(concept.last, XSD + "date"))
-        for month, count in sorted(concept.months.items()):
+        # one scan: its month is the first-seen date's, no bucket needed
+        for month, count in sorted(concept.months.items()) if len(concept.scans) > 1 else ():
             bucket = iri(f"{concept.iri}/month/{month}")
             add(node, iri(FS + "monthlyCount"), bucket)
             add(bucket, a, iri(FS + "MonthlyCount"))
@@ -357,6 +366,9 @@ def concepts_nquads(concept_set: ConceptSet) -> str:
             add(bucket, iri(FS + "scanCount"), literal(count))
         for row in concept.rows:
             add(iri(row), iri(SKOS + "exactMatch"), node)
+        if len(lines) >= size:
+            yield "".join(lines)
+            lines.clear()
     for number, match in enumerate(concept_set.matches, start=1):
         relation = iri(SKOS + match.relation)
         if match.relation == "closeMatch":
@@ -369,8 +381,11 @@ def concepts_nquads(concept_set: ConceptSet) -> str:
         add(link, iri(FS + "score"), literal(f"{match.score:.3f}", XSD + "decimal"))
         add(link, iri(FS + "method"), literal(match.method))
         add(link, iri(FS + "evidence"), literal(match.evidence))
+        if len(lines) >= size:
+            yield "".join(lines)
+            lines.clear()
     add(graph, iri(FS + "contentDigest"), literal(f"merger {MERGER_VERSION}"))
-    return "".join(lines)
+    yield "".join(lines)
 
 
 _memo: dict[int, tuple[Any, str, ConceptSet]] = {}
@@ -419,8 +434,11 @@ def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet
 
 
 def write_concepts(store: Store, concept_set: ConceptSet) -> None:
-    """Replace the store's concepts graph with ``concept_set``."""
-    store.replace_graphs([CONCEPTS_GRAPH], concepts_nquads(concept_set))
+    """Replace the store's concepts graph with ``concept_set``, written in chunks."""
+    first = True
+    for chunk in concepts_nquads_chunks(concept_set):
+        store.replace_graphs([CONCEPTS_GRAPH] if first else [], chunk)
+        first = False
 
 
 def refresh_concepts(store: Store, overrides: Overrides | None = None) -> ConceptSet:
