@@ -319,12 +319,12 @@ def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
     return ConceptSet(concepts, of_row, matches, review)
 
 
-def concepts_nquads(concept_set: ConceptSet) -> str:
+def concepts_nquads(concept_set: ConceptSet, marker: str | None = None) -> str:
     """The concepts graph as N-Quads (see the module docstring for its shape)."""
-    return "".join(concepts_nquads_chunks(concept_set))
+    return "".join(concepts_nquads_chunks(concept_set, marker=marker))
 
 
-def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000) -> Iterator[str]:
+def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker: str | None = None) -> Iterator[str]:
     """The concepts graph as N-Quads, in chunks of about ``size`` lines (a big graph need not sit in memory twice).
 
     The graph's marker (``fs:contentDigest``) comes in the last chunk.
@@ -384,11 +384,21 @@ def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000) -> Iter
         if len(lines) >= size:
             yield "".join(lines)
             lines.clear()
-    add(graph, iri(FS + "contentDigest"), literal(f"merger {MERGER_VERSION}"))
+    add(graph, iri(FS + "contentDigest"), literal(marker or f"merger {MERGER_VERSION}"))
     yield "".join(lines)
 
 
 _memo: dict[int, tuple[Any, str, ConceptSet]] = {}
+
+
+def concepts_key(store: Store, overrides: Overrides) -> str:
+    """What the concepts depend on, as a digest: the merger's version, the overrides and every scan's digest."""
+    import hashlib
+
+    state = hashlib.sha256(f"{MERGER_VERSION}\n{overrides.merge}\n{overrides.never}\n{overrides.rename}\n".encode())
+    for graph_iri, digest in sorted(store.scan_digests().items()):
+        state.update(f"{graph_iri}\t{digest}\n".encode())
+    return state.hexdigest()
 
 
 def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet:
@@ -398,7 +408,6 @@ def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet
     the store changes), and on disk beside an on-disk store, keyed by the scans'
     digests, the overrides and the merger's version.
     """
-    import hashlib
     import pickle
 
     from foresight.analysis.projection import cache_path, paused_gc, project
@@ -406,10 +415,7 @@ def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet
 
     graph = project(store)
     rules = overrides or Overrides()
-    state = hashlib.sha256(f"{MERGER_VERSION}\n{rules.merge}\n{rules.never}\n{rules.rename}\n".encode())
-    for graph_iri, digest in sorted(store.scan_digests().items()):
-        state.update(f"{graph_iri}\t{digest}\n".encode())
-    key = state.hexdigest()
+    key = concepts_key(store, rules)
     held = _memo.get(id(store))
     if held is not None and held[0] is graph and held[1] == key:
         return held[2]
@@ -433,18 +439,26 @@ def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet
     return concept_set
 
 
-def write_concepts(store: Store, concept_set: ConceptSet) -> None:
-    """Replace the store's concepts graph with ``concept_set``, written in chunks."""
+def write_concepts(store: Store, concept_set: ConceptSet, marker: str | None = None) -> None:
+    """Replace the store's concepts graph with ``concept_set``, written in chunks; ``marker`` is written last."""
     first = True
-    for chunk in concepts_nquads_chunks(concept_set):
+    for chunk in concepts_nquads_chunks(concept_set, marker=marker):
         store.replace_graphs([CONCEPTS_GRAPH] if first else [], chunk)
         first = False
 
 
 def refresh_concepts(store: Store, overrides: Overrides | None = None) -> ConceptSet:
-    """Rebuild the concepts of everything in the store and write them (see :func:`build_concepts`)."""
-    concept_set = concepts_for(store, overrides)
-    write_concepts(store, concept_set)
+    """Rebuild the concepts of everything in the store and write them (see :func:`build_concepts`).
+
+    The concepts graph records what it was built from (:func:`concepts_key`); when
+    that has not changed, nothing is written (rewriting a big concepts graph costs
+    more than building it).
+    """
+    rules = overrides or Overrides()
+    marker = f"concepts {concepts_key(store, rules)}"
+    concept_set = concepts_for(store, rules)
+    if store.digest_of(CONCEPTS_GRAPH) != marker:
+        write_concepts(store, concept_set, marker)
     return concept_set
 
 

@@ -142,3 +142,25 @@ def test_keywords_and_themes_merge_across_scans_too(corpus_store: tuple[Store, o
                         if {"AI", "artificial intelligence", *ai.alt_labels} & set(meta["themes"])}
     keywords = [c for c in concepts.concepts.values() if c.kind == "Keyword"]
     assert any({"protest", "protests"} <= {c.label, *c.alt_labels} for c in keywords)
+
+
+def test_refresh_rewrites_the_concepts_graph_only_when_its_inputs_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from foresight import concepts as module
+    from foresight.ingest import ingest
+    from foresight.store import open_store
+    from tests.conftest import EXAMPLES, TEST_DATA
+
+    writes: list[int] = []
+    original = module.write_concepts
+    monkeypatch.setattr(module, "write_concepts", lambda *a, **k: (writes.append(1), original(*a, **k)))
+    with open_store(tmp_path / "store") as store:
+        ingest(store, [EXAMPLES])
+        first = module.refresh_concepts(store)
+        module.refresh_concepts(store)
+        assert writes == [1]  # nothing changed: nothing written
+        ingest(store, [TEST_DATA / "mini.md"])
+        second = module.refresh_concepts(store)
+        assert writes == [1, 1] and len(second.concepts) > len(first.concepts)
+        marker = store.digest_of(module.CONCEPTS_GRAPH)
+        assert marker is not None and marker.startswith("concepts ")
