@@ -401,7 +401,7 @@ def concepts_key(store: Store, overrides: Overrides) -> str:
     return state.hexdigest()
 
 
-def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet:
+def concepts_for(store: Store, overrides: Overrides | None = None, *, key: str | None = None) -> ConceptSet:
     """The concepts of the store's current rows under ``overrides``, cached.
 
     Kept for the process while the projection is the same object (it is rebuilt when
@@ -415,7 +415,7 @@ def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet
 
     graph = project(store)
     rules = overrides or Overrides()
-    key = concepts_key(store, rules)
+    key = key or concepts_key(store, rules)
     held = _memo.get(id(store))
     if held is not None and held[0] is graph and held[1] == key:
         return held[2]
@@ -455,8 +455,9 @@ def refresh_concepts(store: Store, overrides: Overrides | None = None) -> Concep
     more than building it).
     """
     rules = overrides or Overrides()
-    marker = f"concepts {concepts_key(store, rules)}"
-    concept_set = concepts_for(store, rules)
+    key = concepts_key(store, rules)
+    marker = f"concepts {key}"
+    concept_set = concepts_for(store, rules, key=key)
     if store.digest_of(CONCEPTS_GRAPH) != marker:
         write_concepts(store, concept_set, marker)
     return concept_set
