@@ -81,7 +81,8 @@ def _open(read_only: bool = False) -> Any:
 def main_options(
     store: str | None = typer.Option(
         None, "--store", "-s", envvar="FORESIGHT_STORE", show_envvar=True,
-        help="Store location: a directory (default .foresight/store) or memory:.",
+        help="Store location: a directory (default .foresight/store), memory:, an http(s) SPARQL endpoint, "
+        "or a store named in the config file (credentials: FORESIGHT_STORE_USER/FORESIGHT_STORE_PASSWORD).",
     ),
     version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
 ) -> None:

@@ -52,7 +52,7 @@ def ingest(
     *,
     strict: bool = False,
     force: bool = False,
-    batch_size: int = 500,
+    batch_size: int | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Read scan files and write each one's graph into ``store``.
@@ -62,7 +62,7 @@ def ingest(
         sources: files, directories (read recursively) and glob patterns.
         strict: treat a scan with warnings as an error and leave it out.
         force: rewrite scans even when their file has not changed.
-        batch_size: scans written per store transaction.
+        batch_size: scans written per store transaction (default: the store's ``batch_scans``).
         progress: called after each file with (done, total, path).
 
     Returns:
@@ -76,6 +76,7 @@ def ingest(
         True
     """
     report = IngestReport()
+    batch_size = batch_size or store.batch_scans
     files: list[Path] = []
     found: set[Path] = set()
     for source in sources:

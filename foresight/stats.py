@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from foresight.store.base import Store
-from foresight.vocab import FS
+from foresight.vocab import FS, ONTOLOGY_GRAPH
 
 ITEM_TYPES = ("Scan", "Article", "Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior",
               "Technology", "Issue", "Link", "Keyword", "Theme", "Category", "ScanType")
@@ -33,7 +33,7 @@ def graph_stats(store: Store, top: int = 10) -> Stats:
     stats = Stats(triples=store.triple_count())
     found = dict(store.select(
         "SELECT ?type (COUNT(DISTINCT ?node) AS ?n) WHERE { GRAPH ?g { ?node a ?type } "
-        "FILTER(STRSTARTS(STR(?type), STR(fs:))) FILTER(?g != fsid:graph\\/ontology) } GROUP BY ?type"
+        f"FILTER(STRSTARTS(STR(?type), STR(fs:))) FILTER(?g != <{ONTOLOGY_GRAPH}>) }} GROUP BY ?type"
     ).values())
     stats.counts = {name: int(found.get(FS + name, 0)) for name in ITEM_TYPES}
     for name, predicate in (("keywords", "dcterms:subject"), ("themes", "fs:theme"), ("categories", "fs:category")):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from foresight.resources import ontology_path, shapes_path
 from foresight.store.base import Store
+from foresight.vocab import GRAPH_PREFIX, ONTOLOGY_GRAPH
 
 
 @dataclass
@@ -27,7 +28,8 @@ def validate_store(store: Store) -> ValidationReport:
     import rdflib
 
     data = store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != fsid:graph\\/ontology) }"
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}") && ?g != <{ONTOLOGY_GRAPH}>) }}'
     )
     assert isinstance(data, rdflib.Graph)
     shapes = rdflib.Graph().parse(shapes_path(), format="turtle")

@@ -39,7 +39,9 @@ PREFIXES: dict[str, str] = {
     "schema": SCHEMA,
 }
 
-ONTOLOGY_GRAPH = ID + "graph/ontology"
+#: Every graph foresight writes is named under this IRI (on a shared server, others are left alone).
+GRAPH_PREFIX = ID + "graph/"
+ONTOLOGY_GRAPH = GRAPH_PREFIX + "ontology"
 VOCABULARY_GRAPH = ID + "graph/vocabulary"
 SCAN_GRAPH_PREFIX = ID + "graph/scan/"
 

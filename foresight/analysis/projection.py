@@ -226,14 +226,13 @@ def _holder(store: Store, *, load: bool = True) -> _Held:
 
 
 def cache_path(store: Store) -> Path | None:
-    """The folder where the pieces of an on-disk store are cached: ``<store>.cache/pieces``.
+    """The folder where the pieces of a store are cached: ``pieces`` in the store's cache folder.
 
-    ``None`` for stores that do not live in a local directory (memory, remote).
+    ``<store>.cache/pieces`` for an on-disk store, a per-endpoint folder under
+    ``~/.cache/foresight`` for a remote one, ``None`` in memory.
     """
-    location = Path(store.location) if store.location and store.location != "memory" else None
-    if location is None or not location.is_dir():
-        return None
-    return location.with_name(location.name + ".cache") / "pieces"
+    folder = store.cache_dir()
+    return folder / "pieces" if folder is not None else None
 
 
 def _sequence(path: Path) -> int:

@@ -2,7 +2,9 @@
 
 * a directory path (the default ``.foresight/store`` under the current directory):
   an embedded Oxigraph store on disk;
-* ``memory:``: an in-memory Oxigraph store (tests, notebooks).
+* ``memory:``: an in-memory Oxigraph store (tests, notebooks);
+* an ``http(s)://`` SPARQL endpoint, or the name of one in the config file: a
+  remote server (Virtuoso, GraphDB, Fuseki, Neptune; see :mod:`foresight.store.config`).
 
 The location comes from ``--store``, else the ``FORESIGHT_STORE`` environment
 variable, else the default.
@@ -32,7 +34,8 @@ def open_store(location: str | Path | None = None, *, read_only: bool = False) -
     """Open the store at ``location`` (see :func:`store_location`).
 
     Args:
-        location: a directory, ``memory:``, or ``None`` for the configured default.
+        location: a directory, ``memory:``, an http(s) SPARQL endpoint, a store named in the
+            config file, or ``None`` for the configured default.
         read_only: open for reading only; fails clearly when no store exists yet.
 
     Raises:
@@ -44,10 +47,17 @@ def open_store(location: str | Path | None = None, *, read_only: bool = False) -
         from foresight.store.oxigraph import OxigraphStore
 
         return OxigraphStore(None)
+    from foresight.store.config import resolve
+
+    endpoint = resolve(spec)
+    if endpoint is not None:
+        from foresight.store.sparql import SparqlStore
+
+        return SparqlStore(endpoint)
     if "://" in spec:
         scheme = spec.split("://", 1)[0]
         raise PluginNotFoundError(
-            f"no store registered for {scheme}:// locations; use a directory or 'memory:'"
+            f"no store registered for {scheme}:// locations; use a directory, 'memory:' or an http(s) SPARQL endpoint"
         )
     from foresight.store.oxigraph import OxigraphStore
 

@@ -12,6 +12,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from foresight.errors import QueryError
@@ -105,6 +106,8 @@ class Store(ABC):
 
     #: where the store lives, for messages
     location: str = ""
+    #: scans written per store transaction by ingest
+    batch_scans: int = 500
 
     def __enter__(self) -> Store:
         return self
@@ -164,6 +167,13 @@ class Store(ABC):
     @abstractmethod
     def triple_count(self) -> int:
         """The number of quads in the store."""
+
+    def cache_dir(self) -> Path | None:
+        """A local folder for what foresight derives from the store (projection pieces, concepts).
+
+        ``None`` when nothing should be kept on disk (in-memory stores).
+        """
+        return None
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         """Run a SELECT query (see :meth:`query`)."""

@@ -257,6 +257,13 @@ class OxigraphStore(Store):
     def triple_count(self) -> int:
         return len(self._store)
 
+    def cache_dir(self) -> Path | None:
+        """``<store>.cache`` beside an on-disk store; ``None`` in memory."""
+        if self.location == "memory" or not Path(self.location).is_dir():
+            return None
+        location = Path(self.location)
+        return location.with_name(location.name + ".cache")
+
     def bulk_quads(self) -> ox.Store:
         """The underlying Oxigraph store, for fast read paths (projections, exports)."""
         return self._store
