@@ -18,7 +18,16 @@ from foresight.mapping import iri, literal, map_scan
 from foresight.readers import ScanWarning, find_scan_files, read_scan
 from foresight.resources import ontology_text
 from foresight.store.base import Store
-from foresight.vocab import FS, ONTOLOGY_GRAPH, RDF, SCHEMES, SKOS, VOCABULARY_GRAPH, scan_graph_iri
+from foresight.vocab import (
+    FS,
+    ONTOLOGY_GRAPH,
+    RDF,
+    SCAN_GRAPH_PREFIX,
+    SCHEMES,
+    SKOS,
+    VOCABULARY_GRAPH,
+    scan_graph_iri,
+)
 
 Progress = Callable[[int, int, Path], None]
 
@@ -185,10 +194,11 @@ def refresh_vocabulary(store: Store) -> None:
     Scans word the same concept differently ("Surveillance", "surveillance"); each
     scan graph keeps its wording as ``skos:altLabel``, and the vocabulary graph
     holds the preferred label: the wording most scans use, ties broken by text.
+    Only scan graphs count (the concepts graph has altLabels of its own).
     """
     result = store.select(
-        "SELECT ?concept ?label (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?concept skos:altLabel ?label } } "
-        "GROUP BY ?concept ?label"
+        "SELECT ?concept ?label (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?concept skos:altLabel ?label } "
+        f'FILTER(STRSTARTS(STR(?g), "{SCAN_GRAPH_PREFIX}")) }} GROUP BY ?concept ?label'
     )
     best: dict[str, tuple[int, str]] = {}
     for concept, label, count in result.values():
