@@ -74,7 +74,9 @@ def _escape(text: str) -> str:
 def _open(read_only: bool = False) -> Any:
     from foresight.store import open_store
 
-    return open_store(state.store, read_only=read_only)
+    store = open_store(state.store, read_only=read_only)
+    store.check()  # a SPARQL server that does not query the union of its graphs is reported up front
+    return store
 
 
 @app.callback()

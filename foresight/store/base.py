@@ -168,6 +168,14 @@ class Store(ABC):
     def triple_count(self) -> int:
         """The number of quads in the store."""
 
+    def check(self) -> None:
+        """Fail clearly when the store cannot answer as foresight needs; a no-op for embedded stores.
+
+        Raises:
+            StoreError: what is wrong, and what to change.
+        """
+        return None
+
     def cache_dir(self) -> Path | None:
         """A local folder for what foresight derives from the store (projection pieces, concepts).
 
