@@ -78,7 +78,7 @@ def test_sparql_table_has_rows(executed: dict[str, Any]) -> None:
     page = _text(executed["sparql-table"])
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)
     assert len(rows) == 1 + 8
-    assert "Aerial Monitoring of Demonstrations" in rows[1]
+    assert "Commercial Social Media Surveillance" in rows[1]
 
 
 def test_bound_query_finds_every_scan_naming_the_technology(executed: dict[str, Any]) -> None:

@@ -3,6 +3,8 @@
 * a directory path (the default ``.foresight/store`` under the current directory):
   an embedded Oxigraph store on disk;
 * ``memory:``: an in-memory Oxigraph store (tests, notebooks);
+* ``rdflib:``: an in-memory rdflib Dataset with rdflib's own SPARQL engine (the
+  baseline foresight is measured against; slow beyond small graphs);
 * an ``http(s)://`` SPARQL endpoint, or the name of one in the config file: a
   remote server (Virtuoso, GraphDB, Fuseki, Neptune; see :mod:`foresight.store.config`).
 
@@ -43,6 +45,10 @@ def open_store(location: str | Path | None = None, *, read_only: bool = False) -
         PluginNotFoundError: the location names a kind of store foresight lacks.
     """
     spec = store_location(location)
+    if spec == "rdflib:":
+        from foresight.store.rdflibstore import RdflibStore
+
+        return RdflibStore()
     if spec in {"memory:", ":memory:"}:
         from foresight.store.oxigraph import OxigraphStore
 
