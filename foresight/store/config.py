@@ -165,7 +165,8 @@ def resolve(spec: str, environ: Mapping[str, str] | None = None, *, config: Path
     """
     env = os.environ if environ is None else environ
     remote = is_remote(spec)
-    if not remote and ("/" in spec or os.sep in spec or spec.startswith(".") or spec in {"memory:", ":memory:", "rdflib:"}):
+    local = "/" in spec or os.sep in spec or spec.startswith(".") or spec in {"memory:", ":memory:", "rdflib:"}
+    if not remote and local:
         return None
     stores = load_stores(config)
     entry: dict[str, Any] = {}
