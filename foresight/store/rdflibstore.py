@@ -41,7 +41,7 @@ class RdflibStore(Store):
         from pyparsing import ParseException
 
         try:
-            result = self._dataset.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
+            result = self._dataset.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
         except ParseException as error:
             raise QueryError(f"invalid SPARQL: {error}") from None
         except Exception as error:  # rdflib's engine raises many kinds while evaluating
