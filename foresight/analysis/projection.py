@@ -278,10 +278,12 @@ def remember(store: Store, pieces: Mapping[str, tuple[str, Piece]]) -> None:
     if not pieces:
         return
     held = _holder(store, load=False)
+    folder = cache_path(store)
+    if folder is None:
+        held.loaded = True  # nothing on disk (a store in memory): the pieces held here are the cache
     if held.loaded:
         held.pieces.update(pieces)
     held.graph = None
-    folder = cache_path(store)
     if folder is not None:
         segment = _write_segment(folder, pieces)
         if segment is not None and held.loaded:
