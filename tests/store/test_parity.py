@@ -215,3 +215,32 @@ def test_re_ingest_is_idempotent_on_the_server(pair: tuple[Path, Store, SparqlSt
     report = ingest(remote, [changed], force=True)
     assert report.written == 1 and remote.triple_count() == before
     assert _quads(remote) == _quads(embedded)
+
+
+def test_the_readme_server_commands_run_against_the_server(endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```shell\n(.*?)```", readme, flags=re.S)
+    assert blocks, "the README shows how to use a SPARQL server"
+    lines = [line.removeprefix("$ ").strip() for line in blocks[0].splitlines()]
+    assert any(line.startswith("export FORESIGHT_STORE=http") for line in lines)
+    remote = SparqlStore(endpoint)
+    clear(remote)
+    monkeypatch.setenv("FORESIGHT_STORE", endpoint.query)
+    for variable, value in (("FORESIGHT_STORE_USER", endpoint.user), ("FORESIGHT_STORE_PASSWORD", endpoint.password),
+                            ("FORESIGHT_STORE_AUTH", endpoint.auth)):
+        if value:
+            monkeypatch.setenv(variable, value)
+    commands = [shlex.split(line)[1:] for line in lines if line.startswith("foresight ")]
+    assert len(commands) == 3
+    outputs = []
+    for words in commands:
+        result = runner.invoke(app, words)
+        assert result.exit_code == 0, (words, result.output)
+        outputs.append(result.output)
+    assert outputs[0].startswith("10 files: 10 scans written")
+    assert "Public Self-Censorship" in outputs[1]
+    assert "Live Facial Recognition" in outputs[2]
+    assert remote.count_graphs() == 10
