@@ -268,8 +268,8 @@ class SparqlStore(Store):
             self._send("POST", self.endpoint.update_url, what="the upload", data={"update": request})
 
     def graph_names(self) -> set[str]:
-        rows = self.select_plain("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?base)) }"
-                                 .replace("?base", f'"{GRAPH_PREFIX}"'))
+        rows = self.select_plain(
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}")) }}')
         return {str(row[0]) for row in rows}
 
     def has_graph(self, graph: str) -> bool:
