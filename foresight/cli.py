@@ -8,6 +8,7 @@ with exit status 1, no traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
@@ -140,19 +141,28 @@ def ingest(
     err = _stderr()
     with _open() as store:
         show = sys.stderr.isatty() and not quiet
-        with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not show) as progress:
-            task = progress.add_task("ingest", total=None)
+            reading = progress.add_task("reading", total=None)
+            # scans safely in the store: on a server, writing lags behind reading, and a run cut
+            # short resumes from here
+            storing = progress.add_task("stored", total=None)
 
             def advance(done: int, total: int, path: Path) -> None:
-                progress.update(task, completed=done, total=total)
+                progress.update(reading, completed=done, total=total)
+                progress.update(storing, total=total)
 
-            report = run_ingest(store, paths, strict=strict, force=force, progress=advance)
+            def landed(count: int) -> None:
+                progress.update(storing, completed=count)
+
+            report = run_ingest(store, paths, strict=strict, force=force, progress=advance, stored=landed)
         concept_set = None
         if report.written and concepts:
             from foresight.concepts import load_overrides, refresh_concepts
 
-            concept_set = refresh_concepts(store, load_overrides(_overrides_path(overrides)))
+            with err.status("building and writing the concepts across scans", spinner="dots") if show \
+                    else contextlib.nullcontext():
+                concept_set = refresh_concepts(store, load_overrides(_overrides_path(overrides)))
         triples = store.triple_count()
     if not quiet:
         for warning in report.warnings:

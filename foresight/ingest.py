@@ -63,6 +63,7 @@ def ingest(
     force: bool = False,
     batch_size: int | None = None,
     progress: Progress | None = None,
+    stored: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Read scan files and write each one's graph into ``store``.
 
@@ -72,7 +73,9 @@ def ingest(
         strict: treat a scan with warnings as an error and leave it out.
         force: rewrite scans even when their file has not changed.
         batch_size: scans written per store transaction (default: the store's ``batch_scans``).
-        progress: called after each file with (done, total, path).
+        progress: called after each file is read, with (done, total, path).
+        stored: called each time a batch is safely in the store, with the number of
+            scans written so far (on a remote store, writing lags behind reading).
 
     Returns:
         A report of files, rows, triples, warnings and errors. Errors are
@@ -115,13 +118,17 @@ def ingest(
     # The store writes one batch in a background thread while this thread reads and
     # maps the next: Oxigraph releases the GIL while loading, so both cores work.
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="foresight-ingest")
-    pending: list[Future[None]] = []
+    pending: list[tuple[Future[None], int]] = []
 
     def flush() -> None:
         if pending:
-            pending.pop().result()  # one batch in flight at most; re-raises write errors
+            future, count = pending.pop()
+            future.result()  # one batch in flight at most; re-raises write errors
+            if stored:
+                stored(count)
         if batch:
-            pending.append(writer.submit(store.replace_graphs, list(replace), "".join(batch), "".join(markers)))
+            pending.append((writer.submit(store.replace_graphs, list(replace), "".join(batch), "".join(markers)),
+                            report.written))
             batch.clear()
             markers.clear()
             replace.clear()

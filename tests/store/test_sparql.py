@@ -63,9 +63,13 @@ def test_an_interrupted_bulk_load_resumes_without_duplicates(remote: SparqlStore
     loaded = remote.scan_digests()
     assert 0 < len(loaded) < 10  # some scans landed whole, the rest did not
     done: list[tuple[int, int]] = []
-    report = ingest(remote, [EXAMPLES], batch_size=2, progress=lambda n, total, path: done.append((n, total)))
+    landed: list[int] = []
+    report = ingest(remote, [EXAMPLES], batch_size=2, progress=lambda n, total, path: done.append((n, total)),
+                    stored=landed.append)
     assert report.ok and report.unchanged == len(loaded) and report.written == 10 - len(loaded)
     assert done[-1] == (10, 10)
+    # the scans safely stored, batch by batch, up to every scan written
+    assert landed == sorted(landed) and landed[-1] == report.written and len(landed) == -(-report.written // 2)
     assert _quads(remote) == expected
 
 
