@@ -324,25 +324,34 @@ def concepts_nquads(concept_set: ConceptSet, marker: str | None = None) -> str:
     return "".join(concepts_nquads_chunks(concept_set, marker=marker))
 
 
-def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker: str | None = None) -> Iterator[str]:
-    """The concepts graph as N-Quads, in chunks of about ``size`` lines (a big graph need not sit in memory twice).
+#: fs:rank is given to this many concepts of each kind, the most named: enough for "the top N" in a
+#: query, and few enough that one new scan shifts a handful of ranks, not thousands.
+RANKED = 100
 
-    The graph's marker (``fs:contentDigest``) comes in the last chunk.
+
+def _units(concept_set: ConceptSet) -> Iterator[tuple[str, list[str]]]:
+    """The concepts graph, without its marker, as (unit, N-Quads lines): the schemes, then each concept
+    (with its month buckets and exact matches), then each non-trivial match.
+
+    Units are keyed by stable IRIs, so two builds of the graph can be compared unit by unit.
     """
+    import hashlib
+
     from foresight.mapping import iri, literal
     from foresight.vocab import FS, RDF, SKOS, XSD
 
     graph = iri(CONCEPTS_GRAPH)
+    a = iri(RDF + "type")
     lines: list[str] = []
 
     def add(s: str, p: str, o: str) -> None:
         lines.append(f"{s} {p} {o} {graph} .\n")
 
-    a = iri(RDF + "type")
     for kind, folder in CONCEPT_KINDS.items():
         scheme = iri(f"{ID}scheme/{folder}")
         add(scheme, a, iri(SKOS + "ConceptScheme"))
         add(scheme, iri(SKOS + "prefLabel"), literal(f"{kind} concepts"))
+    yield "schemes", lines
     # rank within its kind: 1 for the concept most scans name, ties by label. SPARQL takes "the top
     # N" with VALUES ?rank { 1 2 ... N }: a few index lookups, the same answer on every store,
     # instead of sorting every concept
@@ -352,6 +361,7 @@ def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker:
         rank[concept.iri] = rank.get(concept.kind, 0) + 1
         rank[concept.kind] = rank[concept.iri]
     for concept in concept_set.concepts.values():
+        lines = []
         node = iri(concept.iri)
         add(node, a, iri(SKOS + "Concept"))
         add(node, a, iri(FS + "Concept"))
@@ -362,7 +372,8 @@ def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker:
             add(node, iri(SKOS + "altLabel"), literal(label))
         add(node, iri(FS + "scanCount"), literal(len(concept.scans)))
         add(node, iri(FS + "rowCount"), literal(len(concept.rows)))
-        add(node, iri(FS + "rank"), literal(rank[concept.iri]))
+        if rank[concept.iri] <= RANKED:
+            add(node, iri(FS + "rank"), literal(rank[concept.iri]))
         if concept.first and concept.last:
             add(node, iri(FS + "firstSeen"), literal(concept.first, XSD + "date"))
             add(node, iri(FS + "lastSeen"), literal(concept.last, XSD + "date"))
@@ -375,14 +386,14 @@ def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker:
             add(bucket, iri(FS + "monthScanCount"), literal(count))
         for row in concept.rows:
             add(iri(row), iri(SKOS + "exactMatch"), node)
-        if len(lines) >= size:
-            yield "".join(lines)
-            lines.clear()
-    for number, match in enumerate(concept_set.matches, start=1):
+        yield concept.iri, lines
+    for match in concept_set.matches:
+        lines = []
         relation = iri(SKOS + match.relation)
         if match.relation == "closeMatch":
             add(iri(match.row), relation, iri(match.concept))
-        link = iri(f"{CONCEPTS_GRAPH}/match/{number}")
+        name = hashlib.sha1(f"{match.row} {match.relation} {match.concept}".encode()).hexdigest()[:20]
+        link = iri(f"{CONCEPTS_GRAPH}/match/{name}")
         add(link, a, iri(FS + "Link"))
         add(link, iri(FS + "linkSource"), iri(match.row))
         add(link, iri(FS + "linkRelation"), relation)
@@ -390,11 +401,61 @@ def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker:
         add(link, iri(FS + "score"), literal(f"{match.score:.3f}", XSD + "decimal"))
         add(link, iri(FS + "method"), literal(match.method))
         add(link, iri(FS + "evidence"), literal(match.evidence))
-        if len(lines) >= size:
-            yield "".join(lines)
-            lines.clear()
-    add(graph, iri(FS + "contentDigest"), literal(marker or f"merger {MERGER_VERSION}"))
-    yield "".join(lines)
+        yield link, lines
+
+
+def _marker_line(marker: str) -> str:
+    from foresight.mapping import iri, literal
+    from foresight.vocab import FS
+
+    return f"{iri(CONCEPTS_GRAPH)} {iri(FS + 'contentDigest')} {literal(marker)} {iri(CONCEPTS_GRAPH)} .\n"
+
+
+def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker: str | None = None) -> Iterator[str]:
+    """The concepts graph as N-Quads, in chunks of about ``size`` lines (a big graph need not sit in memory twice).
+
+    The graph's marker (``fs:contentDigest``) comes in the last chunk.
+    """
+    chunk: list[str] = []
+    for _, lines in _units(concept_set):
+        chunk += lines
+        if len(chunk) >= size:
+            yield "".join(chunk)
+            chunk = []
+    chunk.append(_marker_line(marker or f"merger {MERGER_VERSION}"))
+    yield "".join(chunk)
+
+
+def concepts_changes(old: ConceptSet, new: ConceptSet) -> tuple[list[str], list[str]]:
+    """The N-Quads lines to delete and to insert to turn the concepts graph of ``old`` into that of ``new``.
+
+    Compares the graphs unit by unit (a concept, a match), by a digest of their lines, then line by
+    line within the units that differ; so one new scan costs the lines it changes, not the graph.
+    """
+    import hashlib
+
+    def digest(lines: list[str]) -> bytes:
+        return hashlib.blake2b("".join(lines).encode(), digest_size=16).digest()
+
+    before = {unit: digest(lines) for unit, lines in _units(old)}
+    changed: dict[str, list[str]] = {}
+    inserts: list[str] = []
+    for unit, lines in _units(new):
+        if before.pop(unit, None) != digest(lines):
+            changed[unit] = lines
+    gone = set(before)  # units only the old graph has
+    deletes: list[str] = []
+    for unit, lines in _units(old):
+        if unit in gone:
+            deletes += lines
+        elif unit in changed:
+            kept = set(changed[unit])
+            deletes += [line for line in lines if line not in kept]
+            old_lines = set(lines)
+            inserts += [line for line in changed.pop(unit) if line not in old_lines]
+    for lines in changed.values():  # units only the new graph has
+        inserts += lines
+    return deletes, inserts
 
 
 _memo: dict[int, tuple[Any, str, ConceptSet]] = {}
@@ -440,35 +501,94 @@ def concepts_for(store: Store, overrides: Overrides | None = None, *, key: str |
     if concept_set is None:
         concept_set = build_concepts(graph, rules)
         if path is not None:
-            for old in path.parent.glob("concepts-*.pickle"):
-                old.unlink(missing_ok=True)
+            _prune(store, keep=None, most=2)  # with this one: the current concepts and those before
             with contextlib.suppress(OSError):  # a cache: the next run computes again
                 atomic_write(path, lambda stream: pickle.dump(concept_set, stream, protocol=pickle.HIGHEST_PROTOCOL))
     _memo[id(store)] = (graph, key, concept_set)
     return concept_set
 
 
-def write_concepts(store: Store, concept_set: ConceptSet, marker: str | None = None) -> None:
-    """Replace the store's concepts graph with ``concept_set``, written in chunks; ``marker`` is written last."""
+def _pickle_path(store: Store, key: str) -> Path | None:
+    from foresight.analysis.projection import cache_path
+
+    folder = cache_path(store)
+    return folder.parent / f"concepts-{key[:24]}.pickle" if folder is not None else None
+
+
+def _cached(store: Store, key: str) -> ConceptSet | None:
+    """The concepts cached under ``key`` (what the concepts graph holds now), if still on disk."""
+    import pickle
+
+    from foresight.analysis.projection import paused_gc
+
+    path = _pickle_path(store, key)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with paused_gc(), path.open("rb") as stream:
+            concept_set = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return None
+    return concept_set if isinstance(concept_set, ConceptSet) else None
+
+
+def _prune(store: Store, keep: str | None, most: int = 1) -> None:
+    """Delete cached concept sets: all but ``keep``'s, or all but the ``most`` newest minus one (room for a new one)."""
+    path = _pickle_path(store, keep or "x")
+    if path is None:
+        return
+    cached = sorted(path.parent.glob("concepts-*.pickle"), key=lambda item: item.stat().st_mtime, reverse=True)
+    doomed = [item for item in cached if item != path] if keep is not None else cached[max(most - 1, 0):]
+    for item in doomed:
+        item.unlink(missing_ok=True)
+
+
+def write_concepts(store: Store, concept_set: ConceptSet, marker: str | None = None,
+                   previous: tuple[ConceptSet, str] | None = None) -> int:
+    """Write ``concept_set`` as the store's concepts graph, with ``marker`` last; returns the lines written.
+
+    With ``previous`` (the concept set the graph now holds, and its marker), only the
+    difference is written: the lines that went, then the new ones, then the marker. An
+    interrupted write leaves the old marker, so the next refresh makes the same changes
+    again (deleting and adding are idempotent). Without it, the graph is replaced, in chunks.
+    """
+    if previous is not None:
+        old, old_marker = previous
+        deletes, inserts = concepts_changes(old, concept_set)
+        for start in range(0, len(deletes), 200_000):
+            store.delete_quads("".join(deletes[start:start + 200_000]))
+        for start in range(0, len(inserts), 200_000):
+            store.replace_graphs([], "".join(inserts[start:start + 200_000]))
+        store.delete_quads(_marker_line(old_marker))
+        store.replace_graphs([], "", _marker_line(marker or f"merger {MERGER_VERSION}"))
+        return len(deletes) + len(inserts) + 2
+    written = 0
     first = True
     for chunk in concepts_nquads_chunks(concept_set, marker=marker):
         store.replace_graphs([CONCEPTS_GRAPH] if first else [], chunk)
+        written += chunk.count("\n")
         first = False
+    return written
 
 
 def refresh_concepts(store: Store, overrides: Overrides | None = None) -> ConceptSet:
     """Rebuild the concepts of everything in the store and write them (see :func:`build_concepts`).
 
     The concepts graph records what it was built from (:func:`concepts_key`); when
-    that has not changed, nothing is written (rewriting a big concepts graph costs
-    more than building it).
+    that has not changed, nothing is written. When the concepts it was built from are
+    still cached, only the difference is written (rewriting a big concepts graph
+    costs far more than building it).
     """
     rules = overrides or Overrides()
     key = concepts_key(store, rules)
     marker = f"concepts {key}"
+    stored = store.digest_of(CONCEPTS_GRAPH)
+    if stored == marker:
+        return concepts_for(store, rules, key=key)
+    previous = _cached(store, stored[len("concepts "):]) if stored and stored.startswith("concepts ") else None
     concept_set = concepts_for(store, rules, key=key)
-    if store.digest_of(CONCEPTS_GRAPH) != marker:
-        write_concepts(store, concept_set, marker)
+    write_concepts(store, concept_set, marker, (previous, stored) if previous is not None and stored else None)
+    _prune(store, keep=key)
     return concept_set
 
 

@@ -164,3 +164,54 @@ def test_refresh_rewrites_the_concepts_graph_only_when_its_inputs_change(
         assert writes == [1, 1] and len(second.concepts) > len(first.concepts)
         marker = store.digest_of(module.CONCEPTS_GRAPH)
         assert marker is not None and marker.startswith("concepts ")
+
+
+def _concepts_graph(store: Store) -> set[tuple[str, ...]]:
+    rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{CONCEPTS_GRAPH}> {{ ?s ?p ?o }} }}").rows
+    return {tuple(term.n3() for term in row if term is not None) for row in rows}
+
+
+def test_a_refresh_after_new_scans_writes_only_the_difference_and_gives_the_full_graph(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from foresight import concepts as module
+    from foresight.ingest import ingest
+    from foresight.store import open_store
+    from tests.conftest import EXAMPLES, TEST_DATA
+
+    calls: list[tuple[bool, int]] = []
+    original = module.write_concepts
+
+    def spy(store: Store, concept_set, marker=None, previous=None) -> int:  # type: ignore[no-untyped-def]
+        written = original(store, concept_set, marker, previous)
+        calls.append((previous is not None, written))
+        return written
+
+    monkeypatch.setattr(module, "write_concepts", spy)
+    first_half = tmp_path / "first"
+    first_half.mkdir()
+    for path in [*sorted(EXAMPLES.glob("*.md"))[:-1], *EXAMPLES.glob("*.yaml")]:  # all but one example
+        shutil.copy(path, first_half)
+    with open_store(tmp_path / "growing") as growing, open_store(tmp_path / "whole") as whole:
+        ingest(growing, [first_half])
+        module.refresh_concepts(growing)
+        ingest(growing, [EXAMPLES, TEST_DATA / "mini.md"])  # the last example, and one more scan
+        module.refresh_concepts(growing)
+        ingest(whole, [EXAMPLES, TEST_DATA / "mini.md"])
+        module.refresh_concepts(whole)
+        (full, _), (diff, diff_lines), (_, whole_lines) = calls
+        assert not full and diff and diff_lines < whole_lines / 4
+        assert _concepts_graph(growing) == _concepts_graph(whole)
+        assert growing.digest_of(CONCEPTS_GRAPH) == whole.digest_of(CONCEPTS_GRAPH)
+        # a scan removed from the store: the concepts it alone named go, the graph is again the full one
+        growing.replace_graphs([next(iter(sorted(growing.scan_digests())))], "")
+        module.refresh_concepts(growing)
+        assert calls[-1][0]
+        with open_store(tmp_path / "fresh") as fresh:
+            for graph in growing.scan_digests():
+                assert graph in whole.scan_digests()
+            ingest(fresh, [EXAMPLES, TEST_DATA / "mini.md"])
+            fresh.replace_graphs([next(iter(sorted(fresh.scan_digests())))], "")
+            module.refresh_concepts(fresh)
+            assert _concepts_graph(growing) == _concepts_graph(fresh)

@@ -152,6 +152,12 @@ class Store(ABC):
         with its marker is always complete.
         """
 
+    def delete_quads(self, nquads: str) -> None:
+        """Remove the quads given as N-Quads (as foresight writes them); quads not in the store are ignored."""
+        body = sparql_quad_data(nquads)
+        if body:
+            self.update("DELETE DATA {\n" + body + "}")
+
     @abstractmethod
     def graph_names(self) -> set[str]:
         """The IRIs of all named graphs in the store."""
@@ -243,6 +249,36 @@ class Store(ABC):
             {"prefix": Literal(prefix)},
         )
         return int(result.values()[0][0])
+
+
+def split_quad(line: str) -> tuple[str, str]:
+    """An N-Quads line, as foresight writes them, split into its triple (``s p o .``) and its graph IRI.
+
+    Raises:
+        StoreError: the line is not ``s p o <graph> .``.
+    """
+    from foresight.errors import StoreError
+
+    body = line.rstrip()
+    head, _, graph = body[:-2].rstrip().rpartition(" <") if body.endswith(" .") else ("", "", "")
+    if not head or not graph.endswith(">"):
+        raise StoreError(f"not an N-Quads line with a graph: {body[:80]!r}")
+    return head + " .\n", graph[:-1]
+
+
+def group_quads(nquads: str) -> dict[str, list[str]]:
+    """N-Quads lines grouped by graph IRI, as triples."""
+    by_graph: dict[str, list[str]] = {}
+    for line in nquads.splitlines():
+        if line.strip():
+            triple, graph = split_quad(line)
+            by_graph.setdefault(graph, []).append(triple)
+    return by_graph
+
+
+def sparql_quad_data(nquads: str) -> str:
+    """N-Quads as the quad data of a SPARQL ``INSERT DATA`` / ``DELETE DATA`` (``GRAPH <g> { … }`` blocks)."""
+    return "".join(f"GRAPH <{graph}> {{\n{''.join(triples)}}}\n" for graph, triples in group_quads(nquads).items())
 
 
 def encode_term(term: Node) -> str:

@@ -219,6 +219,15 @@ class OxigraphStore(Store):
         except (OSError, SyntaxError) as error:
             raise StoreError(f"{self.location}: writing failed ({error})") from None
 
+    def delete_quads(self, nquads: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.location}: the store is open read-only")
+        try:
+            for quad in ox.parse(nquads, ox.RdfFormat.N_QUADS):
+                self._store.remove(quad)
+        except (OSError, SyntaxError) as error:
+            raise StoreError(f"{self.location}: deleting failed ({error})") from None
+
     def dump(self, output: IO[bytes], fmt: str) -> None:
         try:
             rdf_format = _RDF_FORMATS[fmt]

@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from foresight.errors import QueryError, StoreError
-from foresight.store.base import QueryResult, SelectResult, Store, bind_variables, is_update, plain_literal
+from foresight.store.base import (
+    QueryResult,
+    SelectResult,
+    Store,
+    bind_variables,
+    group_quads,
+    is_update,
+    plain_literal,
+)
 from foresight.store.config import Endpoint
 from foresight.vocab import FS, GRAPH_PREFIX, PREFIXES
 
@@ -84,17 +92,6 @@ def _plain(binding: Mapping[str, str] | None) -> Any:
     if binding.get("type") in {"literal", "typed-literal"}:
         return plain_literal(binding.get("value", ""), binding.get("datatype"))
     return binding.get("value", "")
-
-
-def _graph_of(line: str) -> tuple[str, str]:
-    """An N-Quads line (as foresight writes them) split into its triple and its graph IRI."""
-    body = line.rstrip()
-    if not body.endswith(" ."):
-        raise StoreError(f"cannot upload a malformed N-Quads line: {body[:80]!r}")
-    head, _, graph = body[:-2].rstrip().rpartition(" <")
-    if not head or not graph.endswith(">"):
-        raise StoreError(f"cannot upload an N-Quads line without a graph: {body[:80]!r}")
-    return head + " .\n", graph[:-1]
 
 
 class SparqlStore(Store):
@@ -252,11 +249,7 @@ class SparqlStore(Store):
     def _upload(self, nquads: str, *, gsp: bool) -> None:
         if not nquads:
             return
-        by_graph: dict[str, list[str]] = {}
-        for line in nquads.splitlines():
-            if line.strip():
-                triple, graph = _graph_of(line)
-                by_graph.setdefault(graph, []).append(triple)
+        by_graph = group_quads(nquads)
         if gsp:
             for graph, triples in by_graph.items():
                 for start in range(0, len(triples), self.endpoint.batch_triples):
@@ -266,6 +259,11 @@ class SparqlStore(Store):
             return
         for request in _insert_requests(by_graph, self.endpoint.batch_triples):
             self._send("POST", self.endpoint.update_url, what="the upload", data={"update": request})
+
+    def delete_quads(self, nquads: str) -> None:
+        for request in _insert_requests(group_quads(nquads), self.endpoint.batch_triples):
+            delete = "DELETE DATA" + request.removeprefix("INSERT DATA")
+            self._send("POST", self.endpoint.update_url, what="the update", data={"update": delete})
 
     def graph_names(self) -> set[str]:
         rows = self.select_plain(

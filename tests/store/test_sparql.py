@@ -223,3 +223,39 @@ def test_a_server_whose_default_graph_is_not_the_union_is_reported(remote: Sparq
     assert result.exit_code == 1
     assert "queries do not see the named graphs" in result.output
     assert "default-graph-uri" not in result.output  # the location is shown without its query string
+
+
+def test_concepts_refresh_writes_only_the_difference_on_the_server(remote: SparqlStore, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from foresight import concepts as module
+    from foresight.concepts import CONCEPTS_GRAPH, refresh_concepts
+
+    diffs: list[bool] = []
+    original = module.write_concepts
+
+    def spy(store: Store, concept_set, marker=None, previous=None) -> int:  # type: ignore[no-untyped-def]
+        diffs.append(previous is not None)
+        return original(store, concept_set, marker, previous)
+
+    monkeypatch.setattr(module, "write_concepts", spy)
+
+    def concepts_graph(store: Store) -> set[tuple[str, ...]]:
+        rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{CONCEPTS_GRAPH}> {{ ?s ?p ?o }} }}").rows
+        return {tuple(term.n3() for term in row if term is not None) for row in rows}
+
+    first = tmp_path / "first"
+    first.mkdir()
+    for path in sorted(EXAMPLES.glob("*.md"))[:-1]:
+        shutil.copy(path, first)
+    ingest(remote, [first])
+    refresh_concepts(remote)
+    ingest(remote, [EXAMPLES])
+    refresh_concepts(remote)  # the concepts of the first scans are cached: only the difference goes over
+    with open_store("memory:") as memory:
+        ingest(memory, [EXAMPLES])
+        refresh_concepts(memory)
+        assert concepts_graph(remote) == concepts_graph(memory)
+        assert remote.digest_of(CONCEPTS_GRAPH) == memory.digest_of(CONCEPTS_GRAPH)
+    assert diffs[:2] == [False, True]
