@@ -329,14 +329,30 @@ def concepts_nquads(concept_set: ConceptSet, marker: str | None = None) -> str:
 RANKED = 100
 
 
-def _units(concept_set: ConceptSet) -> Iterator[tuple[str, list[str]]]:
+def _ranks(concept_set: ConceptSet) -> dict[str, int]:
+    """Each concept's rank within its kind (1: the most scans; ties by label)."""
+    ranked = sorted(concept_set.concepts.values(), key=lambda c: (c.kind, -len(c.scans), c.label.casefold(), c.iri))
+    rank: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for concept in ranked:
+        count[concept.kind] = rank[concept.iri] = count.get(concept.kind, 0) + 1
+    return rank
+
+
+def _match_iri(match: Match) -> str:
+    import hashlib
+
+    name = hashlib.sha1(f"{match.row} {match.relation} {match.concept}".encode()).hexdigest()[:20]
+    return f"{CONCEPTS_GRAPH}/match/{name}"
+
+
+def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tuple[str, list[str]]]:
     """The concepts graph, without its marker, as (unit, N-Quads lines): the schemes, then each concept
-    (with its month buckets and exact matches), then each non-trivial match.
+    (with its month buckets and exact matches), then each non-trivial match; with ``only``, just the
+    units named there.
 
     Units are keyed by stable IRIs, so two builds of the graph can be compared unit by unit.
     """
-    import hashlib
-
     from foresight.mapping import iri, literal
     from foresight.vocab import FS, RDF, SKOS, XSD
 
@@ -351,16 +367,15 @@ def _units(concept_set: ConceptSet) -> Iterator[tuple[str, list[str]]]:
         scheme = iri(f"{ID}scheme/{folder}")
         add(scheme, a, iri(SKOS + "ConceptScheme"))
         add(scheme, iri(SKOS + "prefLabel"), literal(f"{kind} concepts"))
-    yield "schemes", lines
+    if only is None or "schemes" in only:
+        yield "schemes", lines
     # rank within its kind: 1 for the concept most scans name, ties by label. SPARQL takes "the top
     # N" with VALUES ?rank { 1 2 ... N }: a few index lookups, the same answer on every store,
     # instead of sorting every concept
-    ranked = sorted(concept_set.concepts.values(), key=lambda c: (c.kind, -len(c.scans), c.label.casefold(), c.iri))
-    rank: dict[str, int] = {}
-    for concept in ranked:
-        rank[concept.iri] = rank.get(concept.kind, 0) + 1
-        rank[concept.kind] = rank[concept.iri]
+    rank = _ranks(concept_set)
     for concept in concept_set.concepts.values():
+        if only is not None and concept.iri not in only:
+            continue
         lines = []
         node = iri(concept.iri)
         add(node, a, iri(SKOS + "Concept"))
@@ -388,12 +403,14 @@ def _units(concept_set: ConceptSet) -> Iterator[tuple[str, list[str]]]:
             add(iri(row), iri(SKOS + "exactMatch"), node)
         yield concept.iri, lines
     for match in concept_set.matches:
+        name = _match_iri(match)
+        if only is not None and name not in only:
+            continue
         lines = []
         relation = iri(SKOS + match.relation)
         if match.relation == "closeMatch":
             add(iri(match.row), relation, iri(match.concept))
-        name = hashlib.sha1(f"{match.row} {match.relation} {match.concept}".encode()).hexdigest()[:20]
-        link = iri(f"{CONCEPTS_GRAPH}/match/{name}")
+        link = iri(name)
         add(link, a, iri(FS + "Link"))
         add(link, iri(FS + "linkSource"), iri(match.row))
         add(link, iri(FS + "linkRelation"), relation)
@@ -401,7 +418,7 @@ def _units(concept_set: ConceptSet) -> Iterator[tuple[str, list[str]]]:
         add(link, iri(FS + "score"), literal(f"{match.score:.3f}", XSD + "decimal"))
         add(link, iri(FS + "method"), literal(match.method))
         add(link, iri(FS + "evidence"), literal(match.evidence))
-        yield link, lines
+        yield name, lines
 
 
 def _marker_line(marker: str) -> str:
@@ -429,32 +446,32 @@ def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker:
 def concepts_changes(old: ConceptSet, new: ConceptSet) -> tuple[list[str], list[str]]:
     """The N-Quads lines to delete and to insert to turn the concepts graph of ``old`` into that of ``new``.
 
-    Compares the graphs unit by unit (a concept, a match), by a digest of their lines, then line by
-    line within the units that differ; so one new scan costs the lines it changes, not the graph.
+    Finds the units (a concept, a match) whose data differ, writes the lines of just those, for
+    both sets, and compares them line by line; so one new scan costs the lines it changes, not the
+    graph, and not the time to write the whole graph out twice.
     """
-    import hashlib
+    def ranked(rank: dict[str, int], concept: str) -> int | None:
+        number = rank.get(concept)
+        return number if number is not None and number <= RANKED else None
 
-    def digest(lines: list[str]) -> bytes:
-        return hashlib.blake2b("".join(lines).encode(), digest_size=16).digest()
-
-    before = {unit: digest(lines) for unit, lines in _units(old)}
-    changed: dict[str, list[str]] = {}
-    inserts: list[str] = []
-    for unit, lines in _units(new):
-        if before.pop(unit, None) != digest(lines):
-            changed[unit] = lines
-    gone = set(before)  # units only the old graph has
+    old_rank, new_rank = _ranks(old), _ranks(new)
+    differ = {iri for iri, concept in new.concepts.items()
+              if old.concepts.get(iri) != concept or ranked(old_rank, iri) != ranked(new_rank, iri)}
+    differ |= old.concepts.keys() - new.concepts.keys()
+    old_matches = {_match_iri(match): match for match in old.matches}
+    new_matches = {_match_iri(match): match for match in new.matches}
+    differ |= {name for name in old_matches.keys() | new_matches.keys()
+               if old_matches.get(name) != new_matches.get(name)}
+    before = dict(_units(old, differ))
     deletes: list[str] = []
-    for unit, lines in _units(old):
-        if unit in gone:
-            deletes += lines
-        elif unit in changed:
-            kept = set(changed[unit])
-            deletes += [line for line in lines if line not in kept]
-            old_lines = set(lines)
-            inserts += [line for line in changed.pop(unit) if line not in old_lines]
-    for lines in changed.values():  # units only the new graph has
-        inserts += lines
+    inserts: list[str] = []
+    for unit, lines in _units(new, differ):
+        previous = before.pop(unit, [])
+        kept, old_lines = set(lines), set(previous)
+        deletes += [line for line in previous if line not in kept]
+        inserts += [line for line in lines if line not in old_lines]
+    for lines in before.values():  # units only the old graph has
+        deletes += lines
     return deletes, inserts
 
 
