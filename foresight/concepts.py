@@ -354,7 +354,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
     Units are keyed by stable IRIs, so two builds of the graph can be compared unit by unit.
     """
     from foresight.mapping import iri, literal
-    from foresight.vocab import FS, RDF, SKOS, XSD
+    from foresight.vocab import FS, RDF, SCHEME_NAMES, SKOS, XSD
 
     graph = iri(CONCEPTS_GRAPH)
     a = iri(RDF + "type")
@@ -366,7 +366,8 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
     for kind, folder in CONCEPT_KINDS.items():
         scheme = iri(f"{ID}scheme/{folder}")
         add(scheme, a, iri(SKOS + "ConceptScheme"))
-        add(scheme, iri(SKOS + "prefLabel"), literal(f"{kind} concepts"))
+        # keywords and themes share their scheme with the vocabulary graph: one name for it
+        add(scheme, iri(SKOS + "prefLabel"), literal(SCHEME_NAMES.get(kind, f"{kind} concepts")))
     if only is None or "schemes" in only:
         yield "schemes", lines
     # rank within its kind: 1 for the concept most scans name, ties by label. SPARQL takes "the top
@@ -598,11 +599,14 @@ def refresh_concepts(store: Store, overrides: Overrides | None = None) -> Concep
     """
     rules = overrides or Overrides()
     key = concepts_key(store, rules)
-    marker = f"concepts {key}"
+    # the marker names the writer's version: the difference from a graph another version wrote is not
+    # known line by line, so that graph is replaced whole
+    head = f"concepts v{MERGER_VERSION} "
+    marker = head + key
     stored = store.digest_of(CONCEPTS_GRAPH)
     if stored == marker:
         return concepts_for(store, rules, key=key)
-    previous = _cached(store, stored[len("concepts "):]) if stored and stored.startswith("concepts ") else None
+    previous = _cached(store, stored[len(head):]) if stored and stored.startswith(head) else None
     concept_set = concepts_for(store, rules, key=key)
     write_concepts(store, concept_set, marker, (previous, stored) if previous is not None and stored else None)
     _prune(store, keep=key)

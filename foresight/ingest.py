@@ -23,6 +23,7 @@ from foresight.vocab import (
     ONTOLOGY_GRAPH,
     RDF,
     SCAN_GRAPH_PREFIX,
+    SCHEME_NAMES,
     SCHEMES,
     SKOS,
     VOCABULARY_GRAPH,
@@ -32,6 +33,8 @@ from foresight.vocab import (
 Progress = Callable[[int, int, Path], None]
 
 _FEW_FILES = 64
+#: Projection pieces are handed to the cache in lots of about this many scans.
+_PIECES_AT_ONCE = 5000
 
 
 @dataclass
@@ -168,6 +171,10 @@ def ingest(
                     pieces[graph.graph] = (scan.digest, piece_from_nt(graph.triples))
                 if len(batch) >= batch_size:
                     flush()
+                    if len(pieces) >= _PIECES_AT_ONCE:
+                        # hand the pieces over now: a 50,000-scan ingest need not hold them all
+                        remember(store, pieces)
+                        pieces.clear()
         if progress:
             progress(done, len(files), path)
     try:
@@ -214,10 +221,9 @@ def refresh_vocabulary(store: Store) -> None:
             best[concept] = candidate
     lines = []
     graph = iri(VOCABULARY_GRAPH)
-    names = {"Keyword": "Keywords", "Theme": "Themes", "Category": "Categories", "ScanType": "Scan types"}
     for cls, scheme in SCHEMES.items():
         lines.append(f"{iri(scheme)} {iri(RDF + 'type')} {iri(SKOS + 'ConceptScheme')} {graph} .\n")
-        lines.append(f"{iri(scheme)} {iri(SKOS + 'prefLabel')} {literal(names[cls])} {graph} .\n")
+        lines.append(f"{iri(scheme)} {iri(SKOS + 'prefLabel')} {literal(SCHEME_NAMES[cls])} {graph} .\n")
     for concept, (_, label) in sorted(best.items()):
         lines.append(f"{iri(concept)} {iri(SKOS + 'prefLabel')} {literal(label)} {graph} .\n")
     store.replace_graphs([VOCABULARY_GRAPH], "".join(lines))

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from foresight.text import STOPWORDS, stem, tokens
 
 #: Bump when the same names would merge differently, so stored concepts are rebuilt.
-MERGER_VERSION = "4"
+MERGER_VERSION = "5"
 
 #: Two names at least this close are the same concept.
 SAME = 0.8

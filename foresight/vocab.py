@@ -46,6 +46,8 @@ VOCABULARY_GRAPH = ID + "graph/vocabulary"
 SCAN_GRAPH_PREFIX = ID + "graph/scan/"
 
 # Concept schemes for the scan-level vocabularies, by the fs: class of their concepts.
+#: The names of the scan-level vocabularies' concept schemes, shared by the vocabulary and concepts graphs.
+SCHEME_NAMES = {"Keyword": "Keywords", "Theme": "Themes", "Category": "Categories", "ScanType": "Scan types"}
 SCHEMES = {
     "Keyword": ID + "scheme/keywords",
     "Theme": ID + "scheme/themes",

@@ -215,3 +215,30 @@ def test_a_refresh_after_new_scans_writes_only_the_difference_and_gives_the_full
             fresh.replace_graphs([next(iter(sorted(fresh.scan_digests())))], "")
             module.refresh_concepts(fresh)
             assert _concepts_graph(growing) == _concepts_graph(fresh)
+
+
+def test_a_concepts_graph_written_by_another_version_is_replaced_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from foresight import concepts as module
+    from foresight.ingest import ingest
+    from foresight.store import open_store
+    from tests.conftest import EXAMPLES, TEST_DATA
+
+    diffs: list[bool] = []
+    original = module.write_concepts
+
+    def spy(store: Store, concept_set, marker=None, previous=None) -> int:  # type: ignore[no-untyped-def]
+        diffs.append(previous is not None)
+        return original(store, concept_set, marker, previous)
+
+    monkeypatch.setattr(module, "write_concepts", spy)
+    with open_store(tmp_path / "store") as store:
+        ingest(store, [EXAMPLES])
+        module.refresh_concepts(store)
+        monkeypatch.setattr(module, "MERGER_VERSION", "next")
+        ingest(store, [TEST_DATA / "mini.md"])
+        module.refresh_concepts(store)
+        assert diffs == [False, False]
+        marker = store.digest_of(CONCEPTS_GRAPH)
+        assert marker is not None and marker.startswith("concepts vnext ")
+        assert len(store.select(f"SELECT ?o WHERE {{ GRAPH <{CONCEPTS_GRAPH}> {{ ?s fs:contentDigest ?o }} }}")) == 1

@@ -118,3 +118,21 @@ def test_many_segments_are_merged_into_one(tmp_path: Path, monkeypatch: pytest.M
         assert len(graph.graph["scans"]) == 5
     with open_store(location, read_only=True) as store:
         assert set(project(store).nodes) == set(graph.nodes)
+
+
+def test_a_big_ingest_hands_its_pieces_over_in_lots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import foresight.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "_PIECES_AT_ONCE", 3)
+    location = tmp_path / "store"
+    with open_store(location) as store:
+        ingest(store, [EXAMPLES], batch_size=2)
+        folder = cache_path(store)
+        assert folder is not None and len(list(folder.glob("*.pickle"))) == 3  # 4 + 4 + 2 scans
+    with open_store(location, read_only=True) as store:
+        cached = project(store)
+        forget(store)
+        cold = project(store)
+        assert dict(cached.nodes(data=True)) == dict(cold.nodes(data=True))
+        assert sorted(cached.edges(data=True)) == sorted(cold.edges(data=True))
+        assert len(cached.graph["scans"]) == 10
