@@ -68,17 +68,12 @@ Result = dict[str, Any]
 # -- phases (each in its own process) ------------------------------------------------------------
 
 
-def _open(location: str) -> Any:
-    from foresight.store import open_store
-
-    return open_store(location)
-
-
 def phase_ingest(location: str, corpus: str) -> Result:
     from foresight.ingest import ingest
+    from foresight.store import open_store
 
     start = time.perf_counter()
-    store = _open(location)
+    store = open_store(location)
     report = ingest(store, [corpus])
     store.close()
     seconds = time.perf_counter() - start
@@ -86,24 +81,35 @@ def phase_ingest(location: str, corpus: str) -> Result:
             "failed": report.failed, "rss_mb": _peak_rss_mb()}
 
 
-def phase_merge(location: str) -> Result:
+def _merge(store: Any) -> Result:
+    """Project, build the concepts (once: the refresh reuses them) and write the concepts graph, each timed."""
     from foresight.analysis.projection import project
-    from foresight.concepts import build_concepts, refresh_concepts
+    from foresight.concepts import concepts_for, refresh_concepts
 
-    store = _open(location)
     start = time.perf_counter()
-    graph = project(store)
+    project(store)
     projection = time.perf_counter() - start
     start = time.perf_counter()
-    concept_set = build_concepts(graph)
+    concept_set = concepts_for(store)
     merge = time.perf_counter() - start
     start = time.perf_counter()
     refresh_concepts(store)
     write = time.perf_counter() - start
-    quads = store.triple_count()
-    store.close()
     return {"projection_seconds": projection, "merge_seconds": merge, "write_seconds": write,
-            "concepts": len(concept_set.concepts), "quads_after": quads, "rss_mb": _peak_rss_mb()}
+            "concepts": len(concept_set.concepts), "quads_after": store.triple_count()}
+
+
+def phase_merge(location: str) -> Result:
+    from foresight.store import open_store
+
+    store = open_store(location)
+    result = _merge(store)
+    store.close()
+    return {**result, "rss_mb": _peak_rss_mb()}
+
+
+def _analysis(store: Any, repeats: int, html_path: str) -> Result:
+    return {"queries": _saved_queries(store, repeats), "paths": _paths(store), "render": _render(store, html_path)}
 
 
 def _saved_queries(store: Any, repeats: int) -> Result:
@@ -171,39 +177,25 @@ def _render(store: Any, html_path: str) -> Result:
 
 
 def phase_query(location: str, repeats: int, html_path: str) -> Result:
-    store = _open(location)
-    result = {"queries": _saved_queries(store, repeats), "paths": _paths(store), "render": _render(store, html_path)}
+    from foresight.store import open_store
+
+    store = open_store(location)
+    result = _analysis(store, repeats, html_path)
     store.close()
     return {**result, "rss_mb": _peak_rss_mb()}
 
 
 def phase_baseline(corpus: str, repeats: int, html_path: str) -> Result:
     """The whole pipeline on a plain rdflib Dataset, in one process."""
-    from foresight.analysis.projection import project
-    from foresight.concepts import build_concepts, refresh_concepts
     from foresight.ingest import ingest
     from foresight.store.rdflibstore import RdflibStore
 
     store = RdflibStore()
     start = time.perf_counter()
     report = ingest(store, [corpus])
-    ingest_seconds = time.perf_counter() - start
-    ingest_rss = _peak_rss_mb()
-    start = time.perf_counter()
-    concept_set = build_concepts(project(store))
-    merge = time.perf_counter() - start
-    start = time.perf_counter()
-    refresh_concepts(store)
-    write = time.perf_counter() - start
-    result = {
-        "ingest": {"seconds": ingest_seconds, "scans": report.written, "triples": report.triples,
-                   "rss_mb": ingest_rss},
-        "merge": {"merge_seconds": merge, "write_seconds": write, "concepts": len(concept_set.concepts),
-                  "quads_after": store.triple_count()},
-        "queries": _saved_queries(store, repeats),
-        "paths": _paths(store),
-        "render": _render(store, html_path),
-    }
+    result = {"ingest": {"seconds": time.perf_counter() - start, "scans": report.written,
+                         "triples": report.triples, "rss_mb": _peak_rss_mb()},
+              "merge": _merge(store), **_analysis(store, repeats, html_path)}
     store.close()
     result["rss_mb"] = _peak_rss_mb()
     return result

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from foresight.errors import ForesightError
 from foresight.merging import MERGER_VERSION, Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
-from foresight.vocab import ID, concept_iri, slug
+from foresight.vocab import GRAPH_PREFIX, ID, concept_iri, slug
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from foresight.store.base import Store
 
-CONCEPTS_GRAPH = ID + "graph/concepts"
+CONCEPTS_GRAPH = GRAPH_PREFIX + "concepts"
 #: The kinds of row merged into concepts, with the folder of their concepts' IRIs.
 CONCEPT_KINDS = {"Signal": "signals", "Concern": "concerns", "Behavior": "behaviors", "Technology": "technologies",
                  "Issue": "issues", "DrivingForce": "driving-forces", "Outlook": "outlooks",
@@ -498,7 +498,7 @@ def concepts_for(store: Store, overrides: Overrides | None = None, *, key: str |
     """
     import pickle
 
-    from foresight.analysis.projection import cache_path, paused_gc, project
+    from foresight.analysis.projection import project
     from foresight.files import atomic_write
 
     graph = project(store)
@@ -507,19 +507,14 @@ def concepts_for(store: Store, overrides: Overrides | None = None, *, key: str |
     held = _memo.get(id(store))
     if held is not None and held[0] is graph and held[1] == key:
         return held[2]
-    folder = cache_path(store)
-    path = folder.parent / f"concepts-{key[:24]}.pickle" if folder is not None else None
-    concept_set: ConceptSet | None = None
-    if path is not None and path.is_file():
-        try:
-            with paused_gc(), path.open("rb") as stream:
-                concept_set = pickle.load(stream)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-            concept_set = None
+    concept_set = _cached(store, key)
     if concept_set is None:
         concept_set = build_concepts(graph, rules)
+        path = _pickle_path(store, key)
         if path is not None:
-            _prune(store, keep=None, most=2)  # with this one: the current concepts and those before
+            # keep the newest set cached before this one: the concepts graph may still hold it
+            for old in _pickled(store)[1:]:
+                old.unlink(missing_ok=True)
             with contextlib.suppress(OSError):  # a cache: the next run computes again
                 atomic_write(path, lambda stream: pickle.dump(concept_set, stream, protocol=pickle.HIGHEST_PROTOCOL))
     _memo[id(store)] = (graph, key, concept_set)
@@ -550,15 +545,14 @@ def _cached(store: Store, key: str) -> ConceptSet | None:
     return concept_set if isinstance(concept_set, ConceptSet) else None
 
 
-def _prune(store: Store, keep: str | None, most: int = 1) -> None:
-    """Delete cached concept sets: all but ``keep``'s, or all but the ``most`` newest minus one (room for a new one)."""
-    path = _pickle_path(store, keep or "x")
-    if path is None:
-        return
-    cached = sorted(path.parent.glob("concepts-*.pickle"), key=lambda item: item.stat().st_mtime, reverse=True)
-    doomed = [item for item in cached if item != path] if keep is not None else cached[max(most - 1, 0):]
-    for item in doomed:
-        item.unlink(missing_ok=True)
+def _pickled(store: Store) -> list[Path]:
+    """The cached concept sets of the store, newest first."""
+    from foresight.analysis.projection import cache_path
+
+    folder = cache_path(store)
+    if folder is None:
+        return []
+    return sorted(folder.parent.glob("concepts-*.pickle"), key=lambda item: item.stat().st_mtime, reverse=True)
 
 
 def write_concepts(store: Store, concept_set: ConceptSet, marker: str | None = None,
@@ -609,7 +603,9 @@ def refresh_concepts(store: Store, overrides: Overrides | None = None) -> Concep
     previous = _cached(store, stored[len(head):]) if stored and stored.startswith(head) else None
     concept_set = concepts_for(store, rules, key=key)
     write_concepts(store, concept_set, marker, (previous, stored) if previous is not None and stored else None)
-    _prune(store, keep=key)
+    for old in _pickled(store):  # the graph now holds this set: the others are of no more use
+        if old != _pickle_path(store, key):
+            old.unlink(missing_ok=True)
     return concept_set
 
 

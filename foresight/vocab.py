@@ -42,12 +42,12 @@ PREFIXES: dict[str, str] = {
 #: Every graph foresight writes is named under this IRI (on a shared server, others are left alone).
 GRAPH_PREFIX = ID + "graph/"
 ONTOLOGY_GRAPH = GRAPH_PREFIX + "ontology"
-VOCABULARY_GRAPH = ID + "graph/vocabulary"
-SCAN_GRAPH_PREFIX = ID + "graph/scan/"
+VOCABULARY_GRAPH = GRAPH_PREFIX + "vocabulary"
+SCAN_GRAPH_PREFIX = GRAPH_PREFIX + "scan/"
 
-# Concept schemes for the scan-level vocabularies, by the fs: class of their concepts.
 #: The names of the scan-level vocabularies' concept schemes, shared by the vocabulary and concepts graphs.
 SCHEME_NAMES = {"Keyword": "Keywords", "Theme": "Themes", "Category": "Categories", "ScanType": "Scan types"}
+# Concept schemes for the scan-level vocabularies, by the fs: class of their concepts.
 SCHEMES = {
     "Keyword": ID + "scheme/keywords",
     "Theme": ID + "scheme/themes",

@@ -31,6 +31,22 @@ def need_corpus() -> None:
         pytest.skip(reason)
 
 
+def spy_concept_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, int]]:
+    """Record each write of a concepts graph: (written as a difference, lines written)."""
+    from foresight import concepts
+
+    calls: list[tuple[bool, int]] = []
+    original = concepts.write_concepts
+
+    def spy(store, concept_set, marker=None, previous=None) -> int:  # type: ignore[no-untyped-def]
+        written = original(store, concept_set, marker, previous)
+        calls.append((previous is not None, written))
+        return written
+
+    monkeypatch.setattr(concepts, "write_concepts", spy)
+    return calls
+
+
 @pytest.fixture
 def store() -> Iterator[Store]:
     with open_store("memory:") as memory:

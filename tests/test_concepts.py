@@ -178,17 +178,9 @@ def test_a_refresh_after_new_scans_writes_only_the_difference_and_gives_the_full
     from foresight import concepts as module
     from foresight.ingest import ingest
     from foresight.store import open_store
-    from tests.conftest import EXAMPLES, TEST_DATA
+    from tests.conftest import EXAMPLES, TEST_DATA, spy_concept_writes
 
-    calls: list[tuple[bool, int]] = []
-    original = module.write_concepts
-
-    def spy(store: Store, concept_set, marker=None, previous=None) -> int:  # type: ignore[no-untyped-def]
-        written = original(store, concept_set, marker, previous)
-        calls.append((previous is not None, written))
-        return written
-
-    monkeypatch.setattr(module, "write_concepts", spy)
+    calls = spy_concept_writes(monkeypatch)
     first_half = tmp_path / "first"
     first_half.mkdir()
     for path in [*sorted(EXAMPLES.glob("*.md"))[:-1], *EXAMPLES.glob("*.yaml")]:  # all but one example
@@ -222,23 +214,16 @@ def test_a_concepts_graph_written_by_another_version_is_replaced_whole(
     from foresight import concepts as module
     from foresight.ingest import ingest
     from foresight.store import open_store
-    from tests.conftest import EXAMPLES, TEST_DATA
+    from tests.conftest import EXAMPLES, TEST_DATA, spy_concept_writes
 
-    diffs: list[bool] = []
-    original = module.write_concepts
-
-    def spy(store: Store, concept_set, marker=None, previous=None) -> int:  # type: ignore[no-untyped-def]
-        diffs.append(previous is not None)
-        return original(store, concept_set, marker, previous)
-
-    monkeypatch.setattr(module, "write_concepts", spy)
+    calls = spy_concept_writes(monkeypatch)
     with open_store(tmp_path / "store") as store:
         ingest(store, [EXAMPLES])
         module.refresh_concepts(store)
         monkeypatch.setattr(module, "MERGER_VERSION", "next")
         ingest(store, [TEST_DATA / "mini.md"])
         module.refresh_concepts(store)
-        assert diffs == [False, False]
+        assert [diff for diff, _ in calls] == [False, False]
         marker = store.digest_of(CONCEPTS_GRAPH)
         assert marker is not None and marker.startswith("concepts vnext ")
         assert len(store.select(f"SELECT ?o WHERE {{ GRAPH <{CONCEPTS_GRAPH}> {{ ?s fs:contentDigest ?o }} }}")) == 1

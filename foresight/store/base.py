@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Union
 
-from foresight.errors import QueryError
+from foresight.errors import QueryError, StoreError
 from foresight.vocab import SCAN_GRAPH_PREFIX
 
 if TYPE_CHECKING:
@@ -257,8 +257,6 @@ def split_quad(line: str) -> tuple[str, str]:
     Raises:
         StoreError: the line is not ``s p o <graph> .``.
     """
-    from foresight.errors import StoreError
-
     body = line.rstrip()
     head, _, graph = body[:-2].rstrip().rpartition(" <") if body.endswith(" .") else ("", "", "")
     if not head or not graph.endswith(">"):

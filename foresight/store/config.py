@@ -108,6 +108,11 @@ def _display(url: str) -> str:
     return f"{parts.scheme}://{host}{parts.path}"
 
 
+def _has_credentials(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.username or parts.password)
+
+
 def is_remote(spec: str) -> bool:
     """Whether a store location is an HTTP(S) URL."""
     return spec.lower().startswith(("http://", "https://"))
@@ -184,7 +189,7 @@ def resolve(spec: str, environ: Mapping[str, str] | None = None, *, config: Path
         parts = urlsplit(str(url))
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise StoreError(f"{where}: the {key} URL must be an http:// or https:// URL")
-        if parts.username or parts.password:
+        if _has_credentials(parts.geturl()):
             raise StoreError(f"{where}: the {key} URL holds credentials, which foresight does not accept in URLs; "
                              "set FORESIGHT_STORE_USER and FORESIGHT_STORE_PASSWORD or use the config file")
     settings = {
@@ -208,7 +213,7 @@ def resolve(spec: str, environ: Mapping[str, str] | None = None, *, config: Path
         raise StoreError(f"{where}: upload must be one of {', '.join(UPLOADS)}")
     for key in ("update", "gsp"):
         value = settings[key]
-        if value and (urlsplit(value).username or urlsplit(value).password):
+        if value and _has_credentials(value):
             raise StoreError(f"FORESIGHT_STORE_{key.upper()}: the URL holds credentials; "
                              "set FORESIGHT_STORE_USER and FORESIGHT_STORE_PASSWORD instead")
     batch = env.get("FORESIGHT_STORE_BATCH") or entry.get("batch") or 2000

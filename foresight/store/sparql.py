@@ -30,6 +30,7 @@ from foresight.store.base import (
     group_quads,
     is_update,
     plain_literal,
+    sparql_quad_data,
 )
 from foresight.store.config import Endpoint
 from foresight.vocab import FS, GRAPH_PREFIX, PREFIXES
@@ -249,21 +250,22 @@ class SparqlStore(Store):
     def _upload(self, nquads: str, *, gsp: bool) -> None:
         if not nquads:
             return
-        by_graph = group_quads(nquads)
         if gsp:
-            for graph, triples in by_graph.items():
+            for graph, triples in group_quads(nquads).items():
                 for start in range(0, len(triples), self.endpoint.batch_triples):
                     self._send("POST", self.endpoint.gsp_url, what="the upload", params={"graph": graph},
                                data="".join(triples[start:start + self.endpoint.batch_triples]).encode("utf-8"),
                                headers={"Content-Type": "text/turtle; charset=utf-8"})
             return
-        for request in _insert_requests(by_graph, self.endpoint.batch_triples):
-            self._send("POST", self.endpoint.update_url, what="the upload", data={"update": request})
+        for body in _quad_data(nquads, self.endpoint.batch_triples):
+            # INSERT DATA may not hold blank nodes on some servers (Virtuoso); the template form may
+            insert = "INSERT {\n" + body + "} WHERE {}" if "_:" in body else "INSERT DATA {\n" + body + "}"
+            self._send("POST", self.endpoint.update_url, what="the upload", data={"update": insert})
 
     def delete_quads(self, nquads: str) -> None:
-        for request in _insert_requests(group_quads(nquads), self.endpoint.batch_triples):
-            delete = "DELETE DATA" + request.removeprefix("INSERT DATA")
-            self._send("POST", self.endpoint.update_url, what="the update", data={"update": delete})
+        for body in _quad_data(nquads, self.endpoint.batch_triples):
+            self._send("POST", self.endpoint.update_url, what="the update",
+                       data={"update": "DELETE DATA {\n" + body + "}"})
 
     def graph_names(self) -> set[str]:
         rows = self.select_plain(
@@ -295,7 +297,7 @@ class SparqlStore(Store):
         """
         import pyoxigraph as ox
 
-        from foresight.store.oxigraph import OxigraphStore
+        from foresight.store.oxigraph import OxigraphStore, from_rdflib
 
         local = OxigraphStore(None)
         names = sorted(self.graph_names())
@@ -305,29 +307,13 @@ class SparqlStore(Store):
             document = self._json(self._post_query(text, _RESULTS_JSON))
             quads = []
             for solution in document.get("results", {}).get("bindings", []):
-                terms = [_oxigraph(solution[name]) for name in ("s", "p", "o", "g")]
+                terms: list[Any] = [from_rdflib(_term(solution[name])) for name in ("s", "p", "o", "g")]
                 quads.append(ox.Quad(terms[0], terms[1], terms[2], terms[3]))
             local.bulk_quads().extend(quads)
         local.dump(output, fmt)
 
     def cache_dir(self) -> Path | None:
         return self.endpoint.cache_dir()
-
-
-def _oxigraph(binding: Mapping[str, str]) -> Any:
-    import pyoxigraph as ox
-
-    kind, value = binding.get("type"), binding.get("value", "")
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if binding.get("xml:lang"):
-        return ox.Literal(value, language=binding["xml:lang"])
-    datatype = binding.get("datatype")
-    if datatype and datatype != _XSD_STRING:
-        return ox.Literal(value, datatype=ox.NamedNode(datatype))
-    return ox.Literal(value)
 
 
 def _checked(graph: str) -> str:
@@ -350,30 +336,12 @@ def _boolean(document: Mapping[str, Any]) -> bool:
     return str(value) not in {"0", "false"}
 
 
-def _insert_requests(by_graph: Mapping[str, list[str]], batch: int) -> Iterator[str]:
-    """``INSERT DATA`` requests of at most ``batch`` triples each (servers refuse one huge request)."""
-    parts: list[str] = []
-    size = 0
-    for graph, triples in by_graph.items():
-        start = 0
-        while start < len(triples):
-            take = triples[start:start + batch - size]
-            parts.append(f"GRAPH <{graph}> {{\n{''.join(take)}}}\n")
-            size += len(take)
-            start += len(take)
-            if size >= batch:
-                yield _insert(parts)
-                parts, size = [], 0
-    if parts:
-        yield _insert(parts)
-
-
-def _insert(parts: list[str]) -> str:
-    body = "".join(parts)
-    # INSERT DATA may not hold blank nodes on some servers (Virtuoso); the template form may
-    if "_:" in body:
-        return "INSERT {\n" + body + "} WHERE {}"
-    return "INSERT DATA {\n" + body + "}"
+def _quad_data(nquads: str, batch: int) -> Iterator[str]:
+    """The quad data of ``INSERT DATA`` / ``DELETE DATA`` requests of at most ``batch`` triples each
+    (servers refuse one huge request)."""
+    lines = [line for line in nquads.splitlines(keepends=True) if line.strip()]
+    for start in range(0, len(lines), batch):
+        yield sparql_quad_data("".join(lines[start:start + batch]))
 
 
 def _server_message(response: requests.Response) -> str:

@@ -19,7 +19,7 @@ from foresight.store import open_store
 from foresight.store.base import Store
 from foresight.store.config import Endpoint
 from foresight.store.sparql import SparqlStore
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, spy_concept_writes
 from tests.store.conftest import clear
 
 runner = CliRunner()
@@ -229,17 +229,9 @@ def test_concepts_refresh_writes_only_the_difference_on_the_server(remote: Sparq
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from foresight import concepts as module
     from foresight.concepts import CONCEPTS_GRAPH, refresh_concepts
 
-    diffs: list[bool] = []
-    original = module.write_concepts
-
-    def spy(store: Store, concept_set, marker=None, previous=None) -> int:  # type: ignore[no-untyped-def]
-        diffs.append(previous is not None)
-        return original(store, concept_set, marker, previous)
-
-    monkeypatch.setattr(module, "write_concepts", spy)
+    calls = spy_concept_writes(monkeypatch)
 
     def concepts_graph(store: Store) -> set[tuple[str, ...]]:
         rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{CONCEPTS_GRAPH}> {{ ?s ?p ?o }} }}").rows
@@ -258,4 +250,4 @@ def test_concepts_refresh_writes_only_the_difference_on_the_server(remote: Sparq
         refresh_concepts(memory)
         assert concepts_graph(remote) == concepts_graph(memory)
         assert remote.digest_of(CONCEPTS_GRAPH) == memory.digest_of(CONCEPTS_GRAPH)
-    assert diffs[:2] == [False, True]
+    assert [diff for diff, _ in calls[:2]] == [False, True]
