@@ -35,6 +35,7 @@ Progress = Callable[[int, int, Path], None]
 _FEW_FILES = 64
 #: Projection pieces are handed to the cache in lots of about this many scans.
 _PIECES_AT_ONCE = 5000
+_MIN_BATCH = 50
 
 
 @dataclass
@@ -75,7 +76,8 @@ def ingest(
         sources: files, directories (read recursively) and glob patterns.
         strict: treat a scan with warnings as an error and leave it out.
         force: rewrite scans even when their file has not changed.
-        batch_size: scans written per store transaction (default: the store's ``batch_scans``).
+        batch_size: scans written per store transaction (default: a tenth of the files, at least
+            50 and at most the store's ``batch_scans``).
         progress: called after each file is read, with (done, total, path).
         stored: called each time a batch is safely in the store, with the number of
             scans written so far (on a remote store, writing lags behind reading).
@@ -91,7 +93,6 @@ def ingest(
         True
     """
     report = IngestReport()
-    batch_size = batch_size or store.batch_scans
     files: list[Path] = []
     found: set[Path] = set()
     for source in sources:
@@ -105,6 +106,7 @@ def ingest(
             report.errors.append(error)
             report.failed += 1
     report.files = len(files)
+    batch_size = batch_size or default_batch_size(store, len(files))
     # Few files: look each scan up on its own (a re-ingest of one scan into a big
     # store stays fast). Many: fetch every digest and graph name once.
     few = len(files) <= _FEW_FILES
@@ -187,6 +189,19 @@ def ingest(
         # the projection's pieces of the scans just written, so pathways need not read them back
         remember(store, pieces)
     return report
+
+
+def default_batch_size(store: Store, files: int) -> int:
+    """Scans ingest writes at once: a tenth of the run, at least 50, at most the store's ``batch_scans``.
+
+    Writing a batch overlaps the reading of the next, but the last batch is written
+    alone: small batches keep that tail short in a small run.
+
+    >>> from foresight.store import open_store
+    >>> [default_batch_size(open_store("memory:"), n) for n in (20, 1000, 50000)]
+    [50, 100, 500]
+    """
+    return max(_MIN_BATCH, min(store.batch_scans, files // 10))
 
 
 def _ensure_ontology(store: Store, loaded: str | None) -> None:

@@ -106,7 +106,7 @@ class Store(ABC):
 
     #: where the store lives, for messages
     location: str = ""
-    #: scans written per store transaction by ingest
+    #: the most scans ingest writes in one store transaction
     batch_scans: int = 500
 
     def __enter__(self) -> Store:
