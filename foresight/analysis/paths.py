@@ -173,7 +173,7 @@ def k_best_paths(graph: nx.DiGraph, sources: Iterable[str], targets: Iterable[st
             if len(nodes) - 1 > max_hops or any(n in ends for n in nodes[1:-1]):
                 continue
             hops = tuple(_hop(graph, a, b) for a, b in itertools.pairwise(nodes))
-            wording = tuple(" ".join(str(graph.nodes[n]["label"]).casefold().split()) for n in nodes) + tuple(
+            wording = tuple(" ".join(str(graph.nodes[n].get("label", n)).casefold().split()) for n in nodes) + tuple(
                 f"{hop.relation}{'>' if hop.forward else '<'}" for hop in hops)
             if wording in found:
                 held = found[wording]
