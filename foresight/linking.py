@@ -31,9 +31,6 @@ from dataclasses import dataclass
 from foresight.model import Scan
 from foresight.text import content_terms, tokens
 
-#: Bump when the links found for the same scan change, so re-ingest rewrites the scans.
-LINKER_VERSION = "1"
-
 MAX_LINKS_PER_ROW = 3
 #: Lowest score a shared-terms link needs.
 MIN_SHARED_SCORE = 0.3
@@ -136,7 +133,8 @@ def infer_links(scan: Scan) -> list[RowLink]:
     frequency: Counter[str] = Counter(term for row_terms in terms for term in row_terms)
     count = len(rows)
     weight = {term: math.log((count + 1) / n) for term, n in frequency.items()}
-    mass = [sum(weight[t] for t in row_terms) for row_terms in terms]
+    # fsum: exact, so the order a set gives its terms in (which varies between runs) cannot change a score
+    mass = [math.fsum(weight[t] for t in row_terms) for row_terms in terms]
     keywords = [phrase for phrase in (tokens(k) for k in scan.keywords) if len(phrase) > 1]
     phrases = [{" ".join(k) for k in keywords if _contains(w, k)} for w in words]
     best: dict[tuple[int, int], RowLink] = {}
@@ -174,7 +172,7 @@ def infer_links(scan: Scan) -> list[RowLink]:
             common_phrases = phrases[i] & phrases[j]
             if (len(shared) < 2 and not common_phrases) or not mass[i] or not mass[j]:
                 continue
-            overlap = sum(weight[t] for t in shared) / min(mass[i], mass[j])
+            overlap = math.fsum(weight[t] for t in shared) / min(mass[i], mass[j])
             score = min(0.8, overlap + 0.1 * len(common_phrases))
             if score < MIN_SHARED_SCORE:
                 continue

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from foresight.text import STOPWORDS, stem, tokens
 
 #: Bump when the same names would merge differently, so stored concepts are rebuilt.
-MERGER_VERSION = "5"
+MERGER_VERSION = "6"
 
 #: Two names at least this close are the same concept.
 SAME = 0.8
@@ -185,9 +185,10 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], weight: TermWeights) -> Verd
             shared.add(term)
     if not shared:
         return Verdict(0.0, "fuzzy-name", "no shared term")
-    common = sum(weight(t) for t in shared)
-    rest_a = sum(weight(t) for t in only_a)
-    rest_b = sum(weight(t) for t in only_b)
+    # fsum: exact, so a set's iteration order (which varies between runs) cannot move a score across a threshold
+    common = math.fsum(weight(t) for t in shared)
+    rest_a = math.fsum(weight(t) for t in only_a)
+    rest_b = math.fsum(weight(t) for t in only_b)
     jaccard = common / (common + rest_a + rest_b)
     # one name inside the other: the same concept when what the longer one adds says little
     contained = 0.0
