@@ -49,34 +49,35 @@ def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
     view.graph.update({key: value for key, value in graph.graph.items() if not key.startswith("_")})
     view.graph["level"] = "concepts"
     of_row = concept_set.of_row
+    # one lookup per row: going through graph.nodes[n] for every attribute was most of the time
+    node_data: dict[str, dict[str, Any]] = dict(graph.nodes(data=True))
     with paused_gc():
         for concept in concept_set.concepts.values():
-            if concept.rows[0] not in graph:  # keywords and themes describe scans: not on the map
+            if concept.rows[0] not in node_data:  # keywords and themes describe scans: not on the map
                 continue
-            best = max(concept.rows, key=lambda n: (graph.nodes[n].get("relevancy") or 0,
-                                                    bool(graph.nodes[n].get("description")), n))
-            relevancies = [graph.nodes[n].get("relevancy") for n in concept.rows]
-            texts = [{"row": n, "scan": graph.nodes[n].get("scan"), "label": graph.nodes[n].get("label"),
-                      "description": graph.nodes[n].get("description"),
-                      "relevancy": graph.nodes[n].get("relevancy"), "line": graph.nodes[n].get("line")}
-                     for n in concept.rows]
+            rows = [(n, node_data[n]) for n in concept.rows]
+            best = max(rows, key=lambda row: (row[1].get("relevancy") or 0, bool(row[1].get("description")), row[0]))
+            texts = [{"row": n, "scan": d.get("scan"), "label": d.get("label"), "description": d.get("description"),
+                      "relevancy": d.get("relevancy"), "line": d.get("line")} for n, d in rows]
             view.add_node(concept.iri, type=concept.kind, label=concept.label, alt_labels=concept.alt_labels,
-                          description=graph.nodes[best].get("description"),
-                          relevancy=max((r for r in relevancies if isinstance(r, int)), default=None),
+                          description=best[1].get("description"),
+                          relevancy=max((t["relevancy"] for t in texts if isinstance(t["relevancy"], int)),
+                                        default=None),
                           scan=None, scan_list=sorted(concept.scans), scans=len(concept.scans),
                           rows=concept.rows, texts=texts, line=None)
-        for node, data in graph.nodes(data=True):
+        for node, data in node_data.items():
             if node not in of_row:
                 view.add_node(node, **data, scan_list=[data["scan"]] if data.get("scan") else [], scans=1,
                               rows=[node])
         support: dict[tuple[str, str], set[str]] = {}
+        edge_data: dict[tuple[str, str], dict[str, Any]] = {}  # the view's own attribute dicts, updated in place
         for source, target, data in graph.edges(data=True):
             start, end = of_row.get(source, source), of_row.get(target, target)
             if start == end:
                 continue
-            scan = graph.nodes[source].get("scan")
+            scan = node_data[source].get("scan")
             support.setdefault((start, end), set()).add(scan or "")
-            held: dict[str, Any] | None = view.edges[start, end] if view.has_edge(start, end) else None
+            held = edge_data.get((start, end))
             if held is None or data.get("score", 0) > held["score"]:
                 where = scans.get(scan, {})
                 source_name = where.get("title") or scan or "a scan"
@@ -85,8 +86,9 @@ def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
                 view.add_edge(start, end, relation=data["relation"], score=data.get("score", 0.5),
                               method=data.get("method", ""), evidence=f"in {source_name}{dated}: {evidence}",
                               link=data.get("link"), rows=(source, target), scan=scan)
-        for (start, end), seen in support.items():
-            view.edges[start, end]["support"] = len(seen)
+                edge_data[start, end] = view.edges[start, end]
+        for key, seen in support.items():
+            edge_data[key]["support"] = len(seen)
     return view
 
 
