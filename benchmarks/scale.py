@@ -72,6 +72,13 @@ Result = dict[str, Any]
 # -- phases (each in its own process) ------------------------------------------------------------
 
 
+def _timed(step: Any, *args: Any) -> tuple[Any, float]:
+    """``step(*args)`` and the seconds it took."""
+    start = time.perf_counter()
+    result = step(*args)
+    return result, time.perf_counter() - start
+
+
 def phase_ingest(location: str, corpus: str) -> Result:
     from foresight.ingest import ingest
     from foresight.store import open_store
@@ -90,15 +97,9 @@ def _merge(store: Any) -> Result:
     from foresight.analysis.projection import project
     from foresight.concepts import concepts_for, refresh_concepts
 
-    start = time.perf_counter()
-    project(store)
-    projection = time.perf_counter() - start
-    start = time.perf_counter()
-    concept_set = concepts_for(store)
-    merge = time.perf_counter() - start
-    start = time.perf_counter()
-    refresh_concepts(store)
-    write = time.perf_counter() - start
+    _, projection = _timed(project, store)
+    concept_set, merge = _timed(concepts_for, store)
+    _, write = _timed(refresh_concepts, store)
     return {"projection_seconds": projection, "merge_seconds": merge, "write_seconds": write,
             "concepts": len(concept_set.concepts), "quads_after": store.triple_count()}
 
@@ -142,20 +143,14 @@ def _paths(store: Any, seed: int = 0) -> Result:
     from foresight.concepts import concepts_for
     from foresight.errors import ForesightError
 
-    start = time.perf_counter()
-    graph = project(store)
-    projection = time.perf_counter() - start
-    start = time.perf_counter()
-    concepts = concept_graph(graph, concepts_for(store))
-    contraction = time.perf_counter() - start
+    graph, projection = _timed(project, store)
+    concepts, contraction = _timed(lambda: concept_graph(graph, concepts_for(store)))
     pairs = _pairs(graph, seed)[:PAIRS]
     figures: Result = {"projection_seconds": projection, "concept_graph_seconds": contraction,
                        "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
                        "concept_nodes": concepts.number_of_nodes()}
     for level, target in (("rows", graph), ("concepts", concepts)):
-        start = time.perf_counter()
-        label_index(target)
-        figures[f"{level}_index_seconds"] = time.perf_counter() - start
+        figures[f"{level}_index_seconds"] = _timed(label_index, target)[1]
         times, found = [], 0
         for technology, issue, _ in pairs:
             start = time.perf_counter()
@@ -173,9 +168,7 @@ def _render(store: Any, html_path: str) -> Result:
 
     graph = project(store)
     sub, _ = _focus_map(graph)
-    start = time.perf_counter()
-    page = render_html(sub, title="scale benchmark focus map")
-    seconds = time.perf_counter() - start
+    page, seconds = _timed(lambda: render_html(sub, title="scale benchmark focus map"))
     Path(html_path).write_text(page, encoding="utf-8")
     return {"seconds": seconds, "nodes": sub.number_of_nodes(), "html_mb": len(page.encode("utf-8")) / 1e6}
 

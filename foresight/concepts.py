@@ -429,7 +429,12 @@ def _marker_line(marker: str) -> str:
     return f"{iri(CONCEPTS_GRAPH)} {iri(FS + 'contentDigest')} {literal(marker)} {iri(CONCEPTS_GRAPH)} .\n"
 
 
-def concepts_nquads_chunks(concept_set: ConceptSet, size: int = 200_000, marker: str | None = None) -> Iterator[str]:
+#: Lines of the concepts graph written per store call (a big graph need not sit in memory as one text).
+_CHUNK_LINES = 200_000
+
+
+def concepts_nquads_chunks(concept_set: ConceptSet, size: int = _CHUNK_LINES, marker: str | None = None
+                           ) -> Iterator[str]:
     """The concepts graph as N-Quads, in chunks of about ``size`` lines (a big graph need not sit in memory twice).
 
     The graph's marker (``fs:contentDigest``) comes in the last chunk.
@@ -567,10 +572,10 @@ def write_concepts(store: Store, concept_set: ConceptSet, marker: str | None = N
     if previous is not None:
         old, old_marker = previous
         deletes, inserts = concepts_changes(old, concept_set)
-        for start in range(0, len(deletes), 200_000):
-            store.delete_quads("".join(deletes[start:start + 200_000]))
-        for start in range(0, len(inserts), 200_000):
-            store.replace_graphs([], "".join(inserts[start:start + 200_000]))
+        for start in range(0, len(deletes), _CHUNK_LINES):
+            store.delete_quads("".join(deletes[start:start + _CHUNK_LINES]))
+        for start in range(0, len(inserts), _CHUNK_LINES):
+            store.replace_graphs([], "".join(inserts[start:start + _CHUNK_LINES]))
         store.delete_quads(_marker_line(old_marker))
         store.replace_graphs([], "", _marker_line(marker or f"merger {MERGER_VERSION}"))
         return len(deletes) + len(inserts) + 2
@@ -603,8 +608,9 @@ def refresh_concepts(store: Store, overrides: Overrides | None = None) -> Concep
     previous = _cached(store, stored[len(head):]) if stored and stored.startswith(head) else None
     concept_set = concepts_for(store, rules, key=key)
     write_concepts(store, concept_set, marker, (previous, stored) if previous is not None and stored else None)
+    current = _pickle_path(store, key)
     for old in _pickled(store):  # the graph now holds this set: the others are of no more use
-        if old != _pickle_path(store, key):
+        if old != current:
             old.unlink(missing_ok=True)
     return concept_set
 

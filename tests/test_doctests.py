@@ -5,13 +5,12 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
-from pathlib import Path
 
 import pytest
 
 import foresight
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 MODULES = sorted(
     info.name for info in pkgutil.walk_packages(foresight.__path__, prefix="foresight.")
     if not info.name.endswith("__main__")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from foresight.errors import QueryError, StoreError
-from foresight.vocab import SCAN_GRAPH_PREFIX
+from foresight.vocab import PREFIXES, SCAN_GRAPH_PREFIX
 
 if TYPE_CHECKING:
     import rdflib
@@ -277,6 +277,16 @@ def group_quads(nquads: str) -> dict[str, list[str]]:
 def sparql_quad_data(nquads: str) -> str:
     """N-Quads as the quad data of a SPARQL ``INSERT DATA`` / ``DELETE DATA`` (``GRAPH <g> { … }`` blocks)."""
     return "".join(f"GRAPH <{graph}> {{\n{''.join(triples)}}}\n" for graph, triples in group_quads(nquads).items())
+
+
+def prefixed_graph() -> rdflib.Graph:
+    """An empty rdflib Graph with foresight's prefixes bound (for CONSTRUCT answers and exports)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
 
 
 def encode_term(term: Node) -> str:

@@ -108,9 +108,14 @@ def _display(url: str) -> str:
     return f"{parts.scheme}://{host}{parts.path}"
 
 
-def _has_credentials(url: str) -> bool:
+def _check_url(where: str, key: str, url: str) -> None:
+    """Refuse a URL that is not http(s), or that holds credentials (without repeating them)."""
     parts = urlsplit(url)
-    return bool(parts.username or parts.password)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise StoreError(f"{where}: the {key} URL must be an http:// or https:// URL")
+    if parts.username or parts.password:
+        raise StoreError(f"{where}: the {key} URL holds credentials, which foresight does not accept in URLs; "
+                         "set FORESIGHT_STORE_USER and FORESIGHT_STORE_PASSWORD or use the config file")
 
 
 def is_remote(spec: str) -> bool:
@@ -182,16 +187,6 @@ def resolve(spec: str, environ: Mapping[str, str] | None = None, *, config: Path
     else:
         return None
     where = f"store {spec!r} in {config or config_path()}" if not remote else "the store URL"
-    for key in ("query", "update", "gsp"):
-        url = entry.get(key)
-        if url is None:
-            continue
-        parts = urlsplit(str(url))
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise StoreError(f"{where}: the {key} URL must be an http:// or https:// URL")
-        if _has_credentials(parts.geturl()):
-            raise StoreError(f"{where}: the {key} URL holds credentials, which foresight does not accept in URLs; "
-                             "set FORESIGHT_STORE_USER and FORESIGHT_STORE_PASSWORD or use the config file")
     settings = {
         "update": env.get("FORESIGHT_STORE_UPDATE") or entry.get("update"),
         "gsp": env.get("FORESIGHT_STORE_GSP") or entry.get("gsp"),
@@ -199,6 +194,10 @@ def resolve(spec: str, environ: Mapping[str, str] | None = None, *, config: Path
         "auth": (env.get("FORESIGHT_STORE_AUTH") or entry.get("auth") or "basic").lower(),
         "upload": (env.get("FORESIGHT_STORE_UPLOAD") or entry.get("upload") or "update").lower(),
     }
+    for key, url in (("query", entry["query"]), ("update", settings["update"]), ("gsp", settings["gsp"])):
+        variable = f"FORESIGHT_STORE_{key.upper()}"
+        if url is not None:
+            _check_url(variable if key != "query" and env.get(variable) else where, key, str(url))
     password = env.get("FORESIGHT_STORE_PASSWORD")
     if password is None and entry.get("password_env"):
         variable = str(entry["password_env"])
@@ -211,11 +210,6 @@ def resolve(spec: str, environ: Mapping[str, str] | None = None, *, config: Path
         raise StoreError(f"{where}: auth must be one of {', '.join(AUTHS)}")
     if settings["upload"] not in UPLOADS:
         raise StoreError(f"{where}: upload must be one of {', '.join(UPLOADS)}")
-    for key in ("update", "gsp"):
-        value = settings[key]
-        if value and _has_credentials(value):
-            raise StoreError(f"FORESIGHT_STORE_{key.upper()}: the URL holds credentials; "
-                             "set FORESIGHT_STORE_USER and FORESIGHT_STORE_PASSWORD instead")
     batch = env.get("FORESIGHT_STORE_BATCH") or entry.get("batch") or 2000
     timeout = entry.get("timeout") or 600
     try:

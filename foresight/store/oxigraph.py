@@ -14,7 +14,15 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import pyoxigraph as ox
 
 from foresight.errors import QueryError, StoreError
-from foresight.store.base import QueryResult, SelectResult, Store, bind_variables, is_update, plain_literal
+from foresight.store.base import (
+    QueryResult,
+    SelectResult,
+    Store,
+    bind_variables,
+    is_update,
+    plain_literal,
+    prefixed_graph,
+)
 from foresight.vocab import FS, PREFIXES
 
 if TYPE_CHECKING:
@@ -154,11 +162,7 @@ class OxigraphStore(Store):
 
     @staticmethod
     def _graph(triples: ox.QueryTriples) -> rdflib.Graph:
-        import rdflib
-
-        graph = rdflib.Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace)
+        graph = prefixed_graph()
         data = triples.serialize(format=ox.RdfFormat.N_TRIPLES)
         if data:
             graph.parse(data=data.decode("utf-8"), format="nt")

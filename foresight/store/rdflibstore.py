@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from foresight.errors import QueryError, StoreError
-from foresight.store.base import QueryResult, SelectResult, Store, is_update
+from foresight.store.base import QueryResult, SelectResult, Store, is_update, prefixed_graph
 from foresight.vocab import FS, GRAPH_PREFIX, PREFIXES
 
 if TYPE_CHECKING:
@@ -51,11 +51,7 @@ class RdflibStore(Store):
         if result.type == "SELECT":
             variables = [str(variable) for variable in result.vars or []]
             return SelectResult(variables, [tuple(row) for row in result])  # type: ignore[arg-type]
-        import rdflib
-
-        graph = rdflib.Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace)
+        graph = prefixed_graph()
         for triple in result:
             graph.add(triple)  # type: ignore[arg-type]
         return graph
@@ -114,11 +110,7 @@ class RdflibStore(Store):
             return
         if fmt not in _TRIPLE_FORMATS:
             raise QueryError(f"unknown export format {fmt!r}")
-        import rdflib
-
-        union = rdflib.Graph()
-        for prefix, namespace in PREFIXES.items():
-            union.bind(prefix, namespace)
+        union = prefixed_graph()
         for s, p, o, _ in self._dataset.quads((None, None, None, None)):
             union.add((s, p, o))
         output.write(union.serialize(format=_TRIPLE_FORMATS[fmt], encoding="utf-8"))

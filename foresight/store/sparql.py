@@ -30,6 +30,7 @@ from foresight.store.base import (
     group_quads,
     is_update,
     plain_literal,
+    prefixed_graph,
     sparql_quad_data,
 )
 from foresight.store.config import Endpoint
@@ -219,11 +220,7 @@ class SparqlStore(Store):
         return document
 
     def _graph(self, response: requests.Response) -> rdflib.Graph:
-        import rdflib
-
-        graph = rdflib.Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace)
+        graph = prefixed_graph()
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         fmt = "turtle" if content_type == "text/turtle" else "nt"
         try:

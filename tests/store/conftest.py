@@ -14,7 +14,6 @@ import pytest
 
 from foresight.store.config import Endpoint
 from foresight.store.sparql import SparqlStore
-from foresight.vocab import GRAPH_PREFIX
 
 
 def _endpoint(upload: str = "update") -> Endpoint:
@@ -63,5 +62,3 @@ def remote(endpoint: Endpoint) -> Iterator[SparqlStore]:
     yield store
     store.close()
 
-
-__all__ = ["GRAPH_PREFIX", "clear"]
