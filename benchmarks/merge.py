@@ -10,7 +10,7 @@ bulk scans copied round under new file names up to ``--count`` scans (the
 ``replicate`` of ``paths.py``), each ingested with :func:`foresight.ingest.ingest`
 (which does not build concepts) into an on-disk store of its own:
 
-1. the merge: ``build_concepts(project(store))`` (:mod:`foresight.concepts`) in a
+1. the merge: ``build_concepts(project(store))`` (:mod:`foresight.derived.concepts`) in a
    process that opens the store read-only; the projection is timed apart, the merge
    is the figure with the target. Concepts, concepts named in 3 and in 10 or more
    scans, likely merges left for review, and the rows merged into a concept worded
@@ -69,7 +69,7 @@ Result = dict[str, Any]
 
 def _concept_figures(concept_set: Any) -> Result:
     """What a reader needs to judge a concept set: counts, by kind, and the concepts most scans name."""
-    from foresight.concepts import summary
+    from foresight.derived.concepts import summary
 
     concepts = list(concept_set.concepts.values())
     worded = [concept for concept in concepts if concept.alt_labels]
@@ -102,8 +102,8 @@ def phase_merge(store_dir: str) -> Result:
     import networkx  # noqa: F401  (imported before the clock starts, as a CLI run would have)
     import rapidfuzz  # noqa: F401
 
-    from foresight.analysis.projection import project
-    from foresight.concepts import build_concepts
+    from foresight.derived.concepts import build_concepts
+    from foresight.derived.projection import project
     from foresight.store import open_store
 
     store = open_store(store_dir, read_only=True)
@@ -138,8 +138,8 @@ def phase_write(store_dir: str) -> Result:
     import pyoxigraph as ox
     import rapidfuzz  # noqa: F401
 
-    from foresight.analysis.projection import project
-    from foresight.concepts import CONCEPTS_GRAPH, build_concepts, concepts_nquads, write_concepts
+    from foresight.derived.concepts import CONCEPTS_GRAPH, build_concepts, concepts_nquads, write_concepts
+    from foresight.derived.projection import project
     from foresight.store import open_store
     from foresight.store.oxigraph import OxigraphStore
 
@@ -186,8 +186,8 @@ def phase_refresh(store_dir: str) -> Result:
     import networkx  # noqa: F401
     import rapidfuzz  # noqa: F401
 
-    from foresight import concepts
-    from foresight.analysis.projection import cache_path
+    from foresight.derived import concepts
+    from foresight.derived.projection import cache_path
     from foresight.store import open_store
 
     timings: dict[str, float] = {"concepts_for": 0.0, "write_concepts": 0.0, "build_concepts": 0.0}

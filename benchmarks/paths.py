@@ -10,7 +10,7 @@ generated corpus of ``--count`` scans, and for the bulk scans copied round under
 new file names (so new scan ids) up to ``--count`` scans, each in an on-disk store
 of its own:
 
-1. the projection (:func:`foresight.analysis.projection.project`) built three ways,
+1. the projection (:func:`foresight.derived.projection.project`) built three ways,
    each in a fresh process that opens the store read-only: right after the ingest
    (from the pieces cache ingest left in ``<store>.cache/pieces/``), cold (that
    cache deleted, everything read back from the store), and after one scan file was
@@ -83,7 +83,7 @@ def phase_project(store_dir: str) -> Result:
     """
     import networkx  # noqa: F401  (imported before the clock starts, as a CLI run would have)
 
-    from foresight.analysis.projection import cache_path, project
+    from foresight.derived.projection import cache_path, project
     from foresight.store import open_store
 
     start = time.perf_counter()
@@ -228,8 +228,8 @@ def phase_analysis(store_dir: str, html_path: str, seed: int) -> Result:
 
     from foresight.analysis.paths import k_best_paths
     from foresight.analysis.pathways import change_pathways
-    from foresight.analysis.projection import project
     from foresight.analysis.resolve import label_index, resolve
+    from foresight.derived.projection import project
     from foresight.export.html import layout_positions, render_html
     from foresight.store import open_store
 

@@ -94,8 +94,8 @@ def phase_ingest(location: str, corpus: str) -> Result:
 
 def _merge(store: Any) -> Result:
     """Project, build the concepts (once: the refresh reuses them) and write the concepts graph, each timed."""
-    from foresight.analysis.projection import project
-    from foresight.concepts import concepts_for, refresh_concepts
+    from foresight.derived.concepts import concepts_for, refresh_concepts
+    from foresight.derived.projection import project
 
     _, projection = _timed(project, store)
     concept_set, merge = _timed(concepts_for, store)
@@ -136,11 +136,11 @@ def _saved_queries(store: Any, repeats: int) -> Result:
 
 
 def _paths(store: Any, seed: int = 0) -> Result:
-    from foresight.analysis.conceptgraph import concept_graph
     from foresight.analysis.paths import k_best_paths
-    from foresight.analysis.projection import project
     from foresight.analysis.resolve import label_index, resolve
-    from foresight.concepts import concepts_for
+    from foresight.derived.conceptgraph import concept_graph
+    from foresight.derived.concepts import concepts_for
+    from foresight.derived.projection import project
     from foresight.errors import ForesightError
 
     graph, projection = _timed(project, store)
@@ -163,7 +163,7 @@ def _paths(store: Any, seed: int = 0) -> Result:
 
 
 def _render(store: Any, html_path: str) -> Result:
-    from foresight.analysis.projection import project
+    from foresight.derived.projection import project
     from foresight.export.html import render_html
 
     graph = project(store)
@@ -189,7 +189,7 @@ def phase_floor(corpus: str, store_dir: str) -> Result:
     every scan with no store; then write the resulting N-Quads, in ingest's batches, into
     a fresh on-disk Oxigraph store and into a plain rdflib Dataset, with no mapping.
     """
-    from foresight.analysis.projection import piece_from_nt
+    from foresight.derived.projection import piece_from_nt
     from foresight.ingest import default_batch_size
     from foresight.mapping import map_scan
     from foresight.readers import find_scan_files, read_scan

@@ -35,7 +35,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
-    from foresight.analysis.projection import project
+    from foresight.derived.projection import project
     from foresight.export.html import write_html
     from foresight.ingest import ingest
     from foresight.store import open_store

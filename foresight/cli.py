@@ -156,13 +156,12 @@ def ingest(
                 progress.update(storing, completed=count)
 
             report = run_ingest(store, paths, strict=strict, force=force, progress=advance, stored=landed)
-        concept_set = None
-        if report.written and concepts:
-            from foresight.concepts import load_overrides, refresh_concepts
+        from foresight.ingest import refresh_views
 
-            with err.status("building and writing the concepts across scans", spinner="dots") if show \
-                    else contextlib.nullcontext():
-                concept_set = refresh_concepts(store, load_overrides(_overrides_path(overrides)))
+        # even when no scan changed: a run cut short may have left the concepts or indexes behind
+        with err.status("building the concepts and indexes", spinner="dots") if show and concepts \
+                else contextlib.nullcontext():
+            concept_set = refresh_views(store, _rules(overrides), concepts=concepts)
         triples = store.triple_count()
     if not quiet:
         for warning in report.warnings:
@@ -264,10 +263,7 @@ def sparql(
         if not update:
             raise QueryError("this is a SPARQL update; pass --update to change the store")
         with _open() as store:
-            store.update(text)
-            from foresight.analysis.projection import forget
-
-            forget(store)  # an update changes graphs without changing their digests
+            store.update(text)  # the store's generation changes: what is derived from it is rebuilt
             _stdout().print(f"update done; {store.triple_count()} triples in the store")
         return
     with _open(read_only=True) as store:
@@ -400,19 +396,26 @@ def search(
                                          "Issue, Scan)."),
     limit: int = typer.Option(20, "--limit", "-n", help="How many matches to show."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
     """Find nodes whose name or description holds the text, best matches first.
 
     Example: foresight search "facial recognition" --type Technology
     """
-    from foresight.analysis.search import search as run_search
+    from foresight.analysis.resolve import suggest
+    from foresight.analysis.search import SEARCH_TYPES, check_search
     from foresight.errors import QueryError
 
     if fmt not in {"table", "json"}:
         raise QueryError(f"--format {fmt}: use table or json")
-    types = [name.strip() for name in node_type.split(",")] if node_type else None
+    types = check_search(text, [name.strip() for name in node_type.split(",")] if node_type else None)
     with _open(read_only=True) as store:
-        matches = run_search(store, text, types, limit)
+        index = _index(store, False, overrides)
+        matches = index.search(text, types or list(SEARCH_TYPES), limit)
+        hints = suggest(index, text) if not matches else []
+    if hints:
+        _stderr().print(f"no match for {_escape(text)!r}; names close to it: "
+                        + "; ".join(_escape(repr(hint)) for hint in hints))
     if fmt == "json":
         import json
         from dataclasses import asdict
@@ -443,27 +446,32 @@ _FORMAT_HELP = "table or json."
 _ROWS = typer.Option(False, "--rows", help="Work on each scan's own rows instead of the concepts across scans.")
 
 
-def _project(rows: bool = True) -> tuple[Any, Any]:
-    """The store (open read-only) and its projection: of rows, or of concepts (rows merged across scans)."""
-    from foresight.analysis.projection import project
+def _rules(overrides: Path | None) -> Any:
+    from foresight.derived.concepts import load_overrides
 
-    store = _open(read_only=True)
-    try:
-        graph = project(store)
-        if not rows:
-            from foresight.analysis.conceptgraph import concept_graph
-            from foresight.concepts import concepts_for, load_overrides
+    return load_overrides(_overrides_path(overrides))
 
-            graph = concept_graph(graph, concepts_for(store, load_overrides(_overrides_path(None))))
-        return store, graph
-    except BaseException:
-        store.close()
-        raise
+
+def _index(store: Any, rows: bool, overrides: Path | None) -> Any:
+    """The index of the row graph or of the concept graph (built when missing or stale)."""
+    from foresight.derived import views
+
+    return views(store, _rules(overrides)).index("rows" if rows else "concepts")
+
+
+def _resolve(names: Any, text: str, types: list[str] | None = None) -> list[str]:
+    """The nodes a name stands for; says on stderr when they are not exactly what was typed."""
+    from foresight.analysis.resolve import resolve_names
+
+    found = resolve_names(names, text, types)
+    if found.note:
+        _stderr().print(f"[dim]{_escape(found.note)}[/]")
+    return found.nodes
 
 
 def _types_option(text: str | None) -> list[str] | None:
-    from foresight.analysis.projection import ITEM_TYPES
     from foresight.analysis.resolve import check_types
+    from foresight.derived.projection import ITEM_TYPES
 
     return check_types(text.split(",") if text else None, ITEM_TYPES)
 
@@ -502,6 +510,7 @@ def show(
     node_type: str | None = typer.Option(None, "--type", "-t", help="Only nodes of these types, comma-separated."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
     rows: bool = _ROWS,
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
     """Everything about a node: type, text from each scan, relevancy, neighbours by relation with evidence, sources.
 
@@ -512,11 +521,12 @@ def show(
     Example: foresight show "Public Self-Censorship"
     """
     from foresight.analysis.neighbors import describe
-    from foresight.analysis.resolve import resolve
 
-    store, graph = _project(rows)
-    with store:
-        details = describe(graph, resolve(graph, node, _types_option(node_type)))
+    with _open(read_only=True) as store:
+        index = _index(store, rows, overrides)
+        nodes = _resolve(index, node, _types_option(node_type))
+        graph = index.subgraph(index.ball(index.ids(nodes), 1))
+        details = describe(graph, nodes)
     if fmt is ViewFormat.json:
         _echo_json([{
             "iri": d.node, "type": d.type, "label": d.label, "description": d.description, "relevancy": d.relevancy,
@@ -580,6 +590,7 @@ def paths(
                                    "(e.g. Behavior)."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
     rows: bool = _ROWS,
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
     """The k best pathways between two nodes, each hop with its relation and evidence.
 
@@ -590,13 +601,16 @@ def paths(
     Example: foresight paths "Live Facial Recognition" "Chilling Effect on Free Expression"
     """
     from foresight.analysis.paths import k_best_paths
-    from foresight.analysis.resolve import resolve
+    from foresight.errors import ForesightError
 
     through = _types_option(via)
-    store, graph = _project(rows)
-    with store:
-        starts = resolve(graph, source)
-        ends = resolve(graph, target)
+    if k < 1 or max_hops < 1:
+        raise ForesightError("paths: -k and --max-hops must be at least 1")
+    with _open(read_only=True) as store:
+        index = _index(store, rows, overrides)
+        starts = _resolve(index, source)
+        ends = _resolve(index, target)
+        graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops))
         found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops, via=through)
     _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
 
@@ -649,15 +663,21 @@ def pathways(
     limit: int = typer.Option(20, "--limit", "-n", help="How many chains."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
     rows: bool = _ROWS,
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
     """Ranked change pathways: driving force -> signal -> shift -> outlook (and the issues the signal raises).
 
     Example: foresight pathways --driver "public controversy"
     """
-    from foresight.analysis.pathways import change_pathways
+    from foresight.analysis.pathways import change_pathways, driver_variants
 
-    store, graph = _project(rows)
-    with store:
+    with _open(read_only=True) as store:
+        index = _index(store, rows, overrides)
+        signals = index.signals_driven_by_words(driver_variants(driver, index.force_vocabulary())) if driver \
+            else None
+        candidates = index.chain_candidates(signals=signals, theme=theme, keyword=keyword,
+                                            limit=None if driver else limit)
+        graph = index.subgraph(index.chain_surroundings(candidates))
         chains = change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit)
 
     def label(node: str | None) -> str | None:
@@ -692,18 +712,23 @@ def neighbors(
     node_type: str | None = typer.Option(None, "--type", "-t", help="Only list neighbours of these types."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
     rows: bool = _ROWS,
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
     """The nodes within N hops of a node, each with the hop that reaches it and its evidence.
 
     Example: foresight neighbors "Public Self-Censorship" --depth 2
     """
     from foresight.analysis.neighbors import neighbors as find_neighbors
-    from foresight.analysis.resolve import resolve
+    from foresight.errors import ForesightError
 
     wanted = _types_option(node_type)
-    store, graph = _project(rows)
-    with store:
-        found = [n for n in find_neighbors(graph, resolve(graph, node), depth)
+    if depth < 1:
+        raise ForesightError("neighbors: --depth must be at least 1")
+    with _open(read_only=True) as store:
+        index = _index(store, rows, overrides)
+        nodes = _resolve(index, node)
+        graph = index.subgraph(index.ball(index.ids(nodes), depth))
+        found = [n for n in find_neighbors(graph, nodes, depth)
                  if wanted is None or graph.nodes[n.node].get("type") in wanted]
     if fmt is ViewFormat.json:
         _echo_json([{**_node_json(graph, n.node), "distance": n.distance, "via": n.via, "relation": n.relation,
@@ -744,6 +769,7 @@ def render(
     max_nodes: int = typer.Option(5000, "--max-nodes", help="Refuse maps larger than this."),
     title: str = typer.Option("foresight map", "--title", help="The page title."),
     rows: bool = _ROWS,
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
     """Write one self-contained interactive HTML map: the whole graph, a focus, pathways, or a CONSTRUCT result.
 
@@ -752,7 +778,6 @@ def render(
     Example: foresight render --focus "Public Self-Censorship" --depth 2 -o self-censorship.html
     """
     from foresight.analysis import subgraphs
-    from foresight.analysis.resolve import resolve
     from foresight.errors import QueryError
     from foresight.export.html import write_html
     from foresight.store.base import SelectResult
@@ -763,17 +788,19 @@ def render(
         raise QueryError(f"render: choose one of {' and '.join(chosen)}")
     if bool(source) != bool(target):
         raise QueryError("render: --from and --to go together")
-    store, graph = _project(rows)
-    with store:
+    with _open(read_only=True) as store:
+        index = _index(store, rows, overrides)
         focus_node = None
         if focus_on:
-            nodes = resolve(graph, focus_on)
-            view = subgraphs.focus(graph, nodes, depth)
+            nodes = _resolve(index, focus_on)
+            view = subgraphs.focus(index.subgraph(index.ball(index.ids(nodes), depth)), nodes, depth)
             focus_node = nodes[0]
         elif source and target:
             from foresight.analysis.paths import k_best_paths
 
-            found = k_best_paths(graph, resolve(graph, source), resolve(graph, target), k=k, max_hops=max_hops)
+            starts, ends = _resolve(index, source), _resolve(index, target)
+            graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops))
+            found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops)
             if not found:
                 raise QueryError(f"render: no pathway of at most {max_hops} hops from {source!r} to {target!r}")
             view = subgraphs.along(graph, found)
@@ -782,9 +809,13 @@ def render(
             result = store.query(_query_text(sparql_query))
             if isinstance(result, (bool, SelectResult)):
                 raise QueryError("render --sparql needs a CONSTRUCT or DESCRIBE query")
-            view = subgraphs.from_rdf(graph, result)
+            named = {str(term) for triple in result for term in (triple[0], triple[2])}
+            view = subgraphs.from_rdf(index.subgraph(index.ids(sorted(named))), result)
         else:
-            view = graph
+            if index.node_count() > max_nodes:
+                raise QueryError(f"the graph has {index.node_count():,} nodes, more than the {max_nodes:,} an HTML "
+                                 "map shows; render part of it (--focus, --from/--to, --sparql) or raise --max-nodes")
+            view = index.whole()
         sizing = size_by.value if size_by else ("relevancy" if rows else "scans")
         write_html(view, output, title=title, size_by=sizing, max_nodes=max_nodes, focus=focus_node)
     _stderr().print(f"wrote {output}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges "
@@ -811,40 +842,37 @@ def concepts(
 
     Example: foresight concepts --type Concern --min-scans 3
     """
-    from foresight.concepts import build_concepts, load_overrides, summary, write_concepts
+    from foresight.derived import views
 
     kinds = _concept_kinds(node_type)
-    rules = load_overrides(_overrides_path(overrides))
-    if rebuild:
-        from foresight.analysis.projection import project
+    rules = _rules(overrides)
+    with _open(read_only=not rebuild) as store:
+        if rebuild:
+            from foresight.derived.concepts import refresh_concepts
 
-        with _open() as store:
-            concept_set = build_concepts(project(store), rules)
-            write_concepts(store, concept_set)
-    else:
-        store, graph = _project()
-        with store:
-            concept_set = build_concepts(graph, rules)
+            refresh_concepts(store, rules, force=True)
+        index = views(store, rules).index("concepts")
+        if review:
+            pending, total = index.review(kinds, limit)
+        else:
+            shown, total = index.concept_list(kinds, min_scans, limit)
     if review:
-        pending = [(a, b, v) for a, b, v in concept_set.review if kinds is None or a.kind in kinds][:limit]
         if fmt is ViewFormat.json:
-            _echo_json([{"kind": a.kind, "a": a.label, "b": b.label, "score": v.score, "method": v.method,
-                         "evidence": v.evidence, "a_scans": len(a.scans), "b_scans": len(b.scans),
-                         "a_iri": a.iri, "b_iri": b.iri} for a, b, v in pending])
+            _echo_json([{"kind": a.kind, "a": a.label, "b": b.label, "score": score, "method": method,
+                         "evidence": evidence, "a_scans": len(a.scans), "b_scans": len(b.scans),
+                         "a_iri": a.iri, "b_iri": b.iri} for a, b, score, method, evidence in pending])
             return
         from rich.table import Table
 
-        table = Table(caption=f"{len(pending)} of {len(concept_set.review)} likely merges; accept under merge:, "
+        table = Table(caption=f"{len(pending)} of {total} likely merges; accept under merge:, "
                       f"reject under never: in the overrides file", caption_justify="left")
         for column in ("kind", "concept", "scans", "likely the same as", "scans", "score", "evidence"):
             table.add_column(column, overflow="fold")
-        for a, b, verdict in pending:
+        for a, b, score, _, evidence in pending:
             table.add_row(a.kind, _escape(a.label), str(len(a.scans)), _escape(b.label), str(len(b.scans)),
-                          f"{verdict.score:.2f}", _escape(verdict.evidence))
+                          f"{score:.2f}", _escape(evidence))
         _stdout().print(table)
         return
-    listed = [c for c in summary(concept_set) if (kinds is None or c.kind in kinds) and len(c.scans) >= min_scans]
-    shown = listed[:limit]
     if fmt is ViewFormat.json:
         _echo_json([{"iri": c.iri, "kind": c.kind, "label": c.label, "alt_labels": c.alt_labels,
                      "scans": len(c.scans), "rows": len(c.rows), "first": c.first, "last": c.last,
@@ -853,7 +881,7 @@ def concepts(
     from rich.table import Table
 
     stored = " (stored)" if rebuild else ""
-    table = Table(caption=f"{len(shown)} of {len(listed)} concepts{stored}", caption_justify="left")
+    table = Table(caption=f"{len(shown)} of {total} concepts{stored}", caption_justify="left")
     for column in ("kind", "concept", "scans", "rows", "first", "last", "also worded"):
         table.add_column(column, overflow="fold")
     for c in shown:
@@ -881,20 +909,31 @@ def timeline(
 
     Example: foresight timeline "Live Facial Recognition" --chart lfr.png
     """
-    from foresight.analysis.timeline import chart, emerging, find_concepts, monthly
-    from foresight.concepts import build_concepts, load_overrides
-    from foresight.errors import QueryError
+    from foresight.analysis.timeline import chart, emerging, monthly, recent_months
+    from foresight.derived import views
+    from foresight.derived.concepts import ConceptSet
+    from foresight.derived.index import ConceptNames
+    from foresight.errors import ForesightError, QueryError
 
     if bool(concept) == emerging_:
         raise QueryError("timeline: give a CONCEPT, or --emerging")
+    if months < 1:
+        raise ForesightError("timeline: --months must be at least 1")
     kinds = _concept_kinds(node_type)
-    rules = load_overrides(_overrides_path(overrides))
-    store, graph = _project()
-    with store:
-        concept_set = build_concepts(graph, rules)
+    latest = None
+    with _open(read_only=True) as store:
+        index = views(store, _rules(overrides)).index("concepts")
+        if emerging_:
+            latest = index.latest_month()
+            pool = index.concepts_in_months(recent_months(latest, months), kinds) if latest else []
+            concept_set = ConceptSet({c.iri: c for c in pool}, {}, [], [])
+        else:
+            assert concept is not None
+            found = index.concepts_by_iri(_resolve(ConceptNames(index, kinds), concept))
+            found.sort(key=lambda c: (-len(c.scans), c.iri))
     out = _stdout()
     if emerging_:
-        rising = emerging(concept_set, months=months, kinds=kinds, limit=limit)
+        rising = emerging(concept_set, months=months, kinds=kinds, limit=limit, until=latest)
         if chart_path:
             chart({e.concept.label: monthly(e.concept) for e in rising[:6]}, chart_path,
                   f"Emerging concepts, last {months} months")
@@ -913,8 +952,6 @@ def timeline(
                           str(len(e.concept.scans)), e.concept.first or "")
         out.print(table)
     else:
-        assert concept is not None
-        found = find_concepts(concept_set, concept, kinds)
         series = {f"{c.label} [{c.kind}]": monthly(c) for c in found}
         if chart_path:
             chart(series, chart_path, f"Scans naming {found[0].label}")
@@ -933,7 +970,7 @@ def timeline(
 
 def _concept_kinds(text: str | None) -> list[str] | None:
     from foresight.analysis.resolve import check_types
-    from foresight.concepts import CONCEPT_KINDS
+    from foresight.derived.concepts import CONCEPT_KINDS
 
     return check_types(text.split(",") if text else None, CONCEPT_KINDS)
 

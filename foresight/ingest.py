@@ -12,7 +12,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foresight.analysis.projection import Piece, piece_from_nt, remember
+from foresight.derived import views
+from foresight.derived.concepts import ConceptSet, Overrides
+from foresight.derived.projection import Piece, piece_from_nt
 from foresight.errors import ForesightError, ScanFormatError
 from foresight.mapping import iri, literal, map_scan
 from foresight.readers import ScanWarning, find_scan_files, read_scan
@@ -175,7 +177,7 @@ def ingest(
                     flush()
                     if len(pieces) >= _PIECES_AT_ONCE:
                         # hand the pieces over now: a 50,000-scan ingest need not hold them all
-                        remember(store, pieces)
+                        views(store).remember(pieces)
                         pieces.clear()
         if progress:
             progress(done, len(files), path)
@@ -186,9 +188,31 @@ def ingest(
         writer.shutdown(wait=True)
     if report.written:
         refresh_vocabulary(store)
-        # the projection's pieces of the scans just written, so pathways need not read them back
-        remember(store, pieces)
+        # the projection's pieces of the scans just written, so the row graph need not be read back
+        views(store).remember(pieces)
     return report
+
+
+def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts: bool = True) -> ConceptSet | None:
+    """Make every view of the store true of its scans, so that the next question pays nothing.
+
+    Checks the concepts graph's marker against the scans' digests (a run cut short
+    leaves it stale even when every scan is unchanged) and rewrites the vocabulary and
+    concepts graphs when it differs; then builds the concept index when it is stale.
+
+    Returns:
+        The concepts, or ``None`` with ``concepts=False`` (nothing is checked then).
+    """
+    from foresight.derived.concepts import CONCEPTS_GRAPH, concepts_marker, refresh_concepts
+
+    if not concepts:
+        return None
+    derived = views(store, overrides)
+    if store.digest_of(CONCEPTS_GRAPH) != concepts_marker(derived.content_key()):
+        refresh_vocabulary(store)
+    concept_set = refresh_concepts(store, overrides)
+    derived.index("concepts")
+    return concept_set
 
 
 def default_batch_size(store: Store, files: int) -> int:

@@ -28,9 +28,6 @@ from rapidfuzz import fuzz
 
 from foresight.text import STOPWORDS, stem, tokens
 
-#: Bump when the same names would merge differently, so stored concepts are rebuilt.
-MERGER_VERSION = "6"
-
 #: Two names at least this close are the same concept.
 SAME = 0.8
 #: Two names at least this close are likely the same: listed for review, not merged.

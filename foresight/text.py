@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Words that carry no topic in a foresight scan: grammar, and the scans' own stock phrases.
 _STOPWORD_TEXT = """
@@ -80,3 +81,31 @@ def content_terms(words: list[str]) -> set[str]:
     return {word for word in words if word not in STOPWORDS and len(word) > 2 and not word.isdigit()}
 
 
+
+
+def name_key(text: str) -> str:
+    """A name with case and spacing ignored (how names are looked up).
+
+    >>> name_key("  Live  Facial Recognition ")
+    'live facial recognition'
+    """
+    return " ".join(text.casefold().split())
+
+
+def stem_key(text: str) -> str:
+    """A name with each word stemmed, so that plurals and endings match.
+
+    >>> stem_key("Protests") == stem_key("protest")
+    True
+    """
+    return " ".join(tokens(text)) or name_key(text)
+
+
+def newest_stamp(days: Iterable[str | None]) -> int:
+    """The newest of some ISO dates as a number (20240131), 0 when none is a date.
+
+    >>> newest_stamp(["2024-01-31", None, "2023-05-01"])
+    20240131
+    """
+    day = max((d or "" for d in days), default="")
+    return int(day.replace("-", "")) if day[:4].isdigit() else 0

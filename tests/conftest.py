@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from foresight.concepts import refresh_concepts
+from foresight.derived.concepts import refresh_concepts
 from foresight.ingest import ingest
 from foresight.store import open_store
 from foresight.store.base import Store
@@ -33,7 +33,7 @@ def need_corpus() -> None:
 
 def spy_concept_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, int]]:
     """Record each write of a concepts graph: (written as a difference, lines written)."""
-    from foresight import concepts
+    from foresight.derived import concepts
 
     calls: list[tuple[bool, int]] = []
     original = concepts.write_concepts

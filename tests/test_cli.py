@@ -210,7 +210,8 @@ def test_paths_via_and_max_hops_restrict_the_pathways(store_dir: Path) -> None:
 
 def test_a_misspelt_name_is_corrected_or_answered_with_did_you_mean(store_dir: Path) -> None:
     close = run(store_dir, "paths", "Live Facial Recogniton", "Chilling Efect on Free Expression", "-f", "json")
-    assert close.exit_code == 0 and json.loads(close.output)
+    assert close.exit_code == 0 and json.loads(close.stdout)
+    assert "using 'Live Facial Recognition' for 'Live Facial Recogniton'" in close.stderr
     far = run(store_dir, "show", "facial recogn watch")
     assert far.exit_code == 1
     assert "did you mean" in far.output and "Traceback" not in far.output

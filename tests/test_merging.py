@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from foresight.analysis.projection import project
+from foresight.derived.projection import project
 from foresight.merging import LIKELY, SAME, TermWeights, compare, name_terms
 from foresight.store.base import Store
 from tests.conftest import TEST_DATA

@@ -111,7 +111,7 @@ def k_best_paths(graph: nx.DiGraph, sources: Iterable[str], targets: Iterable[st
     """The ``k`` cheapest simple pathways from any source to any target.
 
     Args:
-        graph: the projection (:func:`foresight.analysis.projection.project`).
+        graph: the projection (:func:`foresight.derived.projection.project`).
         sources: nodes to start from (all the nodes a name resolved to).
         targets: nodes to end at.
         k: how many pathways.

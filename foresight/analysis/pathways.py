@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from foresight.text import content_terms, tokens
+from foresight.text import content_terms, newest_stamp, tokens
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -76,12 +76,12 @@ def change_pathways(graph: nx.DiGraph, *, driver: str | None = None, theme: str 
     import heapq
 
     scans = graph.graph.get("scans", {})
-    matcher = _DriverMatcher(graph, driver) if driver else None
+    types = {node: str(kind) for node, kind in graph.nodes(data="type")}
+    matcher = _DriverMatcher(graph, driver, types) if driver else None
     candidates = []
     nodes = graph.nodes
     succ, pred = graph.succ, graph.pred
-    types = node_types(graph)
-    for signal in nodes_of_type(graph, "Signal"):
+    for signal in [node for node, kind in types.items() if kind == "Signal"]:
         data = nodes[signal]
         # a row has one scan; a concept (see conceptgraph) many
         own = data.get("scan_list") or ([data["scan"]] if data.get("scan") else [])
@@ -100,8 +100,7 @@ def change_pathways(graph: nx.DiGraph, *, driver: str | None = None, theme: str 
         else:
             force = min(forces, key=lambda f: (-(nodes[f].get("scans") or 1), f)) if forces else None
         raised = sum(1 for other in itertools.chain(succ[signal], pred[signal]) if types[other] in _RAISED)
-        day = max((meta.get("date") or "" for meta in metas), default="")
-        stamp = int(day.replace("-", "")) if day[:4].isdigit() else 0
+        stamp = newest_stamp(meta.get("date") for meta in metas)
         candidates.append(((-round(match, 1), -(data.get("relevancy") or 0), -raised, -stamp, signal), force))
     chains = []
     for (key, force) in heapq.nsmallest(limit, candidates):
@@ -119,44 +118,27 @@ def change_pathways(graph: nx.DiGraph, *, driver: str | None = None, theme: str 
 _RAISED = ("Issue", "Concern")
 
 
-def node_types(graph: nx.DiGraph) -> dict[str, str]:
-    """Each node's type, as a plain dict made once per graph and kept with it (faster than node views)."""
-    types: dict[str, str] | None = graph.graph.get("_types")
-    if types is None:
-        types = graph.graph["_types"] = {node: str(kind) for node, kind in graph.nodes(data="type")}
-    return types
-
-
-def nodes_of_type(graph: nx.DiGraph, kind: str) -> list[str]:
-    """The nodes of one type, listed once per graph and kept with it."""
-    index: dict[str, list[str]] | None = graph.graph.get("_by_type")
-    if index is None:
-        index = {}
-        for node, node_kind in node_types(graph).items():
-            index.setdefault(node_kind, []).append(node)
-        graph.graph["_by_type"] = index
-    return index.get(kind, [])
-
-
 class _DriverMatcher:
     """Scores driving forces against a user's words, with near spellings found once per query.
 
-    The words of every driving force's label are computed once per graph and kept
-    with it; each query looks its words up in their vocabulary (rapidfuzz, in C)
-    instead of comparing every label.
+    Each query looks its words up in the vocabulary of the driving forces' names
+    (rapidfuzz, in C) instead of comparing every name.
     """
 
-    def __init__(self, graph: nx.DiGraph, driver: str) -> None:
-        self.words: dict[str, frozenset[str]] = graph.graph.get("_force_words") or {}
-        if not self.words:
-            self.words = {node: frozenset(tokens(str(data.get("label", ""))))
-                          for node, data in graph.nodes(data=True) if data.get("type") == "DrivingForce"}
-            graph.graph["_force_words"] = self.words
+    def __init__(self, graph: nx.DiGraph, driver: str, types: dict[str, str]) -> None:
+        self.words = {node: frozenset(tokens(str(graph.nodes[node].get("label", ""))))
+                      for node, kind in types.items() if kind == "DrivingForce"}
         vocabulary: set[str] = set().union(*self.words.values()) if self.words else set()
         self.variants = _variants(content_terms(tokens(driver)) or set(tokens(driver)), vocabulary)
 
     def score(self, force: str) -> float:
         return _score(self.variants, self.words.get(force, frozenset()))
+
+
+def driver_variants(driver: str, vocabulary: set[str]) -> set[str]:
+    """The words of ``vocabulary`` that spell a word of ``driver``, or nearly (what a driving force must hold)."""
+    return {word for near in _variants(content_terms(tokens(driver)) or set(tokens(driver)), vocabulary)
+            for word in near}
 
 
 def _variants(words: set[str], vocabulary: set[str]) -> list[dict[str, float]]:

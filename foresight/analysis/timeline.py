@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from foresight.errors import ForesightError, UnknownNodeError
 
 if TYPE_CHECKING:
-    from foresight.concepts import Concept, ConceptSet
+    from foresight.derived.concepts import Concept, ConceptSet
 
 
 def month_range(first: str, last: str) -> list[str]:
@@ -34,6 +34,17 @@ def monthly(concept: Concept) -> list[tuple[str, int]]:
         return []
     months = sorted(concept.months)
     return [(month, concept.months.get(month, 0)) for month in month_range(months[0], months[-1])]
+
+
+def recent_months(last: str, months: int) -> list[str]:
+    """The ``months`` months ending with ``last`` and the ``months`` before them (what emergence compares).
+
+    >>> recent_months("2025-02", 2)
+    ['2024-11', '2024-12', '2025-01', '2025-02']
+    """
+    year, month = int(last[:4]), int(last[5:7])
+    index = year * 12 + month - 1
+    return sorted(f"{(index - i) // 12:04d}-{(index - i) % 12 + 1:02d}" for i in range(2 * months))
 
 
 @dataclass(frozen=True)
@@ -60,7 +71,7 @@ def emerging(concept_set: ConceptSet, *, months: int = 6, kinds: Iterable[str] |
     same number of months just earlier; ties go to the concept with more recent scans.
 
     Args:
-        concept_set: the concepts (:func:`foresight.concepts.build_concepts`).
+        concept_set: the concepts (:func:`foresight.derived.concepts.build_concepts`).
         months: the length of the recent window.
         kinds: only concepts of these kinds.
         until: the last month of the recent window (default: the latest month in the data).

@@ -4,7 +4,7 @@ Two families, one registry:
 
 * RDF formats come from the store itself (``turtle``, ``trig``, ``nquads``, ``nt``,
   ``jsonld``, ``xml``): the whole dataset, named graphs kept where the format can;
-* graph formats write the networkx projection (:mod:`foresight.analysis.projection`):
+* graph formats write the networkx projection (:mod:`foresight.derived.projection`):
   ``graphml`` and ``gexf`` for Gephi, yEd or Cytoscape, ``html`` for the interactive map
   (:mod:`foresight.export.html`).
 
@@ -54,7 +54,7 @@ def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
     """
     check_format(fmt)
     if fmt in GRAPH_FORMATS:
-        from foresight.analysis.projection import project
+        from foresight.derived.projection import project
 
         graph = project(store)
 

@@ -110,7 +110,7 @@ def render_html(
     and evidence on hover.
 
     Args:
-        graph: a directed graph (or multigraph) as :func:`foresight.analysis.projection.project`
+        graph: a directed graph (or multigraph) as :func:`foresight.derived.projection.project`
             builds it: nodes with ``type``, ``label``, ``description``, ``relevancy``, ``scan``
             (and optionally ``scans``), edges with ``relation``, ``score``, ``method`` and
             ``evidence``, and ``graph.graph["scans"]`` describing each scan.

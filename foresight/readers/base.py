@@ -10,11 +10,7 @@ from pathlib import Path
 
 from foresight.errors import ScanFormatError
 from foresight.model import Scan
-
-# Bump when the reading or mapping of the same bytes changes, so that re-ingesting
-# an unchanged file still refreshes graphs written by an older foresight.
-FORMAT_VERSION = "4"  # 2: links inferred between the rows of a scan (foresight.linking); 3: stems;
-# 4: link scores summed exactly, the same on every run
+from foresight.versions import FORMAT_VERSION
 
 
 @dataclass(frozen=True)

@@ -101,8 +101,25 @@ def is_update(sparql: str) -> bool:
     return bool(_UPDATE_WORDS.match(text))
 
 
+@dataclass(frozen=True)
+class StoreState:
+    """Where a store stands: a token changed by every write, and one changed by unscoped writes."""
+
+    generation: str
+    unscoped: str
+
+
 class Store(ABC):
-    """An RDF dataset with SPARQL 1.1, one named graph per scan."""
+    """An RDF dataset with SPARQL 1.1, one named graph per scan.
+
+    Every write goes through :meth:`update`, :meth:`replace_graphs` or
+    :meth:`delete_quads`, which change the store's :meth:`generation` before and after
+    writing; backends implement the ``_``-prefixed halves.
+    """
+
+    _state: StoreState = StoreState("none", "none")
+    #: opened for reading only: every write is refused
+    read_only: bool = False
 
     #: where the store lives, for messages
     location: str = ""
@@ -135,15 +152,21 @@ class Store(ABC):
             QueryError: the query is invalid, or is an update.
         """
 
-    @abstractmethod
     def update(self, sparql: str) -> None:
         """Run a SPARQL update, as one transaction.
+
+        An update may change any graph, so everything derived from the store is
+        rebuilt afterwards, the projection's per-scan pieces included.
 
         Raises:
             QueryError: the update is invalid.
         """
+        self._changing(scoped=False)
+        try:
+            self._update(sparql)
+        finally:
+            self._changing(scoped=False)
 
-    @abstractmethod
     def replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str = "") -> None:
         """Drop the named graphs listed, then add the N-Quads given, then the markers.
 
@@ -151,12 +174,104 @@ class Store(ABC):
         scans' content digests) are written last, in one transaction, so a graph
         with its marker is always complete.
         """
+        self._changing(scoped=True)
+        try:
+            self._replace_graphs(graphs, nquads, markers)
+        finally:
+            self._changing(scoped=True)
 
     def delete_quads(self, nquads: str) -> None:
         """Remove the quads given as N-Quads (as foresight writes them); quads not in the store are ignored."""
+        scoped = not any(graph.startswith(SCAN_GRAPH_PREFIX) for graph in group_quads(nquads))
+        self._changing(scoped=scoped)
+        try:
+            self._delete_quads(nquads)
+        finally:
+            self._changing(scoped=scoped)
+
+    def apply_changes(self, *, drop: Sequence[str] = (), deletes: str = "", inserts: str = "",
+                      incomplete: tuple[str, str] = ("", "")) -> None:
+        """Drop some graphs, delete some quads, add others (N-Quads), all in one transaction.
+
+        Readers see the store before or after, never between. A store that cannot do
+        it in one transaction (a SPARQL server limits the size of a request) first
+        swaps the marker line ``incomplete[0]`` for ``incomplete[1]``, so that a write
+        cut short is seen for what it is and redone.
+        """
+        graphs = set(drop) | set(group_quads(deletes)) | set(group_quads(inserts))
+        scoped = not any(graph.startswith(SCAN_GRAPH_PREFIX) for graph in graphs)
+        self._changing(scoped=scoped)
+        try:
+            self._apply_changes(drop, deletes, inserts, incomplete)
+        finally:
+            self._changing(scoped=scoped)
+
+    def _apply_changes(self, drop: Sequence[str], deletes: str, inserts: str, incomplete: tuple[str, str]) -> None:
+        parts = [f"DROP SILENT GRAPH <{graph}>" for graph in drop]
+        for operation, text in (("DELETE DATA", deletes), ("INSERT DATA", inserts)):
+            body = sparql_quad_data(text)
+            if body:
+                parts.append(f"{operation} {{\n{body}}}")
+        if parts:
+            self._update(" ;\n".join(parts))
+
+    @abstractmethod
+    def _update(self, sparql: str) -> None:
+        """Run a SPARQL update (the backend's part of :meth:`update`)."""
+
+    @abstractmethod
+    def _replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str) -> None:
+        """Replace graphs (the backend's part of :meth:`replace_graphs`)."""
+
+    def _delete_quads(self, nquads: str) -> None:
         body = sparql_quad_data(nquads)
         if body:
-            self.update("DELETE DATA {\n" + body + "}")
+            self._update("DELETE DATA {\n" + body + "}")
+
+    # ----- the store's generation: what derived data is checked against ---------------------------
+
+    def generation(self) -> StoreState:
+        """The store's state tokens, changed before and after every write.
+
+        ``generation`` changes on every write; ``unscoped`` only on writes that may have
+        changed any scan graph (a SPARQL update), as opposed to writes that name the
+        graphs they replace. The tokens live with the store (a file in its cache folder
+        for a store on disk or on a server), so another process sees a change at once.
+        """
+        path = self._state_file()
+        if path is None:
+            return self._state
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            return StoreState("none", "none")
+        generation, _, unscoped = text.strip().partition(" ")
+        return StoreState(generation or "none", unscoped or "none")
+
+    def _changing(self, *, scoped: bool) -> None:
+        import os
+
+        if self.read_only:
+            raise StoreError(f"{self.location}: the store is open read-only")
+
+        state = self.generation()
+        token = os.urandom(8).hex()
+        new = StoreState(token, state.unscoped if scoped else token)
+        path = self._state_file()
+        if path is None:
+            self._state = new
+            return
+        from foresight.files import atomic_write
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, lambda stream: stream.write(f"{new.generation} {new.unscoped}\n".encode()))
+        except OSError as error:
+            raise StoreError(f"{self.location}: cannot record the store's change ({error})") from None
+
+    def _state_file(self) -> Path | None:
+        folder = self.cache_dir()
+        return folder / "generation" if folder is not None else None
 
     @abstractmethod
     def graph_names(self) -> set[str]:
@@ -181,6 +296,14 @@ class Store(ABC):
             StoreError: what is wrong, and what to change.
         """
         return None
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        """Where :mod:`foresight.derived` keeps what it derived from this store object; nothing else uses it."""
+        held: dict[str, Any] | None = self.__dict__.get("_memo")
+        if held is None:
+            held = self.__dict__["_memo"] = {}
+        return held
 
     def cache_dir(self) -> Path | None:
         """A local folder for what foresight derives from the store (projection pieces, concepts).

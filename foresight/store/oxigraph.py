@@ -192,7 +192,7 @@ class OxigraphStore(Store):
             rows.append(tuple(row))
         return rows
 
-    def update(self, sparql: str) -> None:
+    def _update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError(f"{self.location}: the store is open read-only")
         try:
@@ -202,7 +202,7 @@ class OxigraphStore(Store):
         except OSError as error:
             raise StoreError(f"{self.location}: update failed ({error})") from None
 
-    def replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str = "") -> None:
+    def _replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str) -> None:
         if self.read_only:
             raise StoreError(f"{self.location}: the store is open read-only")
         try:
@@ -223,7 +223,7 @@ class OxigraphStore(Store):
         except (OSError, SyntaxError) as error:
             raise StoreError(f"{self.location}: writing failed ({error})") from None
 
-    def delete_quads(self, nquads: str) -> None:
+    def _delete_quads(self, nquads: str) -> None:
         if self.read_only:
             raise StoreError(f"{self.location}: the store is open read-only")
         try:

@@ -56,7 +56,7 @@ class RdflibStore(Store):
             graph.add(triple)  # type: ignore[arg-type]
         return graph
 
-    def update(self, sparql: str) -> None:
+    def _update(self, sparql: str) -> None:
         from pyparsing import ParseException
 
         try:
@@ -64,7 +64,7 @@ class RdflibStore(Store):
         except ParseException as error:
             raise QueryError(f"invalid SPARQL update: {error}") from None
 
-    def replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str = "") -> None:
+    def _replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str) -> None:
         from rdflib import URIRef
 
         for graph in graphs:

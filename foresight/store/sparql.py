@@ -230,19 +230,34 @@ class SparqlStore(Store):
                              f"{type(error).__name__})") from None
         return graph
 
-    def update(self, sparql: str) -> None:
+    def _update(self, sparql: str) -> None:
         self._send("POST", self.endpoint.update_url, what="the update", data={"update": with_prefixes(sparql)})
 
-    def replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str = "") -> None:
+    def _replace_graphs(self, graphs: Sequence[str], nquads: str, markers: str) -> None:
         # Drop first, then the bodies, then the markers: a graph with its marker is
         # always complete, and one without (a run cut short) is dropped and written
         # again by the next ingest. Dropping and inserting are idempotent, so a
         # request retried after a lost reply changes nothing.
         for start in range(0, len(graphs), 100):
             chunk = graphs[start:start + 100]
-            self.update(";\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in chunk))
+            self._update(";\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in chunk))
         self._upload(nquads, gsp=self.endpoint.upload == "gsp")
         self._upload(markers, gsp=False)
+
+    def _apply_changes(self, drop: Sequence[str], deletes: str, inserts: str, incomplete: tuple[str, str]) -> None:
+        # a server takes a few thousand triples a request: mark the graph incomplete, change it
+        # request by request, then remove the mark (the new marker is among the inserts)
+        old, mark = incomplete
+        if old:
+            self._delete_quads(old)
+        if mark:
+            self._upload(mark, gsp=False)
+        for start in range(0, len(drop), 100):
+            self._update(";\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in drop[start:start + 100]))
+        self._delete_quads(deletes)
+        self._upload(inserts, gsp=False)
+        if mark:
+            self._delete_quads(mark)
 
     def _upload(self, nquads: str, *, gsp: bool) -> None:
         if not nquads:
@@ -259,7 +274,7 @@ class SparqlStore(Store):
             insert = "INSERT {\n" + body + "} WHERE {}" if "_:" in body else "INSERT DATA {\n" + body + "}"
             self._send("POST", self.endpoint.update_url, what="the upload", data={"update": insert})
 
-    def delete_quads(self, nquads: str) -> None:
+    def _delete_quads(self, nquads: str) -> None:
         for body in _quad_data(nquads, self.endpoint.batch_triples):
             self._send("POST", self.endpoint.update_url, what="the update",
                        data={"update": "DELETE DATA {\n" + body + "}"})

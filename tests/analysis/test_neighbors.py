@@ -6,9 +6,9 @@ import networkx as nx
 
 from foresight.analysis.neighbors import describe, neighbors
 from foresight.analysis.paths import k_best_paths
-from foresight.analysis.projection import project
 from foresight.analysis.resolve import resolve
 from foresight.analysis.subgraphs import along, focus, from_rdf
+from foresight.derived.projection import project
 from foresight.store.base import Store
 
 

@@ -8,8 +8,8 @@ import networkx as nx
 import pytest
 
 from foresight.analysis.paths import evidence, k_best_paths
-from foresight.analysis.projection import project
 from foresight.analysis.resolve import resolve
+from foresight.derived.projection import project
 from foresight.errors import ForesightError
 from foresight.store.base import Store
 

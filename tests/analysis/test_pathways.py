@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from foresight.analysis.pathways import DRIVER_CUTOFF, change_pathways, word_match
-from foresight.analysis.projection import project
+from foresight.derived.projection import project
 from foresight.store.base import Store
 from foresight.text import tokens
 

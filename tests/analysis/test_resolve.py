@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from foresight.analysis.projection import project
-from foresight.analysis.resolve import check_types, resolve
+from foresight.analysis.resolve import GraphNames, check_types, resolve, resolve_names
+from foresight.derived.projection import project
 from foresight.errors import ForesightError, UnknownNodeError
 from foresight.store.base import Store
 
@@ -26,11 +26,25 @@ def test_a_close_misspelling_is_corrected_and_a_far_one_suggests(examples_store:
         resolve(graph, "facial recogntion watch")
 
 
-def test_a_part_of_several_names_asks_which(examples_store: Store) -> None:
+def test_a_topic_phrase_stands_for_every_name_holding_it(examples_store: Store) -> None:
     graph = project(examples_store)
-    with pytest.raises(UnknownNodeError, match=r"is part of .* names; say which"):
-        resolve(graph, "facial recognition")
+    found = resolve_names(GraphNames(graph), "facial recognition")
+    labels = {graph.nodes[n]["label"] for n in found.nodes}
+    assert "Live Facial Recognition" in labels and len(labels) > 2
+    assert all("facial recognition" in label.casefold() for label in labels)
+    assert found.note is not None and "stands for the" in found.note
     assert resolve(graph, "Watchlist Inflat") == resolve(graph, "Watchlist Inflation")  # the one name holding it
+    with pytest.raises(UnknownNodeError, match=r"is part of .* names; say which"):
+        resolve(graph, "recog")  # inside words only: no topic
+
+
+def test_plural_and_endings_do_not_matter_and_a_correction_is_said(examples_store: Store) -> None:
+    graph = project(examples_store)
+    names = GraphNames(graph)
+    assert resolve_names(names, "Live Facial Recognitions").nodes == resolve(graph, "Live Facial Recognition")
+    corrected = resolve_names(names, "Live Facial Recogniton")
+    assert corrected.nodes == resolve(graph, "Live Facial Recognition")
+    assert corrected.note == "using 'Live Facial Recognition' for 'Live Facial Recogniton'"
 
 
 def test_type_names_are_checked() -> None:

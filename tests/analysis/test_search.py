@@ -37,3 +37,13 @@ def test_scans_are_found_by_title(examples_store: Store) -> None:
     matches = search(examples_store, "riverton council", ["Scan"])
     assert [m.type for m in matches] == ["Scan"]
     assert matches[0].label.startswith("Riverton Council Bans")
+
+
+def test_every_word_must_match_in_any_order_and_ending(examples_store: Store) -> None:
+    both = search(examples_store, "recognition protest")
+    assert both, "a name or description holding both words"
+    for match in both:
+        assert "recogni" in match.label.casefold() or match.score == 1.0
+    assert search(examples_store, "protests recognition") and {m.node for m in both} == {
+        m.node for m in search(examples_store, "protests recognition")}
+    assert not search(examples_store, "recognition zebra")

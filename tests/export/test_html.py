@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from foresight.analysis.projection import project
+from foresight.derived.projection import project
 from foresight.errors import ForesightError, StoreError, UnknownNodeError
 from foresight.export.html import (
     FALLBACK_COLOURS,

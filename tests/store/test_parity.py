@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from foresight.analysis.projection import project
 from foresight.cli import app
-from foresight.concepts import concepts_for, refresh_concepts
+from foresight.derived.concepts import concepts_for, refresh_concepts
+from foresight.derived.projection import project
 from foresight.ingest import ingest
 from foresight.resources import saved_queries
 from foresight.store import open_store

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from foresight.concepts import refresh_concepts
+from foresight.derived.concepts import refresh_concepts
 from foresight.ingest import ingest
 from foresight.resources import saved_queries
 from foresight.store import open_store

@@ -229,7 +229,7 @@ def test_concepts_refresh_writes_only_the_difference_on_the_server(remote: Sparq
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from foresight.concepts import CONCEPTS_GRAPH, refresh_concepts
+    from foresight.derived.concepts import CONCEPTS_GRAPH, refresh_concepts
 
     calls = spy_concept_writes(monkeypatch)
 

@@ -20,7 +20,6 @@ same concepts and IRIs on every rebuild.
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foresight.errors import ForesightError
-from foresight.merging import MERGER_VERSION, Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
+from foresight.merging import Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
+from foresight.versions import MERGER_VERSION
 from foresight.vocab import GRAPH_PREFIX, ID, concept_iri, slug
 
 if TYPE_CHECKING:
@@ -179,6 +179,13 @@ class _Groups:
         self.parent[high] = low  # the smaller key is the root: the same groups give the same roots
         return True
 
+    def kept_apart(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        """Whether a never-merge rule keeps the groups of ``a`` and ``b`` apart."""
+        if not self.apart:
+            return False
+        left, right = self.members[self.find(a)], self.members[self.find(b)]
+        return any(group & left and group & right for group in self.apart)
+
 
 def _wording(name: str) -> str:
     return " ".join(name.casefold().split())
@@ -210,7 +217,7 @@ def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
     """Group the rows of the projection into concepts.
 
     Args:
-        graph: the projection (:func:`foresight.analysis.projection.project`).
+        graph: the projection (:func:`foresight.derived.projection.project`).
         overrides: a curator's merges, separations and renames.
         kinds: the row types to merge.
 
@@ -262,9 +269,9 @@ def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
         pairs = candidate_pairs(keys, weight) if kind not in ("DrivingForce", "Outlook") else []
         likely: list[Pair] = []
         for pair in pairs:
+            # a pair a never-merge rule keeps apart is decided: neither merged nor left for review
             if pair.verdict.same:
-                if not groups.union(pair.a, pair.b):
-                    likely.append(pair)
+                groups.union(pair.a, pair.b)
             else:
                 likely.append(pair)
         members: dict[tuple[str, ...], list[str]] = {}
@@ -308,7 +315,7 @@ def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
         seen: set[tuple[str, str]] = set()
         for pair in likely:
             left, right = root_concept[groups.find(pair.a)], root_concept[groups.find(pair.b)]
-            if left.iri == right.iri or (left.iri, right.iri) in seen:
+            if left.iri == right.iri or (left.iri, right.iri) in seen or groups.kept_apart(pair.a, pair.b):
                 continue
             seen.add((left.iri, right.iri))
             review.append((left, right, pair.verdict))
@@ -481,137 +488,73 @@ def concepts_changes(old: ConceptSet, new: ConceptSet) -> tuple[list[str], list[
     return deletes, inserts
 
 
-_memo: dict[int, tuple[Any, str, ConceptSet]] = {}
+def overrides_key(overrides: Overrides) -> str:
+    """What a curator's overrides decide, as text: part of what the concepts are keyed by."""
+    return f"{overrides.merge}\n{overrides.never}\n{overrides.rename}"
 
 
-def concepts_key(store: Store, overrides: Overrides) -> str:
-    """What the concepts depend on, as a digest: the merger's version, the overrides and every scan's digest."""
-    import hashlib
-
-    state = hashlib.sha256(f"{MERGER_VERSION}\n{overrides.merge}\n{overrides.never}\n{overrides.rename}\n".encode())
-    for graph_iri, digest in sorted(store.scan_digests().items()):
-        state.update(f"{graph_iri}\t{digest}\n".encode())
-    return state.hexdigest()
+def concepts_marker(key: str) -> str:
+    """The marker the concepts graph holds when it was built from what ``key`` names."""
+    return f"concepts v{MERGER_VERSION} {key}"
 
 
-def concepts_for(store: Store, overrides: Overrides | None = None, *, key: str | None = None) -> ConceptSet:
-    """The concepts of the store's current rows under ``overrides``, cached.
+#: The marker a concepts graph holds while a store that cannot write it in one transaction writes it.
+INCOMPLETE = "concepts incomplete"
 
-    Kept for the process while the projection is the same object (it is rebuilt when
-    the store changes), and on disk beside an on-disk store, keyed by the scans'
-    digests, the overrides and the merger's version.
+
+def write_concepts(store: Store, concept_set: ConceptSet, marker: str,
+                   previous: ConceptSet | None = None) -> int:
+    """Write ``concept_set`` as the store's concepts graph, marked ``marker``; returns the lines written.
+
+    With ``previous`` (the concept set the graph holds now), only the difference is
+    written; without it, the graph is replaced. Readers see the old graph or the new
+    one: the store applies the change in one transaction (see
+    :meth:`~foresight.store.base.Store.apply_changes`). A store that cannot (a SPARQL
+    server) marks the graph incomplete first, so a write cut short is redone whole.
     """
-    import pickle
-
-    from foresight.analysis.projection import project
-    from foresight.files import atomic_write
-
-    graph = project(store)
-    rules = overrides or Overrides()
-    key = key or concepts_key(store, rules)
-    held = _memo.get(id(store))
-    if held is not None and held[0] is graph and held[1] == key:
-        return held[2]
-    concept_set = _cached(store, key)
-    if concept_set is None:
-        concept_set = build_concepts(graph, rules)
-        path = _pickle_path(store, key)
-        if path is not None:
-            # keep the newest set cached before this one: the concepts graph may still hold it
-            for old in _pickled(store)[1:]:
-                old.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):  # a cache: the next run computes again
-                atomic_write(path, lambda stream: pickle.dump(concept_set, stream, protocol=pickle.HIGHEST_PROTOCOL))
-    _memo[id(store)] = (graph, key, concept_set)
-    return concept_set
-
-
-def _pickle_path(store: Store, key: str) -> Path | None:
-    from foresight.analysis.projection import cache_path
-
-    folder = cache_path(store)
-    return folder.parent / f"concepts-{key[:24]}.pickle" if folder is not None else None
-
-
-def _cached(store: Store, key: str) -> ConceptSet | None:
-    """The concepts cached under ``key`` (what the concepts graph holds now), if still on disk."""
-    import pickle
-
-    from foresight.analysis.projection import paused_gc
-
-    path = _pickle_path(store, key)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with paused_gc(), path.open("rb") as stream:
-            concept_set = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-        return None
-    return concept_set if isinstance(concept_set, ConceptSet) else None
-
-
-def _pickled(store: Store) -> list[Path]:
-    """The cached concept sets of the store, newest first."""
-    from foresight.analysis.projection import cache_path
-
-    folder = cache_path(store)
-    if folder is None:
-        return []
-    return sorted(folder.parent.glob("concepts-*.pickle"), key=lambda item: item.stat().st_mtime, reverse=True)
-
-
-def write_concepts(store: Store, concept_set: ConceptSet, marker: str | None = None,
-                   previous: tuple[ConceptSet, str] | None = None) -> int:
-    """Write ``concept_set`` as the store's concepts graph, with ``marker`` last; returns the lines written.
-
-    With ``previous`` (the concept set the graph now holds, and its marker), only the
-    difference is written: the lines that went, then the new ones, then the marker. An
-    interrupted write leaves the old marker, so the next refresh makes the same changes
-    again (deleting and adding are idempotent). Without it, the graph is replaced, in chunks.
-    """
+    stored = store.digest_of(CONCEPTS_GRAPH)
     if previous is not None:
-        old, old_marker = previous
-        deletes, inserts = concepts_changes(old, concept_set)
-        for start in range(0, len(deletes), _CHUNK_LINES):
-            store.delete_quads("".join(deletes[start:start + _CHUNK_LINES]))
-        for start in range(0, len(inserts), _CHUNK_LINES):
-            store.replace_graphs([], "".join(inserts[start:start + _CHUNK_LINES]))
-        store.delete_quads(_marker_line(old_marker))
-        store.replace_graphs([], "", _marker_line(marker or f"merger {MERGER_VERSION}"))
-        return len(deletes) + len(inserts) + 2
-    written = 0
-    first = True
-    for chunk in concepts_nquads_chunks(concept_set, marker=marker):
-        store.replace_graphs([CONCEPTS_GRAPH] if first else [], chunk)
-        written += chunk.count("\n")
-        first = False
+        deletes, inserts = concepts_changes(previous, concept_set)
+        if stored:
+            deletes.append(_marker_line(stored))
+        inserts.append(_marker_line(marker))
+        store.apply_changes(deletes="".join(deletes), inserts="".join(inserts),
+                            incomplete=(_marker_line(stored) if stored else "", _marker_line(INCOMPLETE)))
+        return len(deletes) + len(inserts)
+    body = concepts_nquads(concept_set, marker=marker)
+    written = body.count("\n")
+    store.apply_changes(drop=[CONCEPTS_GRAPH], inserts=body,
+                        incomplete=(_marker_line(stored) if stored else "", _marker_line(INCOMPLETE)))
     return written
 
 
-def refresh_concepts(store: Store, overrides: Overrides | None = None) -> ConceptSet:
-    """Rebuild the concepts of everything in the store and write them (see :func:`build_concepts`).
+def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet:
+    """The concepts of the store's current rows under ``overrides`` (kept by :mod:`foresight.derived`)."""
+    from foresight.derived import views
 
-    The concepts graph records what it was built from (:func:`concepts_key`); when
-    that has not changed, nothing is written. When the concepts it was built from are
-    still cached, only the difference is written (rewriting a big concepts graph
-    costs far more than building it).
+    return views(store, overrides).concepts()
+
+
+def refresh_concepts(store: Store, overrides: Overrides | None = None, *, force: bool = False) -> ConceptSet:
+    """Make the store's concepts graph hold the concepts of everything in the store (see :func:`build_concepts`).
+
+    The graph's marker records what it was built from; when that still holds, nothing
+    is written (unless ``force``). When the concepts the graph holds are still known
+    (kept by :mod:`foresight.derived`), only the difference is written: rewriting a big
+    concepts graph costs far more than building it.
     """
-    rules = overrides or Overrides()
-    key = concepts_key(store, rules)
-    # the marker names the writer's version: the difference from a graph another version wrote is not
-    # known line by line, so that graph is replaced whole
-    head = f"concepts v{MERGER_VERSION} "
-    marker = head + key
+    from foresight.derived import views
+
+    derived = views(store, overrides)
+    concept_set = derived.concepts()
+    marker = concepts_marker(derived.content_key())
     stored = store.digest_of(CONCEPTS_GRAPH)
-    if stored == marker:
-        return concepts_for(store, rules, key=key)
-    previous = _cached(store, stored[len(head):]) if stored and stored.startswith(head) else None
-    concept_set = concepts_for(store, rules, key=key)
-    write_concepts(store, concept_set, marker, (previous, stored) if previous is not None and stored else None)
-    current = _pickle_path(store, key)
-    for old in _pickled(store):  # the graph now holds this set: the others are of no more use
-        if old != current:
-            old.unlink(missing_ok=True)
+    if stored == marker and not force:
+        return concept_set
+    previous = None
+    if stored and stored.startswith(f"concepts v{MERGER_VERSION} ") and not force:
+        previous = derived.stored_concepts(stored.rsplit(" ", 1)[-1])
+    write_concepts(store, concept_set, marker, previous)
     return concept_set
 
 

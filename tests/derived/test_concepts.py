@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from foresight.analysis.projection import project
-from foresight.concepts import (
+from foresight.derived.concepts import (
     CONCEPTS_GRAPH,
     Overrides,
     build_concepts,
@@ -15,6 +14,7 @@ from foresight.concepts import (
     summary,
     write_concepts,
 )
+from foresight.derived.projection import project
 from foresight.errors import ForesightError
 from foresight.store.base import Store
 
@@ -99,7 +99,7 @@ def test_bad_overrides_name_the_file_and_entry(tmp_path: Path) -> None:
 
 def test_concepts_graph_is_queryable(examples_store: Store) -> None:
     concepts = build_concepts(project(examples_store))
-    write_concepts(examples_store, concepts)
+    write_concepts(examples_store, concepts, "concepts written by a test")
     try:
         rows = examples_store.select("""
             SELECT ?label ?scans (COUNT(DISTINCT ?row) AS ?rows) WHERE {
@@ -146,7 +146,7 @@ def test_keywords_and_themes_merge_across_scans_too(corpus_store: tuple[Store, o
 
 def test_refresh_rewrites_the_concepts_graph_only_when_its_inputs_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from foresight import concepts as module
+    from foresight.derived import concepts as module
     from foresight.ingest import ingest
     from foresight.store import open_store
     from tests.conftest import EXAMPLES, TEST_DATA
@@ -175,7 +175,7 @@ def test_a_refresh_after_new_scans_writes_only_the_difference_and_gives_the_full
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from foresight import concepts as module
+    from foresight.derived import concepts as module
     from foresight.ingest import ingest
     from foresight.store import open_store
     from tests.conftest import EXAMPLES, TEST_DATA, spy_concept_writes
@@ -211,7 +211,7 @@ def test_a_refresh_after_new_scans_writes_only_the_difference_and_gives_the_full
 
 def test_a_concepts_graph_written_by_another_version_is_replaced_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from foresight import concepts as module
+    from foresight.derived import concepts as module
     from foresight.ingest import ingest
     from foresight.store import open_store
     from tests.conftest import EXAMPLES, TEST_DATA, spy_concept_writes

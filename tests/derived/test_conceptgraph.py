@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from foresight.analysis.conceptgraph import concept_graph
 from foresight.analysis.paths import k_best_paths
-from foresight.analysis.projection import project
 from foresight.analysis.resolve import resolve
-from foresight.concepts import build_concepts
+from foresight.derived.conceptgraph import concept_graph
+from foresight.derived.concepts import build_concepts
+from foresight.derived.projection import project
 from foresight.store.base import Store
 
 

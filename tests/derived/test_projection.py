@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from foresight.analysis import projection
-from foresight.analysis.projection import cache_path, forget, project, read_pieces
+from foresight.derived import projection
+from foresight.derived.projection import project, read_pieces
 from foresight.ingest import ingest
 from foresight.store import open_store
 from foresight.store.base import Store
@@ -64,28 +65,49 @@ def test_pieces_from_ingest_equal_pieces_read_back_from_the_store(examples_store
     assert set(graph.edges) <= edges
 
 
+def _pieces(location: Path) -> dict[str, tuple[str, str]]:
+    """The pieces cached beside an on-disk store: graph -> (digest, unscoped token)."""
+    with sqlite3.connect(location.with_name(location.name + ".cache") / "derived" / "pieces.sqlite") as db:
+        return {graph: (digest, token) for graph, digest, token in db.execute("SELECT graph, digest, unscoped "
+                                                                                "FROM pieces")}
+
+
 def test_projection_is_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
     location = tmp_path / "store"
     with open_store(location) as store:
         ingest(store, [EXAMPLES])
         before = project(store)
-        assert project(store) is before  # unchanged store: the same graph
-        folder = cache_path(store)
-        assert folder is not None and len(list(folder.glob("*.pickle"))) == 1
-        first = next(folder.glob("*.pickle"))
+        assert len(_pieces(location)) == 10  # ingest handed its pieces over
         ingest(store, [TEST_DATA / "mini.md"])
-        # one more small segment for the one scan; the first is left as it was
-        segments = sorted(folder.glob("*.pickle"))
-        assert len(segments) == 2 and first in segments
-        assert min(s.stat().st_size for s in segments) < first.stat().st_size / 5
+        assert len(_pieces(location)) == 11
         after = project(store)
-        assert after is not before
         assert after.number_of_nodes() > before.number_of_nodes()
         assert any(label == "Aerial Watch" for _, label in after.nodes(data="label"))
     # a new process: the pieces come from the cache beside the store, and match the store
     with open_store(location, read_only=True) as store:
         again = project(store)
         assert set(again.nodes) == set(after.nodes) and set(again.edges) == set(after.edges)
+
+
+def test_a_graph_handed_out_is_the_callers_own(examples_store: Store) -> None:
+    graph = project(examples_store)
+    graph.remove_nodes_from(list(graph))
+    graph.graph["mine"] = True
+    again = project(examples_store)
+    assert again.number_of_nodes() > 100 and "mine" not in again.graph
+
+
+def test_projection_follows_a_sparql_update_that_keeps_the_digests(tmp_path: Path) -> None:
+    # a SPARQL update changes graphs without changing their digests: the projection must still follow it
+    location = tmp_path / "store"
+    with open_store(location) as store:
+        ingest(store, [EXAMPLES])
+        issues = sum(1 for _, kind in project(store).nodes(data="type") if kind == "Issue")
+        assert issues == 30
+        store.update("DELETE WHERE { GRAPH ?g { ?issue a fs:Issue ; ?p ?o } }")
+        assert not any(kind == "Issue" for _, kind in project(store).nodes(data="type"))
+    with open_store(location, read_only=True) as store:  # and so does another process
+        assert not any(kind == "Issue" for _, kind in project(store).nodes(data="type"))
 
 
 @pytest.mark.parametrize("few", [50, 0], ids=["graph by graph", "predicate by predicate"])
@@ -95,29 +117,23 @@ def test_a_lost_cache_is_rebuilt_from_the_store(tmp_path: Path, monkeypatch: pyt
     with open_store(location) as store:
         ingest(store, [EXAMPLES])
         expected = project(store)
-        forget(store)
-        assert not list(cache_path(store).glob("*.pickle"))  # type: ignore[union-attr]
+    (location.with_name("store.cache") / "derived" / "pieces.sqlite").unlink()
+    with open_store(location) as store:
         rebuilt = project(store)
-        assert rebuilt is not expected
         assert dict(rebuilt.nodes(data=True)) == dict(expected.nodes(data=True))
         assert sorted(rebuilt.edges(data=True)) == sorted(expected.edges(data=True))
         assert rebuilt.graph["scans"] == expected.graph["scans"]
+    assert len(_pieces(location)) == 10  # what was read back is kept
 
 
-def test_many_segments_are_merged_into_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(projection, "MAX_SEGMENTS", 3)
+def test_a_damaged_cache_is_read_back_not_trusted(tmp_path: Path) -> None:
     location = tmp_path / "store"
     with open_store(location) as store:
-        for path in sorted(EXAMPLES.glob("*.md"))[:5]:
-            ingest(store, [path])
-        folder = cache_path(store)
-        assert folder is not None and len(list(folder.glob("*.pickle"))) == 5
+        ingest(store, [EXAMPLES])
+        expected = project(store)
+    (location.with_name("store.cache") / "derived" / "pieces.sqlite").write_bytes(b"\x80\x04not sqlite at all")
     with open_store(location, read_only=True) as store:
-        graph = project(store)
-        assert len(list(folder.glob("*.pickle"))) == 1
-        assert len(graph.graph["scans"]) == 5
-    with open_store(location, read_only=True) as store:
-        assert set(project(store).nodes) == set(graph.nodes)
+        assert set(project(store).nodes) == set(expected.nodes)
 
 
 def test_a_big_ingest_hands_its_pieces_over_in_lots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,11 +143,11 @@ def test_a_big_ingest_hands_its_pieces_over_in_lots(tmp_path: Path, monkeypatch:
     location = tmp_path / "store"
     with open_store(location) as store:
         ingest(store, [EXAMPLES], batch_size=2)
-        folder = cache_path(store)
-        assert folder is not None and len(list(folder.glob("*.pickle"))) == 3  # 4 + 4 + 2 scans
+        assert len(_pieces(location)) == 10
     with open_store(location, read_only=True) as store:
         cached = project(store)
-        forget(store)
+    (location.with_name("store.cache") / "derived" / "pieces.sqlite").unlink()
+    with open_store(location, read_only=True) as store:
         cold = project(store)
         assert dict(cached.nodes(data=True)) == dict(cold.nodes(data=True))
         assert sorted(cached.edges(data=True)) == sorted(cold.edges(data=True))

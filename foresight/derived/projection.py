@@ -12,35 +12,31 @@ scan"; their title, date, article link, keywords and themes are kept in
 Why pieces: reading half a million labels back out of an on-disk store costs
 seconds, while ingest already holds every scan's triples in memory. So the
 projection is assembled from one small *piece* per scan graph, cached by the
-graph's content digest: ingest hands over the pieces of the scans it writes
-(:func:`remember`), and a graph whose piece is missing or stale (written by another
-tool, changed by a SPARQL update, cache deleted) is read back from the store. The
-assembled graph is kept for the process until the store's digests change. On-disk
-stores keep their pieces in segments under ``<store>.cache/pieces/``.
+graph's content digest: ingest hands over the pieces of the scans it writes, and a
+graph whose piece is missing or stale (written by another tool, changed by a SPARQL
+update, cache deleted) is read back from the store. The pieces are kept in
+``pieces.sqlite`` in the store's derived folder (see :mod:`foresight.derived`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import os
-import pickle
+import json
 import re
-import weakref
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from foresight.files import atomic_write
 from foresight.store.base import Store, plain_literal
+from foresight.versions import PROJECTION_VERSION
 from foresight.vocab import DCTERMS, FS, PROV, RDF, RDFS, SCHEMA, SKOS
 
 if TYPE_CHECKING:
     import networkx as nx
 
-#: Bump when what a piece holds changes, so cached pieces are rebuilt.
-PROJECTION_VERSION = "2"
 
 ITEM_TYPES = ("Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior", "Technology", "Issue")
 #: The edges inside one signal row, from driving force to outlook.
@@ -182,155 +178,113 @@ def decode_nt(term: str) -> Value:
     return plain_literal(body, rest[3:-1] if rest.startswith("^^<") else None)
 
 
-# ----- caching ---------------------------------------------------------------------------------
+# ----- the pieces cache ---------------------------------------------------------------------------
 #
-# On disk the pieces are a folder of segments, <store>.cache/pieces/<sequence>-<nonce>.pickle, each a
-# {graph: (digest, piece)} dict. An ingest adds one small segment with the scans it wrote (re-ingesting one
-# scan writes one piece, not the whole cache); reading takes the segments in order, later ones winning;
-# when there are many, the projection merges them into one. A piece counts only while its digest is the
-# graph's digest in the store, so a lost, stale or half-written segment costs a re-read, never a wrong graph.
+# Pieces live in one SQLite file in the store's derived folder, one row per scan graph with the graph's
+# digest and the store's "unscoped" token when the piece was saved. A piece counts only while both still
+# hold: a rewritten scan has a new digest, and a SPARQL update (which may change any graph) changes the
+# token. A lost or damaged file costs a re-read from the store, never a wrong graph.
 
 #: Up to this many graphs to read back, one query each; more, one pass per predicate over the whole store.
 FEW_GRAPHS = 50
-#: Merge the segments into one when there are more than this many.
-MAX_SEGMENTS = 16
 
 
-@dataclass
-class _Held:
-    """What is cached for one store: pieces by graph, and the last graph assembled."""
+class PieceCache:
+    """The projection pieces of a store's scan graphs, in SQLite (a file, or memory for a store in memory)."""
 
-    pieces: dict[str, tuple[str, Piece]] = field(default_factory=dict)
-    loaded: bool = False
-    segments: list[Path] = field(default_factory=list)
-    graph: Any = None
-    digests: dict[str, str] | None = None
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._memory: sqlite3.Connection | None = None
+        if path is None:
+            self._memory = self._connect(":memory:")
 
+    @staticmethod
+    def _connect(where: str) -> sqlite3.Connection:
+        connection = sqlite3.connect(where, timeout=30, check_same_thread=False)
+        connection.execute("CREATE TABLE IF NOT EXISTS pieces(graph TEXT PRIMARY KEY, digest TEXT, unscoped TEXT, "
+                           "version TEXT, body TEXT)")
+        return connection
 
-_held: weakref.WeakKeyDictionary[Store, _Held] = weakref.WeakKeyDictionary()
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection | None]:
+        if self._memory is not None:
+            yield self._memory
+            return
+        assert self.path is not None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                connection = self._connect(str(self.path))
+            except sqlite3.DatabaseError:  # not a database (damaged): a cache, so start it again
+                self.path.unlink(missing_ok=True)
+                connection = self._connect(str(self.path))
+        except (OSError, sqlite3.Error):
+            yield None  # a cache: without it, pieces are read back from the store
+            return
+        try:
+            yield connection
+        finally:
+            connection.close()
 
+    def load(self, digests: Mapping[str, str], unscoped: str) -> dict[str, Piece]:
+        """The cached pieces still true of the graphs with these digests."""
+        found: dict[str, Piece] = {}
+        with self._connection() as connection:
+            if connection is None:
+                return found
+            try:
+                rows = connection.execute("SELECT graph, digest, unscoped, version, body FROM pieces").fetchall()
+            except sqlite3.Error:
+                return found
+        with paused_gc():
+            for graph, digest, token, version, body in rows:
+                if digests.get(graph) == digest and token == unscoped and version == PROJECTION_VERSION:
+                    nodes, edges, scans = json.loads(body)
+                    found[graph] = Piece(nodes, edges, scans)
+        return found
 
-def _holder(store: Store, *, load: bool = True) -> _Held:
-    held = _held.get(store)
-    if held is None:
-        held = _held[store] = _Held()
-    if load and not held.loaded:
-        held.loaded = True
-        folder = cache_path(store)
-        if folder is not None:
-            held.segments = _segments(folder)
-            with paused_gc():
-                for segment in held.segments:
-                    held.pieces.update(_read_segment(segment))
-    return held
+    def save(self, pieces: Mapping[str, tuple[str, Piece]], unscoped: str) -> None:
+        """Keep the pieces of some graphs (by graph IRI, with the digest they were made from)."""
+        if not pieces:
+            return
+        rows = [(graph, digest, unscoped, PROJECTION_VERSION,
+                 json.dumps([piece.nodes, piece.edges, piece.scans], ensure_ascii=False, separators=(",", ":")))
+                for graph, (digest, piece) in pieces.items()]
+        with self._connection() as connection:
+            if connection is None:
+                return
+            with contextlib.suppress(sqlite3.Error), connection:
+                connection.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)", rows)
 
-
-def cache_path(store: Store) -> Path | None:
-    """The folder where the pieces of a store are cached: ``pieces`` in the store's cache folder.
-
-    ``<store>.cache/pieces`` for an on-disk store, a per-endpoint folder under
-    ``~/.cache/foresight`` for a remote one, ``None`` in memory.
-    """
-    folder = store.cache_dir()
-    return folder / "pieces" if folder is not None else None
-
-
-def _sequence(path: Path) -> int:
-    head = path.name.split("-", 1)[0]
-    return int(head) if head.isdigit() else -1
-
-
-def _segments(folder: Path) -> list[Path]:
-    try:
-        found = [path for path in folder.glob("*.pickle") if _sequence(path) >= 0]
-    except OSError:
-        return []
-    return sorted(found, key=lambda path: (_sequence(path), path.name))
-
-
-def _read_segment(path: Path) -> dict[str, tuple[str, Piece]]:
-    try:
-        with path.open("rb") as stream:
-            version, pieces = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-        return {}
-    return pieces if version == PROJECTION_VERSION and isinstance(pieces, dict) else {}
-
-
-def _write_segment(folder: Path, pieces: Mapping[str, tuple[str, Piece]]) -> Path | None:
-    """Add a segment after the existing ones; ``None`` when it cannot be written (read-only folder, full disk)."""
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        existing = _segments(folder)
-        sequence = _sequence(existing[-1]) + 1 if existing else 0
-        target = folder / f"{sequence:08d}-{os.getpid()}-{os.urandom(4).hex()}.pickle"
-        return atomic_write(target, lambda stream: pickle.dump(
-            (PROJECTION_VERSION, dict(pieces)), stream, protocol=pickle.HIGHEST_PROTOCOL))
-    return None
-
-
-def remember(store: Store, pieces: Mapping[str, tuple[str, Piece]]) -> None:
-    """Cache the pieces of scan graphs just written, by graph IRI with the graph's digest.
-
-    Called by ingest, which has every scan's triples in hand; saves reading them back.
-    Writes one new segment; the cache already on disk is not read.
-    """
-    if not pieces:
-        return
-    held = _holder(store, load=False)
-    folder = cache_path(store)
-    if folder is None:
-        held.loaded = True  # nothing on disk (a store in memory): the pieces held here are the cache
-    if held.loaded:
-        held.pieces.update(pieces)
-    held.graph = None
-    if folder is not None:
-        segment = _write_segment(folder, pieces)
-        if segment is not None and held.loaded:
-            held.segments.append(segment)
+    def prune(self, keep: Iterable[str]) -> None:
+        """Forget the pieces of graphs no longer in the store."""
+        wanted = set(keep)
+        with self._connection() as connection:
+            if connection is None:
+                return
+            with contextlib.suppress(sqlite3.Error), connection:
+                gone = [(g,) for (g,) in connection.execute("SELECT graph FROM pieces") if g not in wanted]
+                connection.executemany("DELETE FROM pieces WHERE graph = ?", gone)
 
 
-def forget(store: Store) -> None:
-    """Drop every cached piece of the store, and what was derived from them.
-
-    For changes the digests do not show, like a SPARQL update.
-    """
-    held = _holder(store, load=False)
-    held.pieces.clear()
-    held.loaded = True
-    held.graph = None
-    folder = cache_path(store)
-    if folder is not None:
-        for segment in _segments(folder):
-            segment.unlink(missing_ok=True)
-        # what is derived from the pieces goes too (the concepts across scans)
-        for derived in folder.parent.glob("*.pickle"):
-            derived.unlink(missing_ok=True)
-    held.segments = []
-
-
-def _compact(store: Store, held: _Held, digests: Mapping[str, str], wrote: dict[str, tuple[str, Piece]]) -> None:
-    """Save what was read back from the store; merge the segments when they are many or mostly stale."""
-    folder = cache_path(store)
-    if folder is None:
-        return
-    if len(held.segments) + bool(wrote) <= MAX_SEGMENTS:
-        if wrote:
-            segment = _write_segment(folder, wrote)
-            if segment is not None:
-                held.segments.append(segment)
-        return
-    merged = {graph: held.pieces[graph] for graph in digests if graph in held.pieces}
-    segment = _write_segment(folder, merged)
-    if segment is None:
-        return
-    for old in held.segments:
-        old.unlink(missing_ok=True)
-    held.segments = [segment]
+def project_store(store: Store, cache: PieceCache) -> nx.DiGraph:
+    """The projection of ``store``, from cached pieces where they still hold, the rest read back."""
+    digests = store.scan_digests()
+    unscoped = store.generation().unscoped
+    held = cache.load(digests, unscoped)
+    missing = [graph for graph in digests if graph not in held]
+    if missing:
+        read = read_pieces(store, missing)
+        fresh = {graph: (digests[graph], read.get(graph, Piece())) for graph in missing}
+        cache.save(fresh, unscoped)
+        held.update({graph: piece for graph, (_, piece) in fresh.items()})
+    if len(held) < len(digests) or missing:
+        cache.prune(digests)
+    return assemble(held[graph] for graph in sorted(digests))
 
 
 def project(store: Store) -> nx.DiGraph:
-    """The store's items and their relations as a directed graph, rebuilt when the store changes.
+    """The store's items and their relations as a directed graph (the row level of :mod:`foresight.derived`).
 
     Node attributes: ``type`` (the fs: class name), ``label``, ``description`` (or
     ``None``), ``relevancy`` (int or ``None``), ``scan`` (the IRI of the item's scan)
@@ -346,6 +300,8 @@ def project(store: Store) -> nx.DiGraph:
     or ``None``), ``url`` (the article), ``page_url``, ``file``, ``keywords`` and
     ``themes``.
 
+    The graph is a copy: change it freely; it is rebuilt from the store when the store changes.
+
     Example:
         >>> from foresight.ingest import ingest
         >>> from foresight.store import open_store
@@ -356,23 +312,9 @@ def project(store: Store) -> nx.DiGraph:
         >>> graph.nodes[signal]["type"], graph.nodes[signal]["relevancy"]
         ('Signal', 5)
     """
-    digests = store.scan_digests()
-    held = _holder(store)
-    if held.graph is not None and held.digests == digests:
-        return held.graph
-    missing = [graph for graph, digest in digests.items()
-               if graph not in held.pieces or held.pieces[graph][0] != digest]
-    wrote: dict[str, tuple[str, Piece]] = {}
-    if missing:
-        read = read_pieces(store, missing)
-        for graph in missing:
-            wrote[graph] = held.pieces[graph] = (digests[graph], read.get(graph, Piece()))
-    for graph in [graph for graph in held.pieces if graph not in digests]:
-        del held.pieces[graph]
-    _compact(store, held, digests, wrote)
-    held.graph = assemble(piece for _, piece in (held.pieces[g] for g in sorted(digests)))
-    held.digests = digests
-    return held.graph
+    from foresight.derived import views
+
+    return views(store).rows()
 
 
 def read_pieces(store: Store, graphs: list[str]) -> dict[str, Piece]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from foresight.analysis.projection import paused_gc
+from foresight.derived.projection import paused_gc
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from foresight.concepts import ConceptSet
+    from foresight.derived.concepts import ConceptSet
 
 
 def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
@@ -32,7 +32,7 @@ def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
 
     Example:
         >>> import networkx as nx
-        >>> from foresight.concepts import build_concepts
+        >>> from foresight.derived.concepts import build_concepts
         >>> g = nx.DiGraph(scans={})
         >>> for n, scan in (("a1", "s1"), ("a2", "s2")):
         ...     g.add_node(n, type="Technology", label="Drones", scan=scan, relevancy=3)

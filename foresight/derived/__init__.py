@@ -1,0 +1,219 @@
+"""Everything computed from the store, with one owner: the row graph, concepts, concept graph, indexes.
+
+:func:`views` gives the :class:`Views` of a store under a curator's overrides. They
+are held by the store object (never in a module global, never inside a graph handed
+to a user) and checked against the store's generation, which every write changes
+(:meth:`~foresight.store.base.Store.generation`): nothing else invalidates anything.
+
+On disk, in ``derived/`` in the store's cache folder (``<store>.cache/derived`` beside
+an embedded store):
+
+* ``pieces.sqlite``: each scan graph's projection piece (see
+  :mod:`foresight.derived.projection`), so the row graph need not be read back;
+* ``rows.sqlite`` and ``concepts.sqlite``: the index of the row graph and of the
+  concept graph (:mod:`foresight.derived.index`), with the concepts themselves, the
+  names, the texts for search and the adjacency for pathways.
+
+All of it is data (SQLite, JSON, integer arrays), never code; each index is written
+under a temporary name and renamed into place, so readers see the old one or the
+new one. An index records the content it was built from (the scans' digests, the
+store's unscoped-write token, the overrides and the versions in
+:mod:`foresight.versions`) and the generation it was last found true at: a reader
+at the same generation trusts it at once; at another, it compares the content key
+and rebuilds on a mismatch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from foresight.derived.concepts import ConceptSet, Overrides, build_concepts, overrides_key
+from foresight.derived.index import GraphIndex, build_index
+from foresight.derived.projection import Piece, PieceCache, project_store
+from foresight.versions import INDEX_VERSION, MERGER_VERSION, PROJECTION_VERSION
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import networkx as nx
+
+    from foresight.store.base import Store
+
+__all__ = ["LEVELS", "Views", "views"]
+
+#: The graphs commands work on: each scan's own rows, or rows merged into concepts across scans.
+LEVELS = ("rows", "concepts")
+
+
+def views(store: Store, overrides: Overrides | None = None) -> Views:
+    """The derived views of ``store`` under ``overrides``, held by the store object."""
+    rules = overrides or Overrides()
+    held = store.memo.get("views")
+    if not isinstance(held, Views) or held.rules_key != overrides_key(rules):
+        held = Views(store, rules)
+        store.memo["views"] = held
+    return held
+
+
+class Views:
+    """What is derived from one store under one set of overrides; built on first use, then kept."""
+
+    def __init__(self, store: Store, overrides: Overrides) -> None:
+        self.store = store
+        self.overrides = overrides
+        self.rules_key = overrides_key(overrides)
+        folder = store.cache_dir()
+        self.folder = folder / "derived" if folder is not None else None
+        self.pieces = PieceCache(self.folder / "pieces.sqlite" if self.folder is not None else None)
+        self._generation: str | None = None
+        self._key: str | None = None
+        self._rows: nx.DiGraph | None = None
+        self._concepts: ConceptSet | None = None
+        self._indexes: dict[str, GraphIndex] = {}
+        self._previous: tuple[str, ConceptSet] | None = None
+
+    # ----- freshness ----------------------------------------------------------------------------------
+
+    def _check(self) -> str:
+        """The store's generation; what this process derived is dropped when the store's content changed."""
+        generation = self.store.generation().generation
+        if generation != self._generation:
+            self._generation = generation
+            if self._rows is not None or self._concepts is not None or self._indexes:
+                key = self._content_key()
+                if key != self._key:
+                    if self._concepts is not None and self._key is not None:
+                        self._previous = (self._key, self._concepts)
+                    self._rows = None
+                    self._concepts = None
+                    self._indexes = {}
+                self._key = key
+            else:
+                self._key = None  # computed when asked: a fresh process may not need it
+        return generation
+
+    def content_key(self) -> str:
+        """What the views are built from, as a digest: versions, overrides, unscoped writes, every scan's digest."""
+        self._check()
+        if self._key is None:
+            self._key = self._content_key()
+        return self._key
+
+    def _content_key(self) -> str:
+        state = hashlib.sha256(f"{INDEX_VERSION} {MERGER_VERSION} {PROJECTION_VERSION}\n{self.rules_key}\n"
+                               f"{self.store.generation().unscoped}\n".encode())
+        for graph, digest in sorted(self.store.scan_digests().items()):
+            state.update(f"{graph}\t{digest}\n".encode())
+        return state.hexdigest()
+
+    # ----- the views ------------------------------------------------------------------------------------
+
+    def rows(self) -> nx.DiGraph:
+        """The row graph (the projection of every scan graph); a copy the caller may change."""
+        return self._rows_graph().copy()
+
+    def _rows_graph(self) -> nx.DiGraph:
+        self._check()
+        if self._rows is None:
+            self._rows = project_store(self.store, self.pieces)
+        return self._rows
+
+    def concepts(self) -> ConceptSet:
+        """The concepts of every row under the overrides."""
+        self._check()
+        if self._concepts is None:
+            index = self._indexes.get("concepts")
+            self._concepts = index.concept_set() if index is not None else build_concepts(
+                self._rows_graph(), self.overrides)
+        return self._concepts
+
+    def graph(self, level: str) -> nx.DiGraph:
+        """The whole graph of a level (``rows`` or ``concepts``), for exports and the library."""
+        return self.index(level).whole()
+
+    def stored_concepts(self, key: str) -> ConceptSet | None:
+        """The concepts built from content ``key``, if this process or the index on disk still holds them."""
+        if self._previous is not None and self._previous[0] == key:
+            return self._previous[1]
+        if self._key == key and self._concepts is not None:
+            return self._concepts
+        index = self._open("concepts")
+        if index is None or index.key != key:
+            return None
+        return index.concept_set()
+
+    def index(self, level: str) -> GraphIndex:
+        """The index of a level, built when missing or stale."""
+        if level not in LEVELS:
+            raise ValueError(f"no level {level!r}")
+        generation = self._check()
+        held = self._indexes.get(level)
+        if held is not None:
+            return held
+        opened = self._open(level)
+        if opened is not None:
+            if opened.meta("generation") == generation and self._key in (None, opened.key):
+                self._key = opened.key  # found true at this very generation
+                self._indexes[level] = opened
+                return opened
+            if opened.key == self.content_key():
+                self._mark(level, generation)
+                self._indexes[level] = opened
+                return opened
+            opened.close()
+        return self.build(level, generation)
+
+    def _open(self, level: str) -> GraphIndex | None:
+        if self.folder is None:
+            return None
+        return GraphIndex.open(self.folder / f"{level}.sqlite", level)
+
+    def _mark(self, level: str, generation: str) -> None:
+        """Record that the index on disk was found true at ``generation`` (the next reader trusts it at once)."""
+        if self.folder is None:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError):
+            connection = sqlite3.connect(str(self.folder / f"{level}.sqlite"), timeout=1)
+            try:
+                with connection:
+                    connection.execute("UPDATE meta SET value = ? WHERE name = 'generation'", (generation,))
+            finally:
+                connection.close()
+
+    def build(self, level: str, generation: str | None = None) -> GraphIndex:
+        """Build and keep the index of a level (ingest calls it, so the first question pays nothing)."""
+        generation = generation or self._check()
+        key = self.content_key()
+        if level == "concepts":
+            from foresight.derived.conceptgraph import concept_graph
+
+            concept_set: ConceptSet | None = self.concepts()
+            assert concept_set is not None
+            graph = concept_graph(self._rows_graph(), concept_set)
+        else:
+            concept_set = None
+            graph = self._rows_graph()
+        path = self.folder / f"{level}.sqlite" if self.folder is not None else None
+        try:
+            index = build_index(path, graph, level=level, key=key, generation=generation, concept_set=concept_set)
+        except (OSError, sqlite3.Error):
+            # a folder we cannot write (someone else's store, a full disk): keep it in memory
+            index = build_index(None, graph, level=level, key=key, generation=generation, concept_set=concept_set)
+        self._indexes[level] = index
+        return index
+
+    def remember(self, pieces: Mapping[str, tuple[str, Piece]]) -> None:
+        """Keep the projection pieces of scan graphs just written (ingest has their triples in hand)."""
+        self.pieces.save(pieces, self.store.generation().unscoped)
+
+
+def folder_size(store: Store) -> int:
+    """Bytes the derived data of ``store`` takes on disk (0 in memory)."""
+    folder = store.cache_dir()
+    if folder is None:
+        return 0
+    return sum(path.stat().st_size for path in Path(folder, "derived").glob("*") if path.is_file())

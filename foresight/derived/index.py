@@ -1,0 +1,656 @@
+"""A graph's index beside the store: nodes, edges, names and texts in SQLite, adjacency as arrays.
+
+An index answers what a command asks without loading the graph: the nodes a name
+stands for, the nodes within some hops of others (over the adjacency, held as two
+numpy arrays in CSR form), the nodes that can lie on a short pathway between two
+sets, and then just those nodes and their edges as a small networkx graph for the
+pure algorithms of :mod:`foresight.analysis`. Everything is data (SQLite rows, JSON
+text, raw integer arrays): opening an index runs no code from the file.
+
+Node ids follow the graph's node order and edges its edge order, so a subgraph
+loaded from the index lists neighbours in the same order as the whole graph does,
+and the algorithms give the same answers on either.
+
+An index is written to a temporary file and renamed into place, so a reader sees
+the old index or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from foresight.text import name_key, newest_stamp, stem, stem_key, tokens
+from foresight.versions import INDEX_VERSION
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import numpy as np
+
+    from foresight.derived.concepts import Concept, ConceptSet
+
+_SCHEMA = """
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE blobs(name TEXT PRIMARY KEY, data BLOB);
+CREATE TABLE nodes(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, type TEXT, label TEXT, data TEXT);
+CREATE TABLE edges(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, data TEXT);
+CREATE TABLE names(key TEXT, stem TEXT, node INTEGER, label TEXT);
+CREATE TABLE scans(iri TEXT PRIMARY KEY, data TEXT);
+CREATE TABLE chains(signal INTEGER PRIMARY KEY, relevancy INTEGER, raised INTEGER, stamp INTEGER, iri TEXT);
+CREATE TABLE signal_scans(signal INTEGER, scan TEXT);
+CREATE TABLE scan_terms(scan TEXT, field TEXT, value TEXT);
+CREATE TABLE force_words(word TEXT, force INTEGER);
+CREATE TABLE concepts(id INTEGER PRIMARY KEY, iri TEXT, kind TEXT, label TEXT, fold TEXT, alt_labels TEXT,
+                      rows TEXT, scans TEXT, months TEXT, first TEXT, last TEXT, nscans INTEGER, nrows INTEGER);
+CREATE TABLE concept_names(key TEXT, stem TEXT, concept INTEGER);
+CREATE TABLE concept_months(concept INTEGER, month TEXT, count INTEGER);
+CREATE TABLE matches(row TEXT, concept TEXT, relation TEXT, score REAL, method TEXT, evidence TEXT);
+CREATE TABLE review(position INTEGER PRIMARY KEY, a TEXT, b TEXT, kind TEXT, score REAL, method TEXT, evidence TEXT);
+CREATE VIRTUAL TABLE texts USING fts5(label, description, node UNINDEXED, type UNINDEXED, relevancy UNINDEXED,
+                                      scan UNINDEXED, tokenize='porter unicode61 remove_diacritics 2');
+"""
+
+_INDEXES = """
+CREATE UNIQUE INDEX nodes_iri ON nodes(iri);
+CREATE INDEX edges_src ON edges(src);
+CREATE INDEX edges_dst ON edges(dst);
+CREATE INDEX names_key ON names(key);
+CREATE INDEX names_stem ON names(stem);
+CREATE INDEX chains_rank ON chains(relevancy DESC, raised DESC, stamp DESC, iri);
+CREATE INDEX signal_scans_scan ON signal_scans(scan);
+CREATE INDEX force_words_word ON force_words(word);
+CREATE INDEX concepts_iri ON concepts(iri);
+CREATE INDEX concepts_rank ON concepts(nscans DESC, nrows DESC, fold, iri);
+CREATE INDEX concept_names_key ON concept_names(key);
+CREATE INDEX concept_names_stem ON concept_names(stem);
+CREATE INDEX concept_months_month ON concept_months(month);
+"""
+
+_RAISED = ("Issue", "Concern")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=list)
+
+
+# ----- building -----------------------------------------------------------------------------------
+
+
+def build_index(path: Path | None, graph: nx.DiGraph, *, level: str, key: str, generation: str,
+                concept_set: ConceptSet | None = None) -> GraphIndex:
+    """Write the index of ``graph`` (and of ``concept_set``, at the concepts level) and open it.
+
+    Args:
+        path: the index file; ``None`` keeps it in memory (stores in memory).
+        graph: the projection or the concept graph.
+        level: ``rows`` or ``concepts``.
+        key: what the graph was built from (the store's content and the overrides), checked on open.
+        generation: the store's generation when the graph was built.
+        concept_set: the concepts, kept so that timelines, listings and review need not rebuild them.
+    """
+    import numpy as np
+
+    if path is None:
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        _fill(connection, graph, level, key, generation, concept_set, np)
+        return GraphIndex(connection, level, None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    try:
+        connection = sqlite3.connect(str(temporary))
+        try:
+            connection.execute("PRAGMA journal_mode=OFF")
+            connection.execute("PRAGMA synchronous=OFF")
+            _fill(connection, graph, level, key, generation, concept_set, np)
+        finally:
+            connection.close()
+        with open(temporary, "rb+") as stream:
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    opened = GraphIndex.open(path, level)
+    if opened is None:  # pragma: no cover - written just now
+        raise OSError(f"{path}: cannot read the index just written")
+    return opened
+
+
+def _fill(connection: sqlite3.Connection, graph: nx.DiGraph, level: str, key: str, generation: str,
+          concept_set: ConceptSet | None, np: Any) -> None:
+    connection.executescript(_SCHEMA)
+    scans: dict[str, dict[str, Any]] = graph.graph.get("scans", {})
+    ids = {node: number for number, node in enumerate(graph)}
+    with connection:
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("version", INDEX_VERSION), ("level", level), ("key", key), ("generation", generation),
+            ("nodes", str(len(ids))), ("edges", str(graph.number_of_edges()))])
+        connection.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", (
+            (number, node, data.get("type"), data.get("label"), _json(data))
+            for node, number, data in ((n, ids[n], d) for n, d in graph.nodes(data=True))))
+        edge_rows = [(ids[source], ids[target], _json(data)) for source, target, data in graph.edges(data=True)]
+        connection.executemany("INSERT INTO edges(src, dst, data) VALUES (?, ?, ?)", edge_rows)
+        connection.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _names(graph, ids))
+        connection.executemany("INSERT INTO scans VALUES (?, ?)", ((iri, _json(meta)) for iri, meta in scans.items()))
+        _fill_chains(connection, graph, ids, scans)
+        if concept_set is not None:
+            _fill_concepts(connection, concept_set)
+            _fill_texts(connection, concept_set, graph, scans)
+        # the adjacency, links walked both ways, as CSR arrays: neighbours of node i are
+        # indices[indptr[i]:indptr[i + 1]]
+        count = len(ids)
+        if edge_rows:
+            pairs = np.array([(a, b) for a, b, _ in edge_rows], dtype=np.int64)
+            both = np.concatenate([pairs, pairs[:, ::-1]])
+            both = np.unique(both, axis=0)
+            indices = both[:, 1].astype(np.int32)
+            indptr = np.zeros(count + 1, dtype=np.int64)
+            np.add.at(indptr, both[:, 0] + 1, 1)
+            indptr = np.cumsum(indptr)
+        else:
+            indices = np.zeros(0, dtype=np.int32)
+            indptr = np.zeros(count + 1, dtype=np.int64)
+        connection.executemany("INSERT INTO blobs VALUES (?, ?)", [
+            ("indptr", indptr.astype("<i8").tobytes()), ("indices", indices.astype("<i4").tobytes())])
+    connection.executescript(_INDEXES)
+    connection.execute("ANALYZE")
+
+
+def _names(graph: nx.DiGraph, ids: dict[str, int]) -> Iterator[tuple[str, str, int, str]]:
+    stems: dict[str, str] = {}
+    for node, data in graph.nodes(data=True):
+        for label in {str(data.get("label", node)), *(data.get("alt_labels") or ())}:
+            if label not in stems:
+                stems[label] = stem_key(label)
+            yield name_key(label), stems[label], ids[node], label
+
+
+def _fill_chains(connection: sqlite3.Connection, graph: nx.DiGraph, ids: dict[str, int],
+                 scans: dict[str, dict[str, Any]]) -> None:
+    """What ranks a change pathway, per signal (as :func:`foresight.analysis.pathways.change_pathways` ranks)."""
+    nodes = graph.nodes
+    rows = []
+    signal_scans = []
+    words = []
+    for node, data in graph.nodes(data=True):
+        kind = data.get("type")
+        if kind == "DrivingForce":
+            words += [(word, ids[node]) for word in set(tokens(str(data.get("label", ""))))]
+        if kind != "Signal":
+            continue
+        own = data.get("scan_list") or ([data["scan"]] if data.get("scan") else [])
+        raised = sum(1 for other in (*graph.successors(node), *graph.predecessors(node))
+                     if nodes[other].get("type") in _RAISED)
+        stamp = newest_stamp(scans.get(scan, {}).get("date") for scan in own)
+        rows.append((ids[node], data.get("relevancy") or 0, raised, stamp, node))
+        signal_scans += [(ids[node], scan) for scan in own]
+    connection.executemany("INSERT INTO chains VALUES (?, ?, ?, ?, ?)", rows)
+    connection.executemany("INSERT INTO signal_scans VALUES (?, ?)", signal_scans)
+    connection.executemany("INSERT INTO force_words VALUES (?, ?)", words)
+    connection.executemany("INSERT INTO scan_terms VALUES (?, ?, ?)", (
+        (scan, field, name_key(value)) for scan, meta in scans.items() for field in ("themes", "keywords")
+        for value in meta.get(field) or ()))
+
+
+def _fill_concepts(connection: sqlite3.Connection, concept_set: ConceptSet) -> None:
+    numbers = {iri: number for number, iri in enumerate(concept_set.concepts)}
+    connection.executemany("INSERT INTO concepts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+        (numbers[c.iri], c.iri, c.kind, c.label, c.label.casefold(), _json(c.alt_labels), _json(c.rows),
+         _json(sorted(c.scans)), _json(dict(c.months)), c.first, c.last, len(c.scans), len(c.rows))
+        for c in concept_set.concepts.values()))
+    connection.executemany("INSERT INTO concept_names VALUES (?, ?, ?)", (
+        (name_key(label), stem_key(label), numbers[c.iri])
+        for c in concept_set.concepts.values() for label in {c.label, *c.alt_labels}))
+    connection.executemany("INSERT INTO concept_months VALUES (?, ?, ?)", (
+        (numbers[c.iri], month, count) for c in concept_set.concepts.values() for month, count in c.months.items()))
+    connection.executemany("INSERT INTO matches VALUES (?, ?, ?, ?, ?, ?)", (
+        (m.row, m.concept, m.relation, m.score, m.method, m.evidence) for m in concept_set.matches))
+    connection.executemany("INSERT INTO review VALUES (?, ?, ?, ?, ?, ?, ?)", (
+        (position, a.iri, b.iri, a.kind, v.score, v.method, v.evidence)
+        for position, (a, b, v) in enumerate(concept_set.review)))
+
+
+def _fill_texts(connection: sqlite3.Connection, concept_set: ConceptSet, graph: nx.DiGraph,
+                scans: dict[str, dict[str, Any]]) -> None:
+    """Every row's name and description, and every scan's title, for search."""
+    rows: list[tuple[Any, ...]] = []
+    for _, data in graph.nodes(data=True):
+        for text in data.get("texts") or [{"row": None, **data}]:
+            node = text.get("row")
+            if node is None:
+                continue
+            rows.append((text.get("label"), text.get("description"), node, data.get("type"), text.get("relevancy"),
+                         text.get("scan")))
+    seen = {row[2] for row in rows}
+    for node, data in graph.nodes(data=True):  # rows that are not merged (shifts) are their own nodes
+        if node not in seen and not data.get("texts"):
+            rows.append((data.get("label"), data.get("description"), node, data.get("type"), data.get("relevancy"),
+                         data.get("scan")))
+    rows += [(meta.get("title") or iri, None, iri, "Scan", None, iri) for iri, meta in scans.items()]
+    connection.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+# ----- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """A row (or scan) whose name or description holds the words searched for."""
+
+    node: str
+    type: str
+    label: str
+    score: float
+    relevancy: int | None
+    scan: str | None
+
+
+class GraphIndex:
+    """An open index (see the module docstring); cheap to open, answers from disk."""
+
+    def __init__(self, connection: sqlite3.Connection, level: str, path: Path | None) -> None:
+        self.connection = connection
+        self.level = level
+        self.path = path
+        self._adjacency: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def open(cls, path: Path, level: str) -> GraphIndex | None:
+        """Open the index at ``path`` read-only; ``None`` when it is missing, damaged or of another version."""
+        if not path.is_file():
+            return None
+        try:
+            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            meta = dict(connection.execute("SELECT name, value FROM meta").fetchall())
+        except sqlite3.Error:
+            return None
+        if meta.get("version") != INDEX_VERSION or meta.get("level") != level:
+            connection.close()
+            return None
+        return cls(connection, level, path)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def meta(self, name: str) -> str | None:
+        row = self.connection.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    @property
+    def key(self) -> str | None:
+        return self.meta("key")
+
+    def node_count(self) -> int:
+        return int(self.meta("nodes") or 0)
+
+    # ----- nodes and names ------------------------------------------------------------------------
+
+    def ids(self, iris: Iterable[str]) -> list[int]:
+        """The ids of the nodes with these IRIs (those the index knows), in the order given."""
+        found = []
+        for iri in iris:
+            row = self.connection.execute("SELECT id FROM nodes WHERE iri = ?", (iri,)).fetchone()
+            if row:
+                found.append(int(row[0]))
+        return found
+
+    def iris(self, ids: Iterable[int]) -> list[str]:
+        return [self._one("SELECT iri FROM nodes WHERE id = ?", number) for number in ids]
+
+    def _one(self, sql: str, *args: Any) -> Any:
+        row = self.connection.execute(sql, args).fetchone()
+        return row[0] if row else None
+
+    def has_node(self, iri: str) -> bool:
+        return self._one("SELECT 1 FROM nodes WHERE iri = ?", iri) is not None
+
+    def node_type(self, iri: str) -> str | None:
+        value = self._one("SELECT type FROM nodes WHERE iri = ?", iri)
+        return str(value) if value is not None else None
+
+    def named(self, key: str, column: str = "key") -> list[tuple[str, str]]:
+        """(IRI, type) of the nodes with a name whose key (or stem key) is ``key``, by IRI."""
+        assert column in ("key", "stem")
+        rows = self.connection.execute(
+            f"SELECT DISTINCT nodes.iri, nodes.type FROM names JOIN nodes ON nodes.id = names.node "
+            f"WHERE names.{column} = ? ORDER BY nodes.iri", (key,)).fetchall()
+        return [(str(iri), str(kind)) for iri, kind in rows]
+
+    def names_containing(self, key: str) -> list[str]:
+        """The name keys that hold ``key`` as a phrase of whole words."""
+        pattern = re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
+        rows = self.connection.execute("SELECT DISTINCT key FROM names WHERE instr(key, ?) > 0", (key,)).fetchall()
+        return [str(found) for (found,) in rows if pattern.search(found)]
+
+    def names_holding(self, key: str) -> list[str]:
+        """The name keys that hold ``key`` anywhere."""
+        rows = self.connection.execute("SELECT DISTINCT key FROM names WHERE instr(key, ?) > 0", (key,)).fetchall()
+        return [str(found) for (found,) in rows]
+
+    def name_keys(self) -> list[str]:
+        return [str(key) for (key,) in self.connection.execute("SELECT DISTINCT key FROM names")]
+
+    def display(self, key: str) -> str:
+        return str(self._one("SELECT label FROM names WHERE key = ? ORDER BY node LIMIT 1", key) or key)
+
+    # ----- neighbourhoods ---------------------------------------------------------------------------
+
+    def adjacency(self) -> tuple[np.ndarray, np.ndarray]:
+        """The CSR arrays (indptr, indices) of the graph with links walked both ways."""
+        if self._adjacency is None:
+            import numpy as np
+
+            blobs = dict(self.connection.execute("SELECT name, data FROM blobs").fetchall())
+            self._adjacency = (np.frombuffer(blobs["indptr"], dtype="<i8"),
+                               np.frombuffer(blobs["indices"], dtype="<i4"))
+        return self._adjacency
+
+    def distances(self, starts: Sequence[int], limit: int) -> np.ndarray:
+        """Hops from the nearest start to every node (-1 beyond ``limit``), links walked both ways."""
+        import numpy as np
+
+        indptr, indices = self.adjacency()
+        distance = np.full(len(indptr) - 1, -1, dtype=np.int32)
+        frontier = np.unique(np.asarray(starts, dtype=np.int64))
+        distance[frontier] = 0
+        for depth in range(1, limit + 1):
+            if not frontier.size:
+                break
+            low, high = indptr[frontier], indptr[frontier + 1]
+            lengths = high - low
+            total = int(lengths.sum())
+            if not total:
+                break
+            offsets = np.repeat(low - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            reached = np.unique(indices[offsets])
+            reached = reached[distance[reached] < 0]
+            distance[reached] = depth
+            frontier = reached.astype(np.int64)
+        return distance
+
+    def ball(self, starts: Sequence[int], depth: int) -> list[int]:
+        """The nodes within ``depth`` hops of ``starts``."""
+        import numpy as np
+
+        return [int(n) for n in np.flatnonzero(self.distances(starts, depth) >= 0)]
+
+    def between(self, sources: Sequence[int], targets: Sequence[int], max_hops: int) -> list[int]:
+        """The nodes that can lie on a walk of at most ``max_hops`` from a source to a target."""
+        import numpy as np
+
+        from_sources = self.distances(sources, max_hops)
+        from_targets = self.distances(targets, max_hops)
+        near = (from_sources >= 0) & (from_targets >= 0) & (from_sources + from_targets <= max_hops)
+        return [int(n) for n in np.flatnonzero(near)]
+
+    def subgraph(self, ids: Iterable[int]) -> nx.DiGraph:
+        """The nodes given and every edge between them, with the scans they name, as a networkx graph."""
+        import networkx as nx
+
+        wanted = sorted(set(ids))
+        graph = nx.DiGraph()
+        graph.graph["level"] = self.level
+        scans: set[str] = set()
+        with self._temporary_ids(wanted) as table:
+            for iri, data in self.connection.execute(
+                    f"SELECT nodes.iri, nodes.data FROM {table} JOIN nodes ON nodes.id = {table}.id ORDER BY nodes.id"):
+                attrs = json.loads(data)
+                graph.add_node(iri, **attrs)
+                scans |= _scans_of(attrs)
+            for source, target, data in self.connection.execute(
+                    f"SELECT a.iri, b.iri, edges.data FROM edges JOIN {table} s ON s.id = edges.src "
+                    f"JOIN {table} t ON t.id = edges.dst JOIN nodes a ON a.id = edges.src "
+                    f"JOIN nodes b ON b.id = edges.dst ORDER BY edges.id"):
+                attrs = json.loads(data)
+                graph.add_edge(source, target, **attrs)
+                if attrs.get("scan"):
+                    scans.add(attrs["scan"])
+        graph.graph["scans"] = self.scans(scans)
+        return graph
+
+    def whole(self) -> nx.DiGraph:
+        """The whole graph (for exports and the library; commands load only what they need)."""
+        return self.subgraph(range(self.node_count()))
+
+    @contextlib.contextmanager
+    def _temporary_ids(self, ids: list[int]) -> Iterator[str]:
+        name = f"wanted_{os.urandom(4).hex()}"
+        self.connection.execute(f"CREATE TEMP TABLE {name}(id INTEGER PRIMARY KEY)")
+        try:
+            self.connection.executemany(f"INSERT INTO {name} VALUES (?)", ((n,) for n in ids))
+            yield name
+        finally:
+            self.connection.execute(f"DROP TABLE {name}")
+
+    def scans(self, iris: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Title, date, article link, file, keywords and themes of some scans."""
+        found = {}
+        for iri in sorted(set(iris)):
+            data = self._one("SELECT data FROM scans WHERE iri = ?", iri)
+            if data is not None:
+                found[iri] = json.loads(data)
+        return found
+
+    # ----- change pathways --------------------------------------------------------------------------
+
+    def chain_candidates(self, *, signals: list[int] | None, theme: str | None, keyword: str | None,
+                         limit: int | None) -> list[int]:
+        """Signals that can rank among the chains asked for, best ranked first (``limit``: the best only)."""
+        clauses, args = [], []
+        if signals is not None:
+            clauses.append(f"signal IN ({','.join(str(int(s)) for s in signals) or 'NULL'})")
+        for field, value in (("themes", theme), ("keywords", keyword)):
+            if value:
+                clauses.append("signal IN (SELECT signal FROM signal_scans JOIN scan_terms ON scan_terms.scan = "
+                               "signal_scans.scan WHERE field = ? AND instr(value, ?) > 0)")
+                args += [field, name_key(value)]
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        tail = f"LIMIT {int(limit)}" if limit is not None else ""
+        rows = self.connection.execute(
+            f"SELECT signal FROM chains {where} ORDER BY relevancy DESC, raised DESC, stamp DESC, iri {tail}", args)
+        return [int(signal) for (signal,) in rows]
+
+    def force_vocabulary(self) -> set[str]:
+        return {str(word) for (word,) in self.connection.execute("SELECT DISTINCT word FROM force_words")}
+
+    def signals_driven_by_words(self, words: Iterable[str]) -> list[int]:
+        """Signals driven by a driving force whose name holds any of ``words``."""
+        chosen = sorted(set(words))
+        if not chosen:
+            return []
+        marks = ",".join("?" * len(chosen))
+        rows = self.connection.execute(
+            f"SELECT DISTINCT edges.dst FROM force_words JOIN edges ON edges.src = force_words.force "
+            f"JOIN nodes ON nodes.id = edges.dst WHERE word IN ({marks}) AND nodes.type = 'Signal'", chosen)
+        return sorted(int(signal) for (signal,) in rows)
+
+    def chain_surroundings(self, signals: Sequence[int]) -> list[int]:
+        """The signals with their neighbours, and what their shifts lead to: all a chain is made of."""
+        near = set(self.ball(signals, 1))
+        shifts = [n for n, kind in zip(sorted(near), self._types(sorted(near)), strict=True) if kind == "Shift"]
+        near |= set(self.ball(shifts, 1))
+        return sorted(near)
+
+    def _types(self, ids: list[int]) -> list[str]:
+        return [str(self._one("SELECT type FROM nodes WHERE id = ?", n)) for n in ids]
+
+    # ----- concepts ---------------------------------------------------------------------------------
+
+    def _concept(self, row: Sequence[Any]) -> Concept:
+        from foresight.derived.concepts import Concept
+
+        iri, kind, label, alt_labels, rows, scans, months, first, last = row
+        return Concept(iri, kind, label, json.loads(alt_labels), json.loads(rows), set(json.loads(scans)),
+                       Counter(json.loads(months)), first, last)
+
+    _CONCEPT = "SELECT iri, kind, label, alt_labels, rows, scans, months, first, last FROM concepts"
+
+    def concept_list(self, kinds: list[str] | None, min_scans: int, limit: int) -> tuple[list[Concept], int]:
+        """The concepts named in the most scans (as :func:`foresight.derived.concepts.summary` orders them)."""
+        clause, args = self._kinds(kinds)
+        where = f"WHERE nscans >= ? {('AND ' + clause) if clause else ''}"
+        total = int(self._one(f"SELECT COUNT(*) FROM concepts {where}", min_scans, *args))
+        rows = self.connection.execute(f"{self._CONCEPT} {where} ORDER BY nscans DESC, nrows DESC, fold, iri "
+                                       f"LIMIT ?", (min_scans, *args, limit)).fetchall()
+        return [self._concept(row) for row in rows], total
+
+    @staticmethod
+    def _kinds(kinds: list[str] | None) -> tuple[str, list[str]]:
+        if not kinds:
+            return "", []
+        return f"kind IN ({','.join('?' * len(kinds))})", list(kinds)
+
+    def concepts_by_iri(self, iris: Iterable[str]) -> list[Concept]:
+        found = []
+        for iri in iris:
+            row = self.connection.execute(f"{self._CONCEPT} WHERE iri = ?", (iri,)).fetchone()
+            if row:
+                found.append(self._concept(row))
+        return found
+
+    def concepts_named(self, key: str, column: str = "key") -> list[Concept]:
+        assert column in ("key", "stem")
+        rows = self.connection.execute(
+            f"{self._CONCEPT} WHERE id IN (SELECT concept FROM concept_names WHERE {column} = ?) ORDER BY iri",
+            (key,)).fetchall()
+        return [self._concept(row) for row in rows]
+
+    def concept_name_keys(self, kinds: list[str] | None) -> dict[str, str]:
+        """Every wording of a concept (of these kinds), by its key, with one concept IRI that has it."""
+        clause, args = self._kinds(kinds)
+        rows = self.connection.execute(
+            "SELECT concept_names.key, concepts.iri FROM concept_names JOIN concepts ON concepts.id = "
+            f"concept_names.concept {('WHERE ' + clause) if clause else ''} ORDER BY concepts.id", args)
+        found: dict[str, str] = {}
+        for key, iri in rows:
+            found.setdefault(str(key), str(iri))
+        return found
+
+    def latest_month(self) -> str | None:
+        value = self._one("SELECT MAX(month) FROM concept_months")
+        return str(value) if value else None
+
+    def concepts_in_months(self, months: Iterable[str], kinds: list[str] | None) -> list[Concept]:
+        chosen = sorted(set(months))
+        clause, args = self._kinds(kinds)
+        rows = self.connection.execute(
+            f"{self._CONCEPT} WHERE id IN (SELECT concept FROM concept_months WHERE month IN "
+            f"({','.join('?' * len(chosen))})) {('AND ' + clause) if clause else ''}", (*chosen, *args)).fetchall()
+        return [self._concept(row) for row in rows]
+
+    def review(self, kinds: list[str] | None, limit: int | None = None) -> tuple[list[tuple[Any, ...]], int]:
+        """The merges left for review: (concept a, concept b, score, method, evidence), in review order."""
+        clause, args = self._kinds(kinds)
+        where = f"WHERE {clause}" if clause else ""
+        total = int(self._one(f"SELECT COUNT(*) FROM review {where}", *args))
+        tail = f"LIMIT {int(limit)}" if limit is not None else ""
+        rows = self.connection.execute(f"SELECT a, b, score, method, evidence FROM review {where} "
+                                       f"ORDER BY position {tail}", args).fetchall()
+        concepts = {c.iri: c for c in self.concepts_by_iri({row[0] for row in rows} | {row[1] for row in rows})}
+        return [(concepts[a], concepts[b], score, method, evidence) for a, b, score, method, evidence in rows], total
+
+    def concept_set(self) -> ConceptSet:
+        """Every concept, match and review entry, as :func:`foresight.derived.concepts.build_concepts` made them."""
+        from foresight.derived.concepts import ConceptSet, Match
+        from foresight.merging import Verdict
+
+        concepts = {c.iri: c for c in (self._concept(row) for row in
+                                       self.connection.execute(f"{self._CONCEPT} ORDER BY id"))}
+        of_row = {row: c.iri for c in concepts.values() for row in c.rows}
+        matches = [Match(*row) for row in self.connection.execute(
+            "SELECT row, concept, relation, score, method, evidence FROM matches ORDER BY rowid")]
+        review = [(concepts[a], concepts[b], Verdict(score, method, evidence)) for a, b, score, method, evidence in
+                  self.connection.execute("SELECT a, b, score, method, evidence FROM review ORDER BY position")]
+        return ConceptSet(concepts, of_row, matches, review)
+
+    # ----- search -----------------------------------------------------------------------------------
+
+    def search(self, text: str, types: Sequence[str], limit: int) -> list[TextMatch]:
+        """Rows and scans whose name or description holds every word of ``text`` (stems and prefixes too).
+
+        A name equal to the text ranks first, then names holding it as a phrase, then
+        names holding all its words, then descriptions; ties go to the more relevant.
+        """
+        words = [word for word in re.findall(r"\w+", text.casefold())]
+        if not words:
+            return []
+        query = " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
+        needle = name_key(text)
+        marks = ",".join("?" * len(types))
+        best: dict[str, TextMatch] = {}
+        stems = [stem(word) for word in words]
+        rows = self.connection.execute(
+            f"SELECT node, type, label, relevancy, scan FROM texts WHERE texts MATCH ? AND type IN ({marks})",
+            (query, *types))
+        for node, kind, label, relevancy, scan in rows:
+            lowered = name_key(str(label))
+            held = tokens(str(label))
+            in_label = all(any(word.startswith(s) for word in held) for s in stems)
+            score = 3.0 if lowered == needle else 2.0 if needle in lowered else 1.5 if in_label else 1.0
+            match = TextMatch(str(node), str(kind), str(label), score,
+                              int(relevancy) if relevancy is not None else None, scan)
+            if node not in best or score > best[node].score:
+                best[node] = match
+        ranked = sorted(best.values(), key=lambda m: (-m.score, -(m.relevancy or 0), m.label, m.node))
+        return ranked[:limit]
+
+
+def _scans_of(attrs: dict[str, Any]) -> set[str]:
+    found = set(attrs.get("scan_list") or ())
+    if attrs.get("scan"):
+        found.add(attrs["scan"])
+    for text in attrs.get("texts") or ():
+        if text.get("scan"):
+            found.add(text["scan"])
+    return found
+
+
+class ConceptNames:
+    """The names of an index's concepts (keywords and themes too), for the resolver."""
+
+    def __init__(self, index: GraphIndex, kinds: list[str] | None = None) -> None:
+        self.index = index
+        self.kinds = kinds
+        clause, args = GraphIndex._kinds(kinds)
+        self._where = f"AND concepts.{clause}" if clause else ""
+        self._args = args
+
+    def has_node(self, iri: str) -> bool:
+        return self.index._one("SELECT 1 FROM concepts WHERE iri = ?", iri) is not None
+
+    def node_type(self, iri: str) -> str | None:
+        value = self.index._one("SELECT kind FROM concepts WHERE iri = ?", iri)
+        return str(value) if value is not None else None
+
+    def named(self, key: str, column: str = "key") -> list[tuple[str, str]]:
+        assert column in ("key", "stem")
+        rows = self.index.connection.execute(
+            f"SELECT DISTINCT concepts.iri, concepts.kind FROM concept_names JOIN concepts ON concepts.id = "
+            f"concept_names.concept WHERE concept_names.{column} = ? {self._where} ORDER BY concepts.iri",
+            (key, *self._args))
+        return [(str(iri), str(kind)) for iri, kind in rows]
+
+    def names_holding(self, key: str) -> list[str]:
+        rows = self.index.connection.execute("SELECT DISTINCT key FROM concept_names WHERE instr(key, ?) > 0", (key,))
+        return [str(found) for (found,) in rows]
+
+    def names_containing(self, key: str) -> list[str]:
+        pattern = re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
+        return [found for found in self.names_holding(key) if pattern.search(found)]
+
+    def name_keys(self) -> list[str]:
+        return list(self.index.concept_name_keys(self.kinds))
+
+    def display(self, key: str) -> str:
+        value = self.index._one(
+            "SELECT concepts.label FROM concept_names JOIN concepts ON concepts.id = concept_names.concept "
+            "WHERE concept_names.key = ? ORDER BY concepts.nscans DESC LIMIT 1", key)
+        return str(value) if value is not None else key

@@ -1,0 +1,16 @@
+"""Every format and version number foresight writes, in one table.
+
+Bump a number when what it versions would come out differently for the same input,
+so that what was written under the old number is rebuilt:
+
+* ``FORMAT_VERSION``: how a scan file becomes its graph (reading, linking, mapping); it
+  is part of every scan's content digest, so a bump rewrites every scan graph.
+* ``MERGER_VERSION``: how row names merge into concepts; a bump rewrites the concepts graph.
+* ``PROJECTION_VERSION``: what a projection piece (one scan's nodes and edges) holds.
+* ``INDEX_VERSION``: the layout of the derived indexes beside the store (SQLite files).
+"""
+
+FORMAT_VERSION = "4"  # 2: links inferred between the rows of a scan; 3: stems; 4: exact link sums
+MERGER_VERSION = "6"
+PROJECTION_VERSION = "3"  # 3: pieces in SQLite instead of pickles
+INDEX_VERSION = "1"
