@@ -16,11 +16,11 @@ an embedded store):
 
 All of it is data (SQLite, JSON, integer arrays), never code; each index is written
 under a temporary name and renamed into place, so readers see the old one or the
-new one. An index records the content it was built from (the scans' digests, the
-store's unscoped-write token, the overrides and the versions in
-:mod:`foresight.versions`) and the generation it was last found true at: a reader
-at the same generation trusts it at once; at another, it compares the content key
-and rebuilds on a mismatch.
+new one. An index records the content it was built from (a digest of what each scan
+graph says, the overrides and the versions in :mod:`foresight.versions`) and the
+generation it was last found true at: a reader at the same generation trusts it at
+once; at another, it compares the content key and rebuilds on a mismatch. The
+concepts graph in the store carries the same key in its marker.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING
 
 from foresight.derived.concepts import ConceptSet, Overrides, build_concepts, overrides_key
 from foresight.derived.index import GraphIndex, build_index
-from foresight.derived.projection import Piece, PieceCache, project_store
-from foresight.versions import INDEX_VERSION, MERGER_VERSION, PROJECTION_VERSION
+from foresight.derived.projection import Piece, PieceCache, piece_hashes, project_store
+from foresight.versions import MERGER_VERSION, PROJECTION_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -97,17 +97,18 @@ class Views:
         return generation
 
     def content_key(self) -> str:
-        """What the views are built from, as a digest: versions, overrides, unscoped writes, every scan's digest."""
+        """What the views are built from, as a digest: the versions, the overrides and what every scan graph says."""
         self._check()
         if self._key is None:
             self._key = self._content_key()
         return self._key
 
     def _content_key(self) -> str:
-        state = hashlib.sha256(f"{INDEX_VERSION} {MERGER_VERSION} {PROJECTION_VERSION}\n{self.rules_key}\n"
-                               f"{self.store.generation().unscoped}\n".encode())
-        for graph, digest in sorted(self.store.scan_digests().items()):
-            state.update(f"{graph}\t{digest}\n".encode())
+        # what the rows say (a digest of each scan graph's piece), not where they came from: the same
+        # scans give the same key on any store, and a SPARQL update that changed rows changes it
+        state = hashlib.sha256(f"{MERGER_VERSION} {PROJECTION_VERSION}\n{self.rules_key}\n".encode())
+        for graph, content in sorted(piece_hashes(self.store, self.pieces).items()):
+            state.update(f"{graph}\t{content}\n".encode())
         return state.hexdigest()
 
     # ----- the views ------------------------------------------------------------------------------------

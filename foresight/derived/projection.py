@@ -202,7 +202,7 @@ class PieceCache:
     def _connect(where: str) -> sqlite3.Connection:
         connection = sqlite3.connect(where, timeout=30, check_same_thread=False)
         connection.execute("CREATE TABLE IF NOT EXISTS pieces(graph TEXT PRIMARY KEY, digest TEXT, unscoped TEXT, "
-                           "version TEXT, body TEXT)")
+                           "version TEXT, hash TEXT, body TEXT)")
         return connection
 
     @contextlib.contextmanager
@@ -226,16 +226,19 @@ class PieceCache:
         finally:
             connection.close()
 
+    def _rows(self, columns: str) -> list[tuple[Any, ...]]:
+        with self._connection() as connection:
+            if connection is None:
+                return []
+            try:
+                return connection.execute(f"SELECT graph, digest, unscoped, version, {columns} FROM pieces").fetchall()
+            except sqlite3.Error:
+                return []
+
     def load(self, digests: Mapping[str, str], unscoped: str) -> dict[str, Piece]:
         """The cached pieces still true of the graphs with these digests."""
         found: dict[str, Piece] = {}
-        with self._connection() as connection:
-            if connection is None:
-                return found
-            try:
-                rows = connection.execute("SELECT graph, digest, unscoped, version, body FROM pieces").fetchall()
-            except sqlite3.Error:
-                return found
+        rows = self._rows("body")
         with paused_gc():
             for graph, digest, token, version, body in rows:
                 if digests.get(graph) == digest and token == unscoped and version == PROJECTION_VERSION:
@@ -243,18 +246,23 @@ class PieceCache:
                     found[graph] = Piece(nodes, edges, scans)
         return found
 
+    def hashes(self, digests: Mapping[str, str], unscoped: str) -> dict[str, str]:
+        """The content hash of each cached piece still true of its graph (see :func:`piece_hash`)."""
+        return {graph: str(content) for graph, digest, token, version, content in self._rows("hash")
+                if digests.get(graph) == digest and token == unscoped and version == PROJECTION_VERSION}
+
     def save(self, pieces: Mapping[str, tuple[str, Piece]], unscoped: str) -> None:
         """Keep the pieces of some graphs (by graph IRI, with the digest they were made from)."""
         if not pieces:
             return
-        rows = [(graph, digest, unscoped, PROJECTION_VERSION,
+        rows = [(graph, digest, unscoped, PROJECTION_VERSION, piece_hash(piece),
                  json.dumps([piece.nodes, piece.edges, piece.scans], ensure_ascii=False, separators=(",", ":")))
                 for graph, (digest, piece) in pieces.items()]
         with self._connection() as connection:
             if connection is None:
                 return
             with contextlib.suppress(sqlite3.Error), connection:
-                connection.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)", rows)
+                connection.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def prune(self, keep: Iterable[str]) -> None:
         """Forget the pieces of graphs no longer in the store."""
@@ -265,6 +273,32 @@ class PieceCache:
             with contextlib.suppress(sqlite3.Error), connection:
                 gone = [(g,) for (g,) in connection.execute("SELECT graph FROM pieces") if g not in wanted]
                 connection.executemany("DELETE FROM pieces WHERE graph = ?", gone)
+
+
+def piece_hash(piece: Piece) -> str:
+    """A digest of what a piece says, the same however it was made (from ingest or read back) and in any order."""
+    import hashlib
+
+    def canonical(items: Iterable[Any]) -> list[str]:
+        return sorted(json.dumps(item, ensure_ascii=False, sort_keys=True) for item in items)
+
+    text = json.dumps([canonical(piece.nodes), canonical(piece.edges), canonical(sorted(piece.scans.items()))],
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def piece_hashes(store: Store, cache: PieceCache) -> dict[str, str]:
+    """The content hash of every scan graph's piece, reading back (and caching) the pieces missing."""
+    digests = store.scan_digests()
+    unscoped = store.generation().unscoped
+    hashes = cache.hashes(digests, unscoped)
+    missing = [graph for graph in digests if graph not in hashes]
+    if missing:
+        read = read_pieces(store, missing)
+        fresh = {graph: (digests[graph], read.get(graph, Piece())) for graph in missing}
+        cache.save(fresh, unscoped)
+        hashes.update({graph: piece_hash(piece) for graph, (_, piece) in fresh.items()})
+    return {graph: hashes[graph] for graph in digests}
 
 
 def project_store(store: Store, cache: PieceCache) -> nx.DiGraph:
