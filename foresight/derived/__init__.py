@@ -66,6 +66,7 @@ class Views:
         self.store = store
         self.overrides = overrides
         self.rules_key = overrides_key(overrides)
+        self._rules_digest = hashlib.sha256(self.rules_key.encode()).hexdigest()
         folder = store.cache_dir()
         self.folder = folder / "derived" if folder is not None else None
         self.pieces = PieceCache(self.folder / "pieces.sqlite" if self.folder is not None else None)
@@ -157,7 +158,8 @@ class Views:
             return held
         opened = self._open(level)
         if opened is not None:
-            if opened.meta("generation") == generation and self._key in (None, opened.key):
+            if (opened.meta("generation") == generation and opened.meta("rules") == self._rules_digest
+                    and self._key in (None, opened.key)):
                 self._key = opened.key  # found true at this very generation
                 self._indexes[level] = opened
                 return opened
@@ -200,10 +202,12 @@ class Views:
             graph = self._rows_graph()
         path = self.folder / f"{level}.sqlite" if self.folder is not None else None
         try:
-            index = build_index(path, graph, level=level, key=key, generation=generation, concept_set=concept_set)
+            index = build_index(path, graph, level=level, key=key, generation=generation, concept_set=concept_set,
+                                rules=self._rules_digest)
         except (OSError, sqlite3.Error):
             # a folder we cannot write (someone else's store, a full disk): keep it in memory
-            index = build_index(None, graph, level=level, key=key, generation=generation, concept_set=concept_set)
+            index = build_index(None, graph, level=level, key=key, generation=generation, concept_set=concept_set,
+                                rules=self._rules_digest)
         self._indexes[level] = index
         return index
 

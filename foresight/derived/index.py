@@ -85,7 +85,7 @@ def _json(value: Any) -> str:
 
 
 def build_index(path: Path | None, graph: nx.DiGraph, *, level: str, key: str, generation: str,
-                concept_set: ConceptSet | None = None) -> GraphIndex:
+                concept_set: ConceptSet | None = None, rules: str = "") -> GraphIndex:
     """Write the index of ``graph`` (and of ``concept_set``, at the concepts level) and open it.
 
     Args:
@@ -95,21 +95,23 @@ def build_index(path: Path | None, graph: nx.DiGraph, *, level: str, key: str, g
         key: what the graph was built from (the store's content and the overrides), checked on open.
         generation: the store's generation when the graph was built.
         concept_set: the concepts, kept so that timelines, listings and review need not rebuild them.
+        rules: a digest of the overrides the graph was built under (a reader with others rebuilds).
     """
     import numpy as np
 
     if path is None:
         connection = sqlite3.connect(":memory:", check_same_thread=False)
-        _fill(connection, graph, level, key, generation, concept_set, np)
+        _fill(connection, graph, level, (key, generation, rules), concept_set, np)
         return GraphIndex(connection, level, None)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
     try:
         connection = sqlite3.connect(str(temporary))
         try:
             connection.execute("PRAGMA journal_mode=OFF")
             connection.execute("PRAGMA synchronous=OFF")
-            _fill(connection, graph, level, key, generation, concept_set, np)
+            _fill(connection, graph, level, (key, generation, rules), concept_set, np)
         finally:
             connection.close()
         with open(temporary, "rb+") as stream:
@@ -124,14 +126,29 @@ def build_index(path: Path | None, graph: nx.DiGraph, *, level: str, key: str, g
     return opened
 
 
-def _fill(connection: sqlite3.Connection, graph: nx.DiGraph, level: str, key: str, generation: str,
+def _remove_leftovers(path: Path) -> None:
+    """Remove the half-written indexes of builds that were killed (their process is gone)."""
+    for leftover in path.parent.glob(f".{path.name}.*"):
+        pid = leftover.name[len(path.name) + 2:].split(".", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _fill(connection: sqlite3.Connection, graph: nx.DiGraph, level: str, stamps: tuple[str, str, str],
           concept_set: ConceptSet | None, np: Any) -> None:
+    key, generation, rules = stamps
     connection.executescript(_SCHEMA)
     scans: dict[str, dict[str, Any]] = graph.graph.get("scans", {})
     ids = {node: number for number, node in enumerate(graph)}
     with connection:
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [
-            ("version", INDEX_VERSION), ("level", level), ("key", key), ("generation", generation),
+            ("version", INDEX_VERSION), ("level", level), ("key", key), ("generation", generation), ("rules", rules),
             ("nodes", str(len(ids))), ("edges", str(graph.number_of_edges()))])
         connection.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", (
             (number, node, data.get("type"), data.get("label"), _json(data))

@@ -93,6 +93,51 @@ _DUMP_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "
 _BULK_THRESHOLD = 1_000_000
 
 
+def _check_store_folder(directory: Path) -> None:
+    """Refuse a folder that holds something other than a store (the folder above one, say).
+
+    Raises:
+        StoreError: what the folder is, and what to give instead.
+    """
+    if not directory.is_dir() or (directory / "CURRENT").is_file():
+        return
+    try:
+        entries = [entry for entry in directory.iterdir() if entry.name != "LOCK"]
+    except OSError as error:
+        raise StoreError(f"{directory}: cannot read the folder ({error.strerror})") from None
+    if not entries:
+        return
+    inside = sorted((entry for entry in entries if (entry / "CURRENT").is_file()),
+                    key=lambda entry: (entry.name != "store", entry.name))
+    if inside:
+        raise StoreError(f"{directory}: this folder holds a store in {inside[0].name}/; "
+                         f"use --store {directory / inside[0].name}")
+    raise StoreError(f"{directory}: not a foresight store (the folder is not empty and holds no store); "
+                     "give an empty or new folder, or the store folder itself")
+
+
+#: Tries to open a store for reading while a writer compacts it (files vanish between listing and opening).
+_OPEN_TRIES = 6
+
+
+def _open_read_only(directory: Path) -> ox.Store:
+    """Open a store for reading; a writer's compaction can remove a file as it is opened, so try again."""
+    import time
+
+    for attempt in range(_OPEN_TRIES):
+        try:
+            return ox.Store.read_only(str(directory))
+        except (OSError, RuntimeError) as error:
+            racing = "No such file" in str(error) or "Corruption" in str(error)
+            if not racing or attempt == _OPEN_TRIES - 1:
+                if racing:
+                    raise StoreError(f"{directory}: the store is being rewritten by another process and could not "
+                                     "be opened for reading; try again in a moment") from None
+                raise StoreError(f"{directory}: cannot open the store ({_short(error)})") from None
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 class OxigraphStore(Store):
     """An Oxigraph store in a directory, or in memory when ``path`` is ``None``.
 
@@ -110,16 +155,17 @@ class OxigraphStore(Store):
             return
         self.location = str(path)
         directory = Path(path)
+        if read_only and not directory.is_dir():
+            raise StoreError(f"{directory}: no foresight store here yet; run 'foresight ingest PATH' first")
+        _check_store_folder(directory)
         try:
             if read_only:
-                if not directory.is_dir():
-                    raise StoreError(f"{directory}: no foresight store here yet; run 'foresight ingest PATH' first")
-                self._store = ox.Store.read_only(str(directory))
+                self._store = _open_read_only(directory)
             else:
                 directory.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(directory))
         except OSError as error:
-            raise StoreError(f"{directory}: cannot open the store ({error})") from None
+            raise StoreError(f"{directory}: cannot open the store ({_short(error)})") from None
 
     def close(self) -> None:
         if not self.read_only and self.location != "memory":
