@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -87,15 +88,19 @@ def main_options(
         help="Store location: a directory (default .foresight/store), memory:, an http(s) SPARQL endpoint, "
         "or a store named in the config file (credentials: FORESIGHT_STORE_USER/FORESIGHT_STORE_PASSWORD).",
     ),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                 callback=lambda given: _print_version(given)),
 ) -> None:
     """Turn horizon-scanning signal scans into a policy-foresight knowledge graph."""
-    if version:
+    state.store = store
+
+
+def _print_version(given: bool) -> None:
+    if given:
         from importlib.metadata import version as package_version
 
         typer.echo(f"foresight {package_version('foresight')}")
         raise typer.Exit(0)
-    state.store = store
 
 
 _OVERRIDES = typer.Option(
@@ -103,6 +108,15 @@ _OVERRIDES = typer.Option(
     help="The curator's overrides for concepts (YAML: merge, never, rename); default "
     "foresight-overrides.yaml in the current folder when it exists.")
 DEFAULT_OVERRIDES = Path("foresight-overrides.yaml")
+
+
+class ViewFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+_FORMAT_HELP = "table, json or csv (the JSON shape of each command: docs/json.md)."
 
 
 def _overrides_path(path: Path | None) -> Path | None:
@@ -291,6 +305,13 @@ def _query_text(query: str) -> str:
     saved = saved_queries()
     if query in saved:
         return saved[query].read_text(encoding="utf-8")
+    if re.fullmatch(r"[A-Za-z][\w-]*", query) and not Path(query).is_file():
+        # a bare word is no query: the user meant a saved one
+        from rapidfuzz import process
+
+        close = [name for name, _, _ in process.extract(query, list(saved), limit=3, score_cutoff=70)]
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise QueryError(f"no saved query named {query!r}{hint} (foresight queries lists them)")
     if "\n" not in query and len(query) < 4096:
         path = Path(query)
         if path.suffix in {".rq", ".sparql", ".txt"} or path.is_file():
@@ -324,6 +345,30 @@ def _print_result(result: Any, fmt: str) -> None:
         for row in result.rows:
             table.add_row(*(_escape(shorten(term)) for term in row))
         _stdout().print(table)
+
+
+@app.command()
+@reports_errors
+def queries(
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """List the saved queries (ontology/queries) that foresight sparql NAME runs.
+
+    Example: foresight queries
+    """
+    from foresight.export.output import emit, field
+    from foresight.resources import saved_queries
+
+    records = []
+    for name, path in saved_queries().items():
+        text = path.read_text(encoding="utf-8")
+        comments = [line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")]
+        form = next((word.upper() for word in re.findall(r"[A-Za-z]+", "\n".join(
+            line for line in text.splitlines() if not line.lstrip().startswith("#")))
+            if word.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")), "")
+        records.append({"name": name, "form": form, "description": " ".join(comments), "file": str(path)})
+    emit(records, [field("name"), field("form"), field("description")], fmt.value,
+         caption=f"{len(records)} saved queries; run one with foresight sparql NAME")
 
 
 class ExportFormat(StrEnum):
@@ -395,7 +440,7 @@ def search(
                                          "(Signal, DrivingForce, Shift, Outlook, Concern, Behavior, Technology, "
                                          "Issue, Scan)."),
     limit: int = typer.Option(20, "--limit", "-n", help="How many matches to show."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
     overrides: Path | None = _OVERRIDES,
 ) -> None:
     """Find nodes whose name or description holds the text, best matches first.
@@ -406,41 +451,26 @@ def search(
     from foresight.analysis.search import SEARCH_TYPES, check_search
     from foresight.errors import QueryError
 
-    if fmt not in {"table", "json"}:
-        raise QueryError(f"--format {fmt}: use table or json")
+    if fmt not in {"table", "json", "csv"}:
+        raise QueryError(f"--format {fmt}: use table, json or csv")
     types = check_search(text, [name.strip() for name in node_type.split(",")] if node_type else None)
     with _open(read_only=True) as store:
         index = _index(store, False, overrides)
         matches = index.search(text, types or list(SEARCH_TYPES), limit)
         hints = suggest(index, text) if not matches else []
+        scans = index.scans(match.scan for match in matches if match.scan)
     if hints:
         _stderr().print(f"no match for {_escape(text)!r}; names close to it: "
                         + "; ".join(_escape(repr(hint)) for hint in hints))
-    if fmt == "json":
-        import json
-        from dataclasses import asdict
+    from foresight.export.output import Column, emit, field
 
-        typer.echo(json.dumps([asdict(match) for match in matches], indent=1, ensure_ascii=False))
-        return
-    from rdflib import URIRef
-    from rich.table import Table
-
-    from foresight.export.results import shorten
-
-    table = Table(caption=f"{len(matches)} matches", caption_justify="left")
-    for column in ("type", "label", "relevancy", "node"):
-        table.add_column(column, overflow="fold")
-    for match in matches:
-        table.add_row(match.type, _escape(match.label), str(match.relevancy or ""), shorten(URIRef(match.node)))
-    _stdout().print(table)
+    records = [{"node": m.node, "type": m.type, "label": m.label, "score": m.score, "relevancy": m.relevancy,
+                "scan": _scan_ref_of(scans, m.scan)} for m in matches]
+    emit(records, [field("type"), field("label"), field("relevancy"),
+                   Column("scan", lambda r: _where(r["scan"])), field("node")],
+         fmt, caption=f"{len(records)} matches")
 
 
-class ViewFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-_FORMAT_HELP = "table or json."
 
 
 _ROWS = typer.Option(False, "--rows", help="Work on each scan's own rows instead of the concepts across scans.")
@@ -481,26 +511,46 @@ def _name(graph: Any, node: str) -> str:
     return f"{data.get('label')} [{data.get('type')}]"
 
 
+def _scan_ref(graph: Any, scan: str | None) -> dict[str, Any] | None:
+    """A scan as every command's JSON shows it: IRI, title, page date, article link and file."""
+    return _scan_ref_of(graph.graph.get("scans", {}), scan)
+
+
+def _scan_ref_of(scans: Any, scan: str | None) -> dict[str, Any] | None:
+    if not scan:
+        return None
+    meta = scans.get(scan, {})
+    return {"iri": scan, "title": meta.get("title"), "date": meta.get("date"), "article": meta.get("url"),
+            "file": meta.get("file")}
+
+
 def _node_json(graph: Any, node: str) -> dict[str, Any]:
     data = graph.nodes[node]
     return {"iri": node, "type": data.get("type"), "label": data.get("label"), "relevancy": data.get("relevancy"),
-            "scan": data.get("scan"), "scans": data.get("scans", 1)}
+            "scans": data.get("scans", 1), "scan": _scan_ref(graph, data.get("scan"))}
+
+
+def _edge_scan(graph: Any, start: str, end: str) -> str | None:
+    """The scan an edge's evidence comes from (a concept edge says it; a row edge is its rows' scan)."""
+    scan = graph.edges[start, end].get("scan") or graph.nodes[start].get("scan")
+    return str(scan) if scan else None
+
+
+def _hop_json(graph: Any, source: str, target: str, forward: bool, relation: str, score: float, method: str,
+              evidence: str) -> dict[str, Any]:
+    start, end = (source, target) if forward else (target, source)
+    return {"from": source, "to": target, "relation": relation, "forward": forward, "score": score,
+            "method": method, "evidence": evidence, "scan": _scan_ref(graph, _edge_scan(graph, start, end))}
+
+
+def _where(ref: dict[str, Any] | None) -> str:
+    if not ref:
+        return ""
+    return " · ".join(str(part) for part in (ref.get("title") or ref["iri"], ref.get("date")) if part)
 
 
 def _scan_line(graph: Any, scan: str | None) -> str:
-    meta = graph.graph.get("scans", {}).get(scan, {})
-    if not meta:
-        return scan or ""
-    parts = [str(meta.get("title") or scan)]
-    if meta.get("date"):
-        parts.append(str(meta["date"]))
-    return " · ".join(parts)
-
-
-def _echo_json(value: Any) -> None:
-    import json
-
-    typer.echo(json.dumps(value, indent=1, ensure_ascii=False, default=str))
+    return _where(_scan_ref(graph, scan)) or (scan or "")
 
 
 @app.command()
@@ -527,13 +577,26 @@ def show(
         nodes = _resolve(index, node, _types_option(node_type))
         graph = index.subgraph(index.ball(index.ids(nodes), 1))
         details = describe(graph, nodes)
-    if fmt is ViewFormat.json:
-        _echo_json([{
-            "iri": d.node, "type": d.type, "label": d.label, "description": d.description, "relevancy": d.relevancy,
-            "line": d.line, "scan": d.scan, "alt_labels": d.alt_labels, "texts": d.texts,
-            "relations": {name: [{**_node_json(graph, h.node), "forward": h.forward, "score": h.score,
-                                  "evidence": h.evidence} for h in hops] for name, hops in d.relations.items()},
-        } for d in details])
+    records: list[dict[str, Any]] = [{
+        "iri": d.node, "type": d.type, "label": d.label, "description": d.description, "relevancy": d.relevancy,
+        "line": d.line, "scan": _scan_ref(graph, d.scan.get("iri")), "alt_labels": d.alt_labels,
+        "texts": [{**{k: v for k, v in text.items() if k != "scan"},
+                   "scan": _scan_ref(graph, text["scan"].get("iri"))} for text in d.texts],
+        "relations": {name: [{**_node_json(graph, h.node), "hop": _hop_json(
+            graph, d.node, h.node, h.forward, h.relation, h.score, "", h.evidence)} for h in hops]
+            for name, hops in d.relations.items()},
+    } for d in details]
+    if fmt is not ViewFormat.table:
+        from foresight.export.output import emit, field
+
+        flat = [{"node": record["label"], "type": record["type"], "relation": name, "other": other["label"],
+                 "other_type": other["type"], "score": other["hop"]["score"], "evidence": other["hop"]["evidence"],
+                 "scan": _where(other["hop"]["scan"]),
+                 "article": (other["hop"]["scan"] or {}).get("article")}
+                for record in records for name, others in record["relations"].items() for other in others]
+        emit(records if fmt is ViewFormat.json else flat,
+             [field(name) for name in ("node", "type", "relation", "other", "other_type", "score", "evidence",
+                                       "scan", "article")], fmt.value)
         return
     from rich.table import Table
 
@@ -565,12 +628,13 @@ def show(
             out.print("  no links\n")
             continue
         table = Table(show_header=True, box=None, padding=(0, 1), pad_edge=False)
-        for column in ("relation", "node", "score", "evidence"):
+        for column in ("relation", "node", "score", "evidence", "scan"):
             table.add_column(column, overflow="fold")
         for name, hops in d.relations.items():
             for index, hop in enumerate(hops):
+                start, end = (d.node, hop.node) if hop.forward else (hop.node, d.node)
                 table.add_row(name if index == 0 else "", _escape(_name(graph, hop.node)), f"{hop.score:.2f}",
-                              _escape(hop.evidence))
+                              _escape(hop.evidence), _escape(_scan_line(graph, _edge_scan(graph, start, end))))
         out.print(table)
         out.print()
 
@@ -627,15 +691,27 @@ def _pathway_scans(graph: Any, pathway: Any) -> list[str]:
 
 
 def _print_pathways(graph: Any, found: list[Any], fmt: ViewFormat, empty: str) -> None:
-    if fmt is ViewFormat.json:
-        _echo_json([{
-            "rank": rank, "cost": p.cost, "strength": p.strength,
-            "nodes": [_node_json(graph, n) for n in p.nodes],
-            "hops": [{"from": h.source, "to": h.target, "relation": h.relation, "forward": h.forward,
-                      "score": h.score, "method": h.method, "evidence": h.evidence} for h in p.hops],
-            "scans": _pathway_scans(graph, p),
-            "repeats": [list(nodes) for nodes in p.repeats],
-        } for rank, p in enumerate(found, start=1)])
+    records = [{
+        "rank": rank, "cost": p.cost, "strength": p.strength,
+        "nodes": [_node_json(graph, n) for n in p.nodes],
+        "hops": [_hop_json(graph, h.source, h.target, h.forward, h.relation, h.score, h.method, h.evidence)
+                 for h in p.hops],
+        "scans": [_scan_ref(graph, scan) for scan in _pathway_scans(graph, p)],
+        "repeats": [list(nodes) for nodes in p.repeats],
+    } for rank, p in enumerate(found, start=1)]
+    if fmt is not ViewFormat.table:
+        from foresight.export.output import emit, field
+
+        labels = {node["iri"]: node["label"] for record in records for node in record["nodes"]}
+        flat = [{"pathway": record["rank"], "hop": number, "from": labels.get(hop["from"]),
+                 "relation": hop["relation"] if hop["forward"] else f"{hop['relation']} (against)",
+                 "to": labels.get(hop["to"]), "score": hop["score"], "method": hop["method"],
+                 "evidence": hop["evidence"], "scan": _where(hop["scan"]),
+                 "article": (hop["scan"] or {}).get("article")}
+                for record in records for number, hop in enumerate(record["hops"], start=1)]
+        emit(records if fmt is ViewFormat.json else flat,
+             [field(name) for name in ("pathway", "hop", "from", "relation", "to", "score", "method", "evidence",
+                                       "scan", "article")], fmt.value)
         return
     out = _stdout()
     if not found:
@@ -649,8 +725,11 @@ def _print_pathways(graph: Any, found: list[Any], fmt: ViewFormat, empty: str) -
                   f"strength {pathway.strength:.2f} · {_escape(where)}{again}")
         out.print(f"   {_escape(_name(graph, pathway.nodes[0]))}")
         for hop in pathway.hops:
+            start, end = (hop.source, hop.target) if hop.forward else (hop.target, hop.source)
+            source = _scan_line(graph, _edge_scan(graph, start, end))
             out.print(f"   {_hop_label(hop)} {_escape(_name(graph, hop.target))}")
-            out.print(f"      [dim]{hop.method} {hop.score:.2f}: {_escape(hop.evidence)}[/]")
+            out.print(f"      [dim]{hop.method} {hop.score:.2f}: {_escape(hop.evidence)}"
+                      + (f" ({_escape(source)})" if source and len(scans) > 1 else "") + "[/]")
     out.print(f"{len(found)} pathways")
 
 
@@ -683,25 +762,28 @@ def pathways(
     def label(node: str | None) -> str | None:
         return graph.nodes[node]["label"] if node else None
 
-    if fmt is ViewFormat.json:
-        _echo_json([{
-            "rank": rank, "driving_force": label(c.driving_force), "signal": label(c.signal),
-            "shift": label(c.shift), "outlook": label(c.outlook), "raises": [label(n) for n in c.raises],
-            "relevancy": c.relevancy, "match": c.match, "scan": c.scan,
-            "date": graph.graph["scans"].get(c.scan, {}).get("date"),
-            "nodes": {"driving_force": c.driving_force, "signal": c.signal, "shift": c.shift, "outlook": c.outlook},
-        } for rank, c in enumerate(chains, start=1)])
-        return
-    from rich.table import Table
+    def chain_scan(chain: Any) -> str | None:
+        """The scan a chain is told in: the row's own, or where its force drives its signal, or the newest."""
+        if chain.scan:
+            return str(chain.scan)
+        if chain.driving_force and graph.has_edge(chain.driving_force, chain.signal):
+            return _edge_scan(graph, chain.driving_force, chain.signal)
+        own = graph.nodes[chain.signal].get("scan_list") or []
+        return max(own, key=lambda scan: (graph.graph["scans"].get(scan, {}).get("date") or "", scan), default=None)
 
-    table = Table(caption=f"{len(chains)} pathways", caption_justify="left", show_lines=True)
-    for column in ("driving force", "signal", "shift", "outlook", "raises", "rel.", "scan"):
-        table.add_column(column, overflow="fold")
-    for c in chains:
-        table.add_row(*(_escape(label(n) or "") for n in (c.driving_force, c.signal, c.shift, c.outlook)),
-                      _escape("; ".join(str(label(n)) for n in c.raises)),
-                      str(c.relevancy or ""), _escape(_scan_line(graph, c.scan)))
-    _stdout().print(table)
+    records = [{
+        "rank": rank, "driving_force": label(c.driving_force), "signal": label(c.signal),
+        "shift": label(c.shift), "outlook": label(c.outlook), "raises": [label(n) for n in c.raises],
+        "relevancy": c.relevancy, "match": c.match, "scan": _scan_ref(graph, chain_scan(c)),
+        "scans": graph.nodes[c.signal].get("scans", 1),
+        "nodes": {"driving_force": c.driving_force, "signal": c.signal, "shift": c.shift, "outlook": c.outlook},
+    } for rank, c in enumerate(chains, start=1)]
+    from foresight.export.output import Column, emit, field
+
+    emit(records, [field("driving_force"), field("signal"), field("shift"), field("outlook"), field("raises"),
+                   Column("rel.", lambda r: r["relevancy"]), Column("scan", lambda r: _where(r["scan"])),
+                   Column("article", lambda r: (r["scan"] or {}).get("article"))],
+         fmt.value, caption=f"{len(records)} pathways")
 
 
 @app.command()
@@ -730,20 +812,18 @@ def neighbors(
         graph = index.subgraph(index.ball(index.ids(nodes), depth))
         found = [n for n in find_neighbors(graph, nodes, depth)
                  if wanted is None or graph.nodes[n.node].get("type") in wanted]
-    if fmt is ViewFormat.json:
-        _echo_json([{**_node_json(graph, n.node), "distance": n.distance, "via": n.via, "relation": n.relation,
-                     "forward": n.forward, "score": n.score, "evidence": n.evidence} for n in found])
-        return
-    from rich.table import Table
+    from foresight.export.output import Column, emit, field
 
-    table = Table(caption=f"{len(found)} neighbours", caption_justify="left")
-    for column in ("hops", "node", "reached over", "from", "evidence"):
-        table.add_column(column, overflow="fold")
-    for n in found:
-        relation = f"-{n.relation}->" if n.forward else f"<-{n.relation}-"
-        table.add_row(str(n.distance), _escape(_name(graph, n.node)), relation,
-                      _escape(str(graph.nodes[n.via].get("label"))), _escape(n.evidence))
-    _stdout().print(table)
+    records = [{**_node_json(graph, n.node), "distance": n.distance, "via": n.via,
+                "via_label": graph.nodes[n.via].get("label"),
+                "hop": _hop_json(graph, n.via, n.node, n.forward, n.relation, n.score, "", n.evidence)}
+               for n in found]
+    emit(records, [field("distance", "hops"), Column("node", lambda r: f"{r['label']} [{r['type']}]"),
+                   Column("reached over", lambda r: f"-{r['hop']['relation']}->" if r["hop"]["forward"]
+                          else f"<-{r['hop']['relation']}-"),
+                   field("via_label", "from"), Column("evidence", lambda r: r["hop"]["evidence"]),
+                   Column("scan", lambda r: _where(r["hop"]["scan"]))],
+         fmt.value, caption=f"{len(records)} neighbours")
 
 
 class SizeBy(StrEnum):
@@ -856,39 +936,29 @@ def concepts(
             pending, total = index.review(kinds, limit)
         else:
             shown, total = index.concept_list(kinds, min_scans, limit)
+    from foresight.export.output import Column, emit, field
+
     if review:
-        if fmt is ViewFormat.json:
-            _echo_json([{"kind": a.kind, "a": a.label, "b": b.label, "score": score, "method": method,
-                         "evidence": evidence, "a_scans": len(a.scans), "b_scans": len(b.scans),
-                         "a_iri": a.iri, "b_iri": b.iri} for a, b, score, method, evidence in pending])
-            return
-        from rich.table import Table
-
-        table = Table(caption=f"{len(pending)} of {total} likely merges; accept under merge:, "
-                      f"reject under never: in the overrides file", caption_justify="left")
-        for column in ("kind", "concept", "scans", "likely the same as", "scans", "score", "evidence"):
-            table.add_column(column, overflow="fold")
-        for a, b, score, _, evidence in pending:
-            table.add_row(a.kind, _escape(a.label), str(len(a.scans)), _escape(b.label), str(len(b.scans)),
-                          f"{score:.2f}", _escape(evidence))
-        _stdout().print(table)
+        records = [{"kind": a.kind, "a": a.label, "b": b.label, "score": score, "method": method,
+                    "evidence": evidence, "a_scans": len(a.scans), "b_scans": len(b.scans),
+                    "a_iri": a.iri, "b_iri": b.iri} for a, b, score, method, evidence in pending]
+        emit(records, [field("kind"), field("a", "concept"), field("a_scans", "scans"),
+                       field("b", "likely the same as"), field("b_scans", "scans"),
+                       Column("score", lambda r: f"{r['score']:.2f}"), field("evidence")], fmt.value,
+             caption=f"{len(records)} of {total} likely merges; accept under merge:, reject under never: in the "
+             "overrides file")
         return
-    if fmt is ViewFormat.json:
-        _echo_json([{"iri": c.iri, "kind": c.kind, "label": c.label, "alt_labels": c.alt_labels,
-                     "scans": len(c.scans), "rows": len(c.rows), "first": c.first, "last": c.last,
-                     "months": dict(sorted(c.months.items()))} for c in shown])
-        return
-    from rich.table import Table
+    records = [{"iri": c.iri, "kind": c.kind, "label": c.label, "alt_labels": c.alt_labels,
+                "scans": len(c.scans), "rows": len(c.rows), "first": c.first, "last": c.last,
+                "months": dict(sorted(c.months.items()))} for c in shown]
 
-    stored = " (stored)" if rebuild else ""
-    table = Table(caption=f"{len(shown)} of {total} concepts{stored}", caption_justify="left")
-    for column in ("kind", "concept", "scans", "rows", "first", "last", "also worded"):
-        table.add_column(column, overflow="fold")
-    for c in shown:
-        others = "; ".join(c.alt_labels[:3]) + (f" (+{len(c.alt_labels) - 3})" if len(c.alt_labels) > 3 else "")
-        table.add_row(c.kind, _escape(c.label), str(len(c.scans)), str(len(c.rows)), c.first or "", c.last or "",
-                      _escape(others))
-    _stdout().print(table)
+    def others(record: Mapping[str, Any]) -> str:
+        alt = record["alt_labels"]
+        return "; ".join(alt[:3]) + (f" (+{len(alt) - 3})" if len(alt) > 3 else "")
+
+    emit(records, [field("kind"), field("label", "concept"), field("scans"), field("rows"), field("first"),
+                   field("last"), Column("also worded", others)], fmt.value,
+         caption=f"{len(records)} of {total} concepts{' (stored)' if rebuild else ''}")
 
 
 @app.command()
@@ -931,34 +1001,36 @@ def timeline(
             assert concept is not None
             found = index.concepts_by_iri(_resolve(ConceptNames(index, kinds), concept))
             found.sort(key=lambda c: (-len(c.scans), c.iri))
-    out = _stdout()
     if emerging_:
         rising = emerging(concept_set, months=months, kinds=kinds, limit=limit, until=latest)
         if chart_path:
             chart({e.concept.label: monthly(e.concept) for e in rising[:6]}, chart_path,
                   f"Emerging concepts, last {months} months")
-        if fmt is ViewFormat.json:
-            _echo_json([{"iri": e.concept.iri, "kind": e.concept.kind, "label": e.concept.label,
-                         "recent": e.recent, "before": e.before, "growth_per_month": e.growth,
-                         "scans": len(e.concept.scans), "first": e.concept.first} for e in rising])
-            return
-        from rich.table import Table
+        from foresight.export.output import Column, emit, field
 
-        table = Table(caption=f"scans in the last {months} months against the {months} before", caption_justify="left")
-        for column in ("kind", "concept", "recent", "before", "growth/month", "all scans", "first seen"):
-            table.add_column(column, overflow="fold")
-        for e in rising:
-            table.add_row(e.concept.kind, _escape(e.concept.label), str(e.recent), str(e.before), f"{e.growth:+.2f}",
-                          str(len(e.concept.scans)), e.concept.first or "")
-        out.print(table)
+        emit([{"iri": e.concept.iri, "kind": e.concept.kind, "label": e.concept.label,
+               "recent": e.recent, "before": e.before, "growth_per_month": e.growth,
+               "scans": len(e.concept.scans), "first": e.concept.first} for e in rising],
+             [field("kind"), field("label", "concept"), field("recent"), field("before"),
+              Column("growth/month", lambda r: f"{r['growth_per_month']:+.2f}"), field("scans", "all scans"),
+              field("first", "first seen")], fmt.value,
+             caption=f"scans in the last {months} months against the {months} before")
     else:
         series = {f"{c.label} [{c.kind}]": monthly(c) for c in found}
         if chart_path:
             chart(series, chart_path, f"Scans naming {found[0].label}")
-        if fmt is ViewFormat.json:
-            _echo_json([{"iri": c.iri, "kind": c.kind, "label": c.label, "scans": len(c.scans), "first": c.first,
-                         "last": c.last, "months": dict(monthly(c))} for c in found])
+        if fmt is not ViewFormat.table:
+            from foresight.export.output import emit, field
+
+            records: list[dict[str, Any]] = [{"iri": c.iri, "kind": c.kind, "label": c.label, "scans": len(c.scans),
+                                              "first": c.first,
+                        "last": c.last, "months": dict(monthly(c))} for c in found]
+            flat = [{"concept": r["label"], "kind": r["kind"], "month": month, "scans": count}
+                    for r in records for month, count in r["months"].items()]
+            emit(records if fmt is ViewFormat.json else flat,
+                 [field("concept"), field("kind"), field("month"), field("scans")], fmt.value)
             return
+        out = _stdout()
         for c in found:
             out.print(f"[bold]{_escape(c.label)}[/] [{c.kind}] · {len(c.scans)} scans · {c.first} to {c.last}")
             peak = max((n for _, n in monthly(c)), default=0) or 1

@@ -239,10 +239,11 @@ def test_show_gives_text_relevancy_neighbours_with_evidence_and_sources(store_di
     assert len(shown) >= 3  # a row in each of several scans
     survey = next(d for d in shown if "1328adec" in d["iri"])
     assert survey["type"] == "Behavior" and survey["relevancy"] == 5
-    assert survey["scan"]["date"] == "2026-01-26" and survey["scan"]["url"].startswith("https://")
+    assert survey["scan"]["date"] == "2026-01-26" and survey["scan"]["article"].startswith("https://")
     assert survey["line"] and survey["scan"]["file"] == "1328adec02ad8e20036bac1cfd123475.md"
     assert "raises" in survey["relations"] and "enables ←" in survey["relations"]
-    assert all(hop["evidence"] for hops in survey["relations"].values() for hop in hops)
+    hops = [other["hop"] for others in survey["relations"].values() for other in others]
+    assert all(hop["evidence"] and hop["scan"]["date"] == "2026-01-26" for hop in hops)
     table = run(store_dir, "show", "Public Self-Censorship", "--type", "Behavior", "--rows")
     assert "Survey Finds Residents" in table.output and "2026-01-26" in table.output
 
@@ -252,9 +253,12 @@ def test_show_a_concept_gathers_what_each_scan_says(store_dir: Path) -> None:
     assert concept["iri"].endswith("/concept/behaviors/public-self-censorship")
     dates = [text["scan"]["date"] for text in concept["texts"]]
     assert len(dates) == 3 and dates == sorted(dates) and "2026-01-26" in dates
-    assert all(text["scan"]["url"].startswith("https://") and text["description"] for text in concept["texts"])
+    assert all(text["scan"]["article"].startswith("https://") and text["description"] for text in concept["texts"])
     raises = concept["relations"]["raises"]
-    assert raises[0]["label"] == "Chilling Effect on Free Expression" and raises[0]["evidence"].startswith("in ")
+    assert raises[0]["label"] == "Chilling Effect on Free Expression" and raises[0]["hop"]["evidence"].startswith("in ")
+    # the concepts view names the scan of every hop's evidence, with its date and article
+    assert all(other["hop"]["scan"]["article"].startswith("https://")
+               for others in concept["relations"].values() for other in others)
     table = run(store_dir, "show", "Public Self-Censorship")
     assert "named in 3 scans" in table.output and "Survey Finds Residents" in table.output
 
@@ -352,3 +356,78 @@ def test_concepts_and_review_and_timeline(store_dir: Path, tmp_path: Path) -> No
     missing = run(store_dir, "timeline", "live facial recogntion zzz")
     assert missing.exit_code == 1 and "did you mean" in missing.output
     assert run(store_dir, "timeline").exit_code == 1
+
+
+# ----- one output layer ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ["search", "facial recognition"], ["concepts"], ["concepts", "--review"], ["pathways"],
+    ["neighbors", "Deployment Near Assemblies"], ["timeline", "--emerging", "--months", "12"],
+    ["timeline", "Live Facial Recognition"], ["paths", "Live Facial Recognition", "Chilling Effect on Free Expression"],
+    ["show", "Public Self-Censorship"], ["queries"]])
+def test_every_listing_command_writes_table_json_and_csv(store_dir: Path, args: list[str]) -> None:
+    import csv
+    import io
+
+    as_json = run(store_dir, *args, "--format", "json")
+    assert as_json.exit_code == 0, as_json.output
+    records = json.loads(as_json.stdout)
+    as_csv = run(store_dir, *args, "--format", "csv")
+    assert as_csv.exit_code == 0, as_csv.output
+    table = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert table and all(len(row) == len(table[0]) for row in table)
+    assert len(table) >= 2 if records else len(table) == 1
+    assert run(store_dir, *args).exit_code == 0
+
+
+def _scans_named(value: object) -> list[dict]:  # type: ignore[type-arg]
+    """Every scan reference in a JSON answer (an object with iri, title, date and article)."""
+    found = []
+    if isinstance(value, dict):
+        if {"iri", "title", "date", "article"} <= set(value):
+            found.append(value)
+        for item in value.values():
+            found += _scans_named(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _scans_named(item)
+    return found
+
+
+@pytest.mark.parametrize("args", [
+    ["pathways"], ["paths", "Live Facial Recognition", "Chilling Effect on Free Expression"],
+    ["neighbors", "Deployment Near Assemblies"], ["show", "Public Self-Censorship"], ["search", "self-censorship"],
+    ["pathways", "--rows"]])
+def test_every_row_and_hop_names_its_scan_date_and_article(store_dir: Path, args: list[str]) -> None:
+    # bug: the concepts view of pathways gave "scan": null
+    records = json.loads(run(store_dir, *args, "--format", "json").stdout)
+    assert records
+    refs = _scans_named(records)
+    assert refs and all(ref["date"] and ref["article"].startswith("https://") for ref in refs)
+    if args[0] == "pathways":
+        assert all(record["scan"] for record in records)
+    if args[0] == "paths":
+        assert all(hop["scan"] for record in records for hop in record["hops"])
+    if args[0] == "neighbors":
+        assert all(record["hop"]["scan"] for record in records)
+
+
+def test_saved_queries_are_listed_and_a_misspelt_name_says_so(store_dir: Path) -> None:
+    listed = json.loads(run(store_dir, "queries", "-f", "json").stdout)
+    assert {"top-keywords", "scan-links"} <= {q["name"] for q in listed}
+    assert all(q["form"] == "SELECT" and q["description"] for q in listed)
+    wrong = run(store_dir, "sparql", "top-keywordz")
+    assert wrong.exit_code == 1
+    assert "no saved query named 'top-keywordz'; did you mean top-keywords?" in wrong.output
+
+
+def test_an_unknown_prefix_is_named(store_dir: Path) -> None:
+    result = run(store_dir, "sparql", "SELECT ?s WHERE { ?s foo:bar ?o }")
+    assert result.exit_code == 1 and "unknown prefix foo:" in result.output
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"foresight {version('foresight')}"

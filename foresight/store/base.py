@@ -95,6 +95,37 @@ _UPDATE_WORDS = re.compile(
 )
 
 
+_STRINGS_AND_IRIS = re.compile(r'<[^<>"{}|^`\\\s]*>|"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                               r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+_PREFIXED = re.compile(r"(?<![\w:.?$-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|[\s;,.)\]}])")
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def unknown_prefixes(sparql: str) -> list[str]:
+    """The prefixes a SPARQL text uses without declaring them (foresight's own count as declared).
+
+    >>> unknown_prefixes("PREFIX ex: <http://e.org/> SELECT * WHERE { ?s ex:p fs:Signal ; foo:bar 'a:b' }")
+    ['foo']
+    """
+    text = _STRINGS_AND_IRIS.sub(" ", sparql)
+    declared = set(PREFIXES) | {name or "" for name in _DECLARED.findall(text)}
+    found: list[str] = []
+    for name in _PREFIXED.findall(text):
+        if (name or "") not in declared and name not in found:
+            found.append(name)
+    return found
+
+
+def syntax_message(sparql: str, detail: str) -> str:
+    """What is wrong with a query, naming an undeclared prefix when that is the cause."""
+    unknown = unknown_prefixes(sparql)
+    if unknown:
+        known = ", ".join(f"{name}:" for name in sorted(PREFIXES))
+        return (f"unknown prefix {unknown[0]}: (declare it with PREFIX {unknown[0]}: <...>; "
+                f"foresight declares {known})")
+    return detail
+
+
 def is_update(sparql: str) -> bool:
     """Whether a SPARQL text is an update rather than a query (comments ignored)."""
     text = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))

@@ -22,6 +22,7 @@ from foresight.store.base import (
     is_update,
     plain_literal,
     prefixed_graph,
+    syntax_message,
 )
 from foresight.vocab import FS, PREFIXES
 
@@ -195,7 +196,7 @@ class OxigraphStore(Store):
         except RuntimeError as error:
             raise QueryError(f"query failed: {error}") from None
         except SyntaxError as error:
-            raise QueryError(f"invalid SPARQL: {_short(error)}") from None
+            raise QueryError(f"invalid SPARQL: {syntax_message(sparql, _short(error))}") from None
         except OSError as error:
             raise StoreError(f"{self.location}: query failed ({error})") from None
         if isinstance(result, ox.QueryBoolean):
@@ -244,7 +245,7 @@ class OxigraphStore(Store):
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as error:
-            raise QueryError(f"invalid SPARQL update: {_short(error)}") from None
+            raise QueryError(f"invalid SPARQL update: {syntax_message(sparql, _short(error))}") from None
         except OSError as error:
             raise StoreError(f"{self.location}: update failed ({error})") from None
 

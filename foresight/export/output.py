@@ -1,0 +1,101 @@
+"""One output layer: commands hand plain records to :func:`emit`, which prints them as a table, JSON or CSV.
+
+A record is what the command's JSON holds (documented in ``docs/json.md``); the
+table and CSV show chosen columns of it. Anything that names a scan carries the
+same four fields, from :func:`scan_fields`: ``scan`` (its IRI), ``title``,
+``date`` and ``article`` (the link of the article it was made from).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+#: The formats every listing command takes.
+FORMATS = ("table", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table or CSV: its header and how to get its cell from a record."""
+
+    header: str
+    value: Callable[[Mapping[str, Any]], Any]
+
+
+def field(name: str, header: str | None = None) -> Column:
+    """A column showing one field of the record."""
+    return Column(header or name.replace("_", " "), lambda record: record.get(name))
+
+
+def scan_fields(scans: Mapping[str, Mapping[str, Any]], scan: str | None) -> dict[str, Any]:
+    """Where something comes from: the scan's IRI, title, page date and article link (``None`` when unknown).
+
+    >>> scan_fields({"s": {"title": "T", "date": "2024-01-31", "url": "https://a.org/x"}}, "s")
+    {'scan': 's', 'title': 'T', 'date': '2024-01-31', 'article': 'https://a.org/x'}
+    """
+    meta = scans.get(scan or "", {}) if scan else {}
+    return {"scan": scan, "title": meta.get("title"), "date": meta.get("date"), "article": meta.get("url")}
+
+
+def where(record: Mapping[str, Any]) -> str:
+    """A record's scan in a few words: title and date.
+
+    >>> where({"scan": "s", "title": "Drones at rallies", "date": "2024-01-31"})
+    'Drones at rallies · 2024-01-31'
+    """
+    parts = [str(record.get("title") or record.get("scan") or "")]
+    if record.get("date"):
+        parts.append(str(record["date"]))
+    return " · ".join(part for part in parts if part)
+
+
+def plain(value: Any) -> str:
+    """A cell as text: lists joined with "; ", nothing for ``None``."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(plain(item) for item in value)
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+    return str(value)
+
+
+def to_json(records: Any) -> str:
+    return json.dumps(records, indent=1, ensure_ascii=False, default=str)
+
+
+def to_csv(records: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([column.header for column in columns])
+    for record in records:
+        writer.writerow([plain(column.value(record)) for column in columns])
+    return buffer.getvalue()
+
+
+def emit(records: Sequence[Mapping[str, Any]], columns: Sequence[Column], fmt: str, *,
+         caption: str | None = None, stream: IO[str] | None = None) -> None:
+    """Print records as a table (with ``caption``), JSON (the records whole) or CSV (the columns)."""
+    out = stream or sys.stdout
+    if fmt == "json":
+        out.write(to_json(list(records)) + "\n")
+        return
+    if fmt == "csv":
+        out.write(to_csv(records, columns))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(caption=caption, caption_justify="left")
+    for column in columns:
+        table.add_column(column.header, overflow="fold")
+    for record in records:
+        table.add_row(*(escape(plain(column.value(record))) for column in columns))
+    Console(file=out, highlight=False, soft_wrap=True).print(table)
