@@ -575,7 +575,8 @@ def show(
     with _open(read_only=True) as store:
         index = _index(store, rows, overrides)
         nodes = _resolve(index, node, _types_option(node_type))
-        graph = index.subgraph(index.ball(index.ids(nodes), 1))
+        # every attribute of the nodes shown; of their neighbours, what a link is shown with
+        graph = index.subgraph(index.ball(index.ids(nodes), 1), full=index.ids(nodes))
         details = describe(graph, nodes)
     records: list[dict[str, Any]] = [{
         "iri": d.node, "type": d.type, "label": d.label, "description": d.description, "relevancy": d.relevancy,
@@ -674,7 +675,7 @@ def paths(
         index = _index(store, rows, overrides)
         starts = _resolve(index, source)
         ends = _resolve(index, target)
-        graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops))
+        graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops), full=False)
         found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops, via=through)
     _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
 
@@ -809,7 +810,7 @@ def neighbors(
     with _open(read_only=True) as store:
         index = _index(store, rows, overrides)
         nodes = _resolve(index, node)
-        graph = index.subgraph(index.ball(index.ids(nodes), depth))
+        graph = index.subgraph(index.ball(index.ids(nodes), depth), full=False)
         found = [n for n in find_neighbors(graph, nodes, depth)
                  if wanted is None or graph.nodes[n.node].get("type") in wanted]
     from foresight.export.output import Column, emit, field
@@ -879,11 +880,12 @@ def render(
             from foresight.analysis.paths import k_best_paths
 
             starts, ends = _resolve(index, source), _resolve(index, target)
-            graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops))
+            graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops), full=False)
             found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops)
             if not found:
                 raise QueryError(f"render: no pathway of at most {max_hops} hops from {source!r} to {target!r}")
-            view = subgraphs.along(graph, found)
+            on_map = {n for pathway in found for nodes in (pathway.nodes, *pathway.repeats) for n in nodes}
+            view = subgraphs.along(index.subgraph(index.ids(sorted(on_map))), found)
             focus_node = found[0].nodes[0]
         elif sparql_query:
             result = store.query(_query_text(sparql_query))
