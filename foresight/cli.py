@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import typer
 
 from foresight.errors import ForesightError
+from foresight.formats import FORMAT_NAMES
 
 app = typer.Typer(
     name="foresight",
@@ -188,9 +189,8 @@ def ingest(
         f"{len(report.warnings)} warnings; {report.triples} triples written, {triples} in the store"
     )
     if concept_set is not None:
-        recurring = sum(1 for concept in concept_set.concepts.values() if len(concept.scans) >= 3)
-        _stdout().print(f"{len(concept_set.concepts)} concepts, {recurring} named in 3 or more scans; "
-                        f"{len(concept_set.review)} likely merges to review (foresight concepts --review)")
+        _stdout().print(f"{concept_set.concepts} concepts, {concept_set.recurring} named in 3 or more scans; "
+                        f"{concept_set.review} likely merges to review (foresight concepts --review)")
     if report.errors:
         raise typer.Exit(1)
 
@@ -371,22 +371,14 @@ def queries(
          caption=f"{len(records)} saved queries; run one with foresight sparql NAME")
 
 
-class ExportFormat(StrEnum):
-    turtle = "turtle"
-    trig = "trig"
-    nquads = "nquads"
-    nt = "nt"
-    jsonld = "jsonld"
-    xml = "xml"
-    graphml = "graphml"
-    gexf = "gexf"
-    html = "html"
+# The choices come from the one table of formats; mypy cannot see members made from a list.
+ExportFormat = StrEnum("ExportFormat", [(name, name) for name in FORMAT_NAMES])  # type: ignore[misc]
 
 
 @app.command()
 @reports_errors
 def export(
-    fmt: ExportFormat = typer.Option(ExportFormat.trig, "--format", "-f", help="RDF format to write."),
+    fmt: ExportFormat = typer.Option(ExportFormat("trig"), "--format", "-f", help="RDF format to write."),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
 ) -> None:
     """Export the whole graph as RDF, or the pathway graph as GraphML, GEXF or an HTML map.
@@ -501,7 +493,7 @@ def _resolve(names: Any, text: str, types: list[str] | None = None) -> list[str]
 
 def _types_option(text: str | None) -> list[str] | None:
     from foresight.analysis.resolve import check_types
-    from foresight.derived.projection import ITEM_TYPES
+    from foresight.vocab import ITEM_TYPES
 
     return check_types(text.split(",") if text else None, ITEM_TYPES)
 
@@ -1044,7 +1036,7 @@ def timeline(
 
 def _concept_kinds(text: str | None) -> list[str] | None:
     from foresight.analysis.resolve import check_types
-    from foresight.derived.concepts import CONCEPT_KINDS
+    from foresight.vocab import CONCEPT_KINDS
 
     return check_types(text.split(",") if text else None, CONCEPT_KINDS)
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foresight.derived import views
-from foresight.derived.concepts import ConceptSet, Overrides
+from foresight.derived.concepts import Overrides
+from foresight.derived.index import ConceptSummary
 from foresight.derived.projection import Piece, piece_from_nt
 from foresight.errors import ForesightError, ScanFormatError
-from foresight.mapping import iri, literal, map_scan
+from foresight.mapping import map_scan
 from foresight.readers import ScanWarning, find_scan_files, read_scan
 from foresight.resources import ontology_text
 from foresight.store.base import Store
@@ -29,6 +30,8 @@ from foresight.vocab import (
     SCHEMES,
     SKOS,
     VOCABULARY_GRAPH,
+    iri,
+    literal,
     scan_graph_iri,
 )
 
@@ -193,15 +196,16 @@ def ingest(
     return report
 
 
-def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts: bool = True) -> ConceptSet | None:
+def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts: bool = True
+                  ) -> ConceptSummary | None:
     """Make every view of the store true of its scans, so that the next question pays nothing.
 
-    Checks the concepts graph's marker against the scans' digests (a run cut short
+    Checks the concepts graph's marker against what the scans say (a run cut short
     leaves it stale even when every scan is unchanged) and rewrites the vocabulary and
     concepts graphs when it differs; then builds the concept index when it is stale.
 
     Returns:
-        The concepts, or ``None`` with ``concepts=False`` (nothing is checked then).
+        What the concepts come to, or ``None`` with ``concepts=False`` (nothing is checked then).
     """
     from foresight.derived.concepts import CONCEPTS_GRAPH, concepts_marker, refresh_concepts
 
@@ -210,9 +214,8 @@ def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts:
     derived = views(store, overrides)
     if store.digest_of(CONCEPTS_GRAPH) != concepts_marker(derived.content_key()):
         refresh_vocabulary(store)
-    concept_set = refresh_concepts(store, overrides)
-    derived.index("concepts")
-    return concept_set
+        refresh_concepts(store, overrides)
+    return derived.index("concepts").summary()
 
 
 def default_batch_size(store: Store, files: int) -> int:

@@ -72,7 +72,7 @@ class Views:
         self.pieces = PieceCache(self.folder / "pieces.sqlite" if self.folder is not None else None)
         self._generation: str | None = None
         self._key: str | None = None
-        self._rows: nx.DiGraph | None = None
+        self._rows: nx.DiGraph[str] | None = None
         self._concepts: ConceptSet | None = None
         self._indexes: dict[str, GraphIndex] = {}
         self._previous: tuple[str, ConceptSet] | None = None
@@ -114,11 +114,11 @@ class Views:
 
     # ----- the views ------------------------------------------------------------------------------------
 
-    def rows(self) -> nx.DiGraph:
+    def rows(self) -> nx.DiGraph[str]:
         """The row graph (the projection of every scan graph); a copy the caller may change."""
         return self._rows_graph().copy()
 
-    def _rows_graph(self) -> nx.DiGraph:
+    def _rows_graph(self) -> nx.DiGraph[str]:
         self._check()
         if self._rows is None:
             self._rows = project_store(self.store, self.pieces)
@@ -128,12 +128,20 @@ class Views:
         """The concepts of every row under the overrides."""
         self._check()
         if self._concepts is None:
-            index = self._indexes.get("concepts")
-            self._concepts = index.concept_set() if index is not None else build_concepts(
-                self._rows_graph(), self.overrides)
+            index = self._indexes.get("concepts") or self._open("concepts")
+            if index is not None and index.key == self.content_key() and index.meta("rules") == self._rules_digest:
+                self._concepts = index.concept_set()  # read back: several times faster than merging again
+            else:
+                self._concepts = build_concepts(self._rows_graph(), self.overrides)
         return self._concepts
 
-    def graph(self, level: str) -> nx.DiGraph:
+    def rebuild_concepts(self) -> ConceptSet:
+        """Merge the rows into concepts again, whatever is kept."""
+        self._check()
+        self._concepts = build_concepts(self._rows_graph(), self.overrides)
+        return self._concepts
+
+    def graph(self, level: str) -> nx.DiGraph[str]:
         """The whole graph of a level (``rows`` or ``concepts``), for exports and the library."""
         return self.index(level).whole()
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from foresight.errors import ForesightError
 from foresight.merging import Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
 from foresight.versions import MERGER_VERSION
-from foresight.vocab import GRAPH_PREFIX, ID, concept_iri, slug
+from foresight.vocab import CONCEPT_KINDS, GRAPH_PREFIX, ID, concept_iri, slug
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,10 +37,6 @@ if TYPE_CHECKING:
     from foresight.store.base import Store
 
 CONCEPTS_GRAPH = GRAPH_PREFIX + "concepts"
-#: The kinds of row merged into concepts, with the folder of their concepts' IRIs.
-CONCEPT_KINDS = {"Signal": "signals", "Concern": "concerns", "Behavior": "behaviors", "Technology": "technologies",
-                 "Issue": "issues", "DrivingForce": "driving-forces", "Outlook": "outlooks",
-                 "Keyword": "keywords", "Theme": "themes"}
 #: Kinds whose "rows" are the scans' vocabulary (a keyword or theme of the scans), not projection nodes.
 VOCABULARY_KINDS = {"Keyword": "keywords", "Theme": "themes"}
 
@@ -212,7 +208,7 @@ def _split_identical(key_of: dict[str, tuple[str, ...]], label_of: Mapping[str, 
                         key_of[node] = key
 
 
-def build_concepts(graph: nx.DiGraph, overrides: Overrides | None = None,
+def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                    kinds: Iterable[str] = CONCEPT_KINDS) -> ConceptSet:
     """Group the rows of the projection into concepts.
 
@@ -360,8 +356,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
 
     Units are keyed by stable IRIs, so two builds of the graph can be compared unit by unit.
     """
-    from foresight.mapping import iri, literal
-    from foresight.vocab import FS, RDF, SCHEME_NAMES, SKOS, XSD
+    from foresight.vocab import FS, RDF, SCHEME_NAMES, SKOS, XSD, iri, literal
 
     graph = iri(CONCEPTS_GRAPH)
     a = iri(RDF + "type")
@@ -430,8 +425,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
 
 
 def _marker_line(marker: str) -> str:
-    from foresight.mapping import iri, literal
-    from foresight.vocab import FS
+    from foresight.vocab import FS, iri, literal
 
     return f"{iri(CONCEPTS_GRAPH)} {iri(FS + 'contentDigest')} {literal(marker)} {iri(CONCEPTS_GRAPH)} .\n"
 
@@ -506,26 +500,36 @@ def write_concepts(store: Store, concept_set: ConceptSet, marker: str,
                    previous: ConceptSet | None = None) -> int:
     """Write ``concept_set`` as the store's concepts graph, marked ``marker``; returns the lines written.
 
-    With ``previous`` (the concept set the graph holds now), only the difference is
-    written; without it, the graph is replaced. Readers see the old graph or the new
-    one: the store applies the change in one transaction (see
-    :meth:`~foresight.store.base.Store.apply_changes`). A store that cannot (a SPARQL
-    server) marks the graph incomplete first, so a write cut short is redone whole.
+    Only the difference from what the graph holds is written: from ``previous`` (the
+    concept set the graph holds, when known), else from the graph read back. Readers
+    see the old graph or the new one: the store applies the change in one transaction
+    (see :meth:`~foresight.store.base.Store.apply_changes`); a store that cannot (a
+    SPARQL server) marks the graph incomplete first, so a write cut short is redone.
+    The first concepts graph of a store goes in with the bulk loader, its marker last
+    (nothing was there before for a reader to lose).
     """
+    from foresight.store.base import canonical_lines
+
     stored = store.digest_of(CONCEPTS_GRAPH)
+    incomplete = (_marker_line(stored) if stored else "", _marker_line(INCOMPLETE))
     if previous is not None:
         deletes, inserts = concepts_changes(previous, concept_set)
         if stored:
             deletes.append(_marker_line(stored))
         inserts.append(_marker_line(marker))
-        store.apply_changes(deletes="".join(deletes), inserts="".join(inserts),
-                            incomplete=(_marker_line(stored) if stored else "", _marker_line(INCOMPLETE)))
+        store.apply_changes(deletes="".join(deletes), inserts="".join(inserts), incomplete=incomplete)
         return len(deletes) + len(inserts)
     body = concepts_nquads(concept_set, marker=marker)
-    written = body.count("\n")
-    store.apply_changes(drop=[CONCEPTS_GRAPH], inserts=body,
-                        incomplete=(_marker_line(stored) if stored else "", _marker_line(INCOMPLETE)))
-    return written
+    if not store.has_graph(CONCEPTS_GRAPH):
+        lines = body.splitlines(keepends=True)
+        store.replace_graphs([], "".join(lines[:-1]), lines[-1])  # the marker is the last line
+        return len(lines)
+    held = store.graph_lines(CONCEPTS_GRAPH)
+    wanted = canonical_lines(body)
+    gone, new = sorted(held - wanted), sorted(wanted - held)
+    if gone or new:
+        store.apply_changes(deletes="".join(gone), inserts="".join(new), incomplete=incomplete)
+    return len(gone) + len(new)
 
 
 def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet:
@@ -539,20 +543,26 @@ def refresh_concepts(store: Store, overrides: Overrides | None = None, *, force:
     """Make the store's concepts graph hold the concepts of everything in the store (see :func:`build_concepts`).
 
     The graph's marker records what it was built from; when that still holds, nothing
-    is written (unless ``force``). When the concepts the graph holds are still known
-    (kept by :mod:`foresight.derived`), only the difference is written: rewriting a big
-    concepts graph costs far more than building it.
+    is written. When the concepts the graph holds are still known (kept by
+    :mod:`foresight.derived`), only the difference is written: rewriting a big concepts
+    graph costs far more than building it. With ``force``, the concepts are merged
+    again from the rows and compared with the graph read back, which repairs a
+    concepts graph changed by hand.
     """
     from foresight.derived import views
 
     derived = views(store, overrides)
-    concept_set = derived.concepts()
     marker = concepts_marker(derived.content_key())
+    if force:
+        concept_set = derived.rebuild_concepts()
+        write_concepts(store, concept_set, marker)
+        return concept_set
+    concept_set = derived.concepts()
     stored = store.digest_of(CONCEPTS_GRAPH)
-    if stored == marker and not force:
+    if stored == marker:
         return concept_set
     previous = None
-    if stored and stored.startswith(f"concepts v{MERGER_VERSION} ") and not force:
+    if stored and stored.startswith(f"concepts v{MERGER_VERSION} "):
         previous = derived.stored_concepts(stored.rsplit(" ", 1)[-1])
     write_concepts(store, concept_set, marker, previous)
     return concept_set

@@ -264,6 +264,15 @@ def _fill_texts(connection: sqlite3.Connection, concept_set: ConceptSet, graph: 
 
 
 @dataclass(frozen=True)
+class ConceptSummary:
+    """What the concepts come to: how many, how many named in 3 or more scans, how many merges to review."""
+
+    concepts: int
+    recurring: int
+    review: int
+
+
+@dataclass(frozen=True)
 class TextMatch:
     """A row (or scan) whose name or description holds the words searched for."""
 
@@ -539,6 +548,12 @@ class GraphIndex:
                        Counter(json.loads(months)), first, last)
 
     _CONCEPT = "SELECT iri, kind, label, alt_labels, rows, scans, months, first, last FROM concepts"
+
+    def summary(self) -> ConceptSummary:
+        """How many concepts, how many named in 3 or more scans, how many merges left for review."""
+        return ConceptSummary(int(self._one("SELECT COUNT(*) FROM concepts")),
+                              int(self._one("SELECT COUNT(*) FROM concepts WHERE nscans >= 3")),
+                              int(self._one("SELECT COUNT(*) FROM review")))
 
     def concept_list(self, kinds: list[str] | None, min_scans: int, limit: int) -> tuple[list[Concept], int]:
         """The concepts named in the most scans (as :func:`foresight.derived.concepts.summary` orders them)."""

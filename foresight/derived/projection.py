@@ -32,13 +32,12 @@ from typing import TYPE_CHECKING, Any
 
 from foresight.store.base import Store, plain_literal
 from foresight.versions import PROJECTION_VERSION
-from foresight.vocab import DCTERMS, FS, PROV, RDF, RDFS, SCHEMA, SKOS
+from foresight.vocab import DCTERMS, FS, ITEM_TYPES, PROV, RDF, RDFS, SCHEMA, SKOS
 
 if TYPE_CHECKING:
     import networkx as nx
 
 
-ITEM_TYPES = ("Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior", "Technology", "Issue")
 #: The edges inside one signal row, from driving force to outlook.
 STRUCTURE_RELATIONS = ("drives", "hasShift", "leadsTo", "hasOutlook")
 
@@ -198,9 +197,15 @@ class PieceCache:
         if path is None:
             self._memory = self._connect(":memory:")
 
-    @staticmethod
-    def _connect(where: str) -> sqlite3.Connection:
+    _COLUMNS = ("graph", "digest", "unscoped", "version", "hash", "body")
+
+    @classmethod
+    def _connect(cls, where: str) -> sqlite3.Connection:
         connection = sqlite3.connect(where, timeout=30, check_same_thread=False)
+        columns = tuple(row[1] for row in connection.execute("PRAGMA table_info(pieces)"))
+        if columns and columns != cls._COLUMNS:  # written by another version: start again
+            with connection:
+                connection.execute("DROP TABLE pieces")
         connection.execute("CREATE TABLE IF NOT EXISTS pieces(graph TEXT PRIMARY KEY, digest TEXT, unscoped TEXT, "
                            "version TEXT, hash TEXT, body TEXT)")
         return connection
@@ -301,7 +306,7 @@ def piece_hashes(store: Store, cache: PieceCache) -> dict[str, str]:
     return {graph: hashes[graph] for graph in digests}
 
 
-def project_store(store: Store, cache: PieceCache) -> nx.DiGraph:
+def project_store(store: Store, cache: PieceCache) -> nx.DiGraph[str]:
     """The projection of ``store``, from cached pieces where they still hold, the rest read back."""
     digests = store.scan_digests()
     unscoped = store.generation().unscoped
@@ -317,7 +322,7 @@ def project_store(store: Store, cache: PieceCache) -> nx.DiGraph:
     return assemble(held[graph] for graph in sorted(digests))
 
 
-def project(store: Store) -> nx.DiGraph:
+def project(store: Store) -> nx.DiGraph[str]:
     """The store's items and their relations as a directed graph (the row level of :mod:`foresight.derived`).
 
     Node attributes: ``type`` (the fs: class name), ``label``, ``description`` (or
@@ -373,17 +378,19 @@ def read_pieces(store: Store, graphs: list[str]) -> dict[str, Piece]:
     return {graph: piece_from_triples(triples) for graph, triples in by_graph.items()}
 
 
-def assemble(pieces: Iterable[Piece]) -> nx.DiGraph:
+def assemble(pieces: Iterable[Piece]) -> nx.DiGraph[str]:
     """One graph from the pieces of many scans; one edge per ordered pair of nodes, the strongest."""
     import networkx as nx
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     scans: dict[str, dict[str, Any]] = {}
     best: dict[tuple[str, str], EdgeRow] = {}
     # Hundreds of thousands of nodes: fill the adjacency dicts networkx documents for subclasses
     # (node -> attributes, node -> successor -> edge attributes, the same for predecessors)
-    # directly, which is twice as fast as add_nodes_from and gives the same graph.
-    node_attrs, successors, predecessors = graph._node, graph._succ, graph._pred
+    # directly, which is twice as fast as add_nodes_from and gives the same graph. (The stubs leave them out.)
+    node_attrs: dict[str, dict[str, Any]] = graph._node  # type: ignore[attr-defined]
+    successors: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
+    predecessors: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
     with paused_gc():
         for piece in pieces:
             for node, kind, label, description, relevancy, scan, line in piece.nodes:

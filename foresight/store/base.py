@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from foresight.errors import QueryError, StoreError
+from foresight.formats import RDF_FORMATS, Format, format_named
 from foresight.vocab import PREFIXES, SCAN_GRAPH_PREFIX
 
 if TYPE_CHECKING:
@@ -84,9 +85,17 @@ def _plain_value(term: Node | None) -> Any:
 
 QueryResult = Union[SelectResult, bool, "rdflib.Graph"]
 
-DATASET_FORMATS = {"trig", "nquads", "jsonld"}
-TRIPLE_FORMATS = {"turtle", "nt", "xml"}
-EXPORT_FORMATS = ("turtle", "trig", "nquads", "nt", "jsonld", "xml")
+
+def dump_format(fmt: str) -> Format:
+    """The RDF format named ``fmt``, one a store can dump (see :mod:`foresight.formats`).
+
+    Raises:
+        QueryError: no RDF format has that name.
+    """
+    if fmt not in RDF_FORMATS:
+        raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")
+    return format_named(fmt)
+
 
 _UPDATE_WORDS = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
@@ -246,6 +255,19 @@ class Store(ABC):
         if parts:
             self._update(" ;\n".join(parts))
 
+    def graph_lines(self, graph: str) -> set[str]:
+        """A named graph's quads as canonical N-Quads lines (see :func:`canonical_lines`)."""
+        from rdflib import URIRef
+
+        rows = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}).rows
+        import pyoxigraph as ox
+
+        from foresight.store.oxigraph import from_rdflib
+
+        quads = [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.NamedNode(graph))  # type: ignore[arg-type]
+                 for s, p, o in rows if s is not None and p is not None and o is not None]
+        return _lines(quads)
+
     @abstractmethod
     def _update(self, sparql: str) -> None:
         """Run a SPARQL update (the backend's part of :meth:`update`)."""
@@ -310,7 +332,7 @@ class Store(ABC):
 
     @abstractmethod
     def dump(self, output: IO[bytes], fmt: str) -> None:
-        """Write the whole dataset in one of :data:`EXPORT_FORMATS`.
+        """Write the whole dataset in one of the RDF formats (:data:`foresight.formats.RDF_FORMATS`).
 
         Dataset formats (trig, nquads, jsonld) keep the named graphs; triple formats
         (turtle, nt, xml) write the union of all graphs.
@@ -405,6 +427,20 @@ class Store(ABC):
         return int(result.values()[0][0])
 
 
+def canonical_lines(nquads: str) -> set[str]:
+    """N-Quads lines as Oxigraph writes them, so that two spellings of one quad compare equal."""
+    import pyoxigraph as ox
+
+    return _lines(list(ox.parse(nquads, ox.RdfFormat.N_QUADS)))
+
+
+def _lines(quads: list[Any]) -> set[str]:
+    import pyoxigraph as ox
+
+    text = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    return {line + "\n" for line in text.splitlines() if line}
+
+
 def split_quad(line: str) -> tuple[str, str]:
     """An N-Quads line, as foresight writes them, split into its triple (``s p o .``) and its graph IRI.
 
@@ -451,8 +487,7 @@ def encode_term(term: Node) -> str:
     """
     from rdflib import BNode, Literal, URIRef
 
-    from foresight.mapping import iri, literal
-    from foresight.vocab import is_safe_iri
+    from foresight.vocab import iri, is_safe_iri, literal
 
     if isinstance(term, URIRef):
         if not is_safe_iri(str(term)):
@@ -478,7 +513,16 @@ def bind_variables(sparql: str, bindings: Mapping[str, Node]) -> str:
 
     The values are encoded as RDF terms (escaped), never pasted as text, so a value
     cannot change the query. Placed inside the WHERE clause, the block restricts the
-    pattern before any grouping, unlike a trailing VALUES clause.
+    pattern before any grouping, unlike a trailing VALUES clause. Every query form
+    works: the block goes into the pattern of ``SELECT … { … }``, ``ASK { … }``,
+    ``DESCRIBE … WHERE { … }`` and ``CONSTRUCT { template } WHERE { … }``, never into a
+    CONSTRUCT's template; the short ``CONSTRUCT WHERE { … }`` is written out in full first.
+
+    >>> from rdflib import Literal
+    >>> bind_variables("CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }", {"l": Literal("Drones")})
+    'CONSTRUCT { ?s rdfs:label ?l } WHERE { VALUES (?l) { ("Drones") }  ?s rdfs:label ?l }'
+    >>> bind_variables("CONSTRUCT WHERE { ?s rdfs:label ?l }", {"l": Literal("Drones")})
+    'CONSTRUCT { ?s rdfs:label ?l } WHERE { VALUES (?l) { ("Drones") }  ?s rdfs:label ?l }'
 
     Raises:
         QueryError: a variable name or value that cannot be bound, or no WHERE clause.
@@ -491,24 +535,64 @@ def bind_variables(sparql: str, bindings: Mapping[str, Node]) -> str:
             raise QueryError(f"invalid variable name {name!r}")
     row = " ".join(encode_term(bindings[name]) for name in names)
     block = " VALUES (" + " ".join("?" + name for name in names) + ") { (" + row + ") } "
-    position = _first_brace(sparql)
-    if position < 0:
+    text = _STRINGS_AND_IRIS.sub(lambda match: " " * len(match.group()), sparql)  # the same positions, no literals
+    form = _QUERY_FORM.search(text)
+    if form is None:
+        raise QueryError("cannot bind variables: not a SELECT, CONSTRUCT, ASK or DESCRIBE query")
+    opening = _brace_after(text, form.end())
+    if opening < 0:
         raise QueryError("cannot bind variables: the query has no WHERE clause")
-    return sparql[: position + 1] + block + sparql[position + 1 :]
+    if form.group(1).upper() == "CONSTRUCT":
+        if _WHERE.search(text, form.end(), opening):
+            # CONSTRUCT WHERE { T } is CONSTRUCT { T } WHERE { T }; only the second may hold VALUES
+            close = _closing_brace(text, opening)
+            template = sparql[opening : close + 1]
+            sparql = sparql[: form.end()] + " " + template + sparql[form.end() :]
+            text = text[: form.end()] + " " + text[opening : close + 1] + text[form.end() :]
+            opening += len(template) + 1
+        else:
+            opening = _brace_after(text, _closing_brace(text, opening) + 1)
+            if opening < 0:
+                raise QueryError("cannot bind variables: the query has no WHERE clause")
+    close = _closing_brace(text, opening)
+    if _SUB_SELECT.match(text, opening + 1):
+        # WHERE { SELECT … }: a sub-select is the whole group; VALUES goes beside it, in a group of its own
+        return sparql[: opening + 1] + block + "{" + sparql[opening + 1 : close] + "}" + sparql[close:]
+    return sparql[: opening + 1] + block + sparql[opening + 1 :]
 
 
-def _first_brace(sparql: str) -> int:
-    """Index of the first '{' that is not inside a comment or an IRI."""
-    index, length = 0, len(sparql)
-    while index < length:
-        char = sparql[index]
-        if char == "#":
-            newline = sparql.find("\n", index)
-            index = length if newline < 0 else newline
-        elif char == "<":
-            close = sparql.find(">", index)
-            index = length if close < 0 else close
-        elif char == "{":
+# A query form's keyword, or WHERE, as a word (not part of a prefixed name or a variable).
+_QUERY_FORM = re.compile(r"(?<![\w:?$])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:])", re.IGNORECASE)
+_WHERE = re.compile(r"(?<![\w:?$])WHERE(?![\w:])", re.IGNORECASE)
+_SUB_SELECT = re.compile(r"\s*SELECT(?![\w:])", re.IGNORECASE)
+
+
+def _brace_after(text: str, start: int) -> int:
+    """Index of the first '{' from ``start`` outside parentheses (a SELECT's ``(EXISTS { … } AS ?x)``), or -1."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char == "{" and depth == 0:
             return index
-        index += 1
     return -1
+
+
+def _closing_brace(text: str, opening: int) -> int:
+    """Index of the '}' that closes the '{' at ``opening``.
+
+    Raises:
+        QueryError: the braces do not balance.
+    """
+    depth = 0
+    for index in range(opening, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    raise QueryError("cannot bind variables: a '{' in the query is never closed")

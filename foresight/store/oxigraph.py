@@ -19,6 +19,7 @@ from foresight.store.base import (
     SelectResult,
     Store,
     bind_variables,
+    dump_format,
     is_update,
     plain_literal,
     prefixed_graph,
@@ -29,15 +30,6 @@ from foresight.vocab import FS, PREFIXES
 if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
-
-_RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
@@ -280,11 +272,11 @@ class OxigraphStore(Store):
             raise StoreError(f"{self.location}: deleting failed ({error})") from None
 
     def dump(self, output: IO[bytes], fmt: str) -> None:
-        try:
-            rdf_format = _RDF_FORMATS[fmt]
-        except KeyError:
-            raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(_RDF_FORMATS)}") from None
-        if rdf_format.supports_datasets:
+        spec = dump_format(fmt)
+        rdf_format = ox.RdfFormat.from_extension(spec.extension.removeprefix("."))
+        if rdf_format is None:
+            raise QueryError(f"Oxigraph cannot write {fmt} ({spec.extension} files)")
+        if spec.kind == "dataset":
             self._store.dump(output, rdf_format, prefixes=_DUMP_PREFIXES)
             return
         # A triple format: the union of all graphs, each triple once.
@@ -323,6 +315,11 @@ class OxigraphStore(Store):
             return None
         location = Path(self.location)
         return location.with_name(location.name + ".cache")
+
+    def graph_lines(self, graph: str) -> set[str]:
+        from foresight.store.base import _lines
+
+        return _lines(list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
 
     def bulk_quads(self) -> ox.Store:
         """The underlying Oxigraph store, for fast read paths (projections, exports)."""

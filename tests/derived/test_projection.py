@@ -152,3 +152,14 @@ def test_a_big_ingest_hands_its_pieces_over_in_lots(tmp_path: Path, monkeypatch:
         assert dict(cached.nodes(data=True)) == dict(cold.nodes(data=True))
         assert sorted(cached.edges(data=True)) == sorted(cold.edges(data=True))
         assert len(cached.graph["scans"]) == 10
+
+
+def test_a_pieces_file_of_another_layout_is_started_again(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    folder = tmp_path / "store.cache" / "derived"
+    folder.mkdir(parents=True)
+    with sqlite3.connect(folder / "pieces.sqlite") as db:  # an older layout, without the content hash
+        db.execute("CREATE TABLE pieces(graph TEXT PRIMARY KEY, digest TEXT, unscoped TEXT, version TEXT, body TEXT)")
+    with open_store(location) as store:
+        ingest(store, [EXAMPLES])
+    assert len(_pieces(location)) == 10

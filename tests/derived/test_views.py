@@ -154,17 +154,27 @@ def test_a_concepts_graph_marked_incomplete_is_written_again_whole(tmp_path: Pat
 
 def test_the_concepts_graph_is_written_in_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # bug: the whole-graph write dropped the graph, then wrote it in chunks: readers saw it vanish
+    from foresight.store.oxigraph import OxigraphStore
+
+    updates: list[str] = []
+    original = OxigraphStore._update
+    monkeypatch.setattr(OxigraphStore, "_update", lambda self, text: (updates.append(text), original(self, text))[1])
     with open_store(tmp_path / "store") as store:
         ingest(store, [EXAMPLES])
-        updates: list[str] = []
-        original = store._update
-        monkeypatch.setattr(store, "_update", lambda text: (updates.append(text), original(text))[1])
-        refresh_concepts(store)
-        assert len(updates) == 1 and updates[0].startswith(f"DROP SILENT GRAPH <{CONCEPTS_GRAPH}>")
+        refresh_concepts(store)  # the first concepts graph: nothing there before
+        first = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{CONCEPTS_GRAPH}> {{ ?s ?p ?o }} }}").rows
         ingest(store, [TEST_DATA / "mini.md"])
         updates.clear()
-        refresh_concepts(store)
+        refresh_concepts(store)  # the concepts it holds are known: the difference, in one update
         assert len(updates) == 1 and "DELETE DATA" in updates[0] and "INSERT DATA" in updates[0]
+    (tmp_path / "store.cache" / "derived" / "concepts.sqlite").unlink(missing_ok=True)
+    with open_store(tmp_path / "store") as store:  # another process, nothing known: read back, one update
+        store.replace_graphs([next(iter(sorted(store.scan_digests())))], "")
+        updates.clear()
+        refresh_concepts(store)
+        assert len(updates) == 1 and "DROP" not in updates[0]
+        assert len(store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{CONCEPTS_GRAPH}> {{ ?s ?p ?o }} }}").rows) \
+            < len(first)
 
 
 def test_a_reader_racing_a_compaction_tries_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
