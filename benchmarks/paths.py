@@ -226,11 +226,12 @@ def phase_analysis(store_dir: str, html_path: str, seed: int) -> Result:
     import networkx  # noqa: F401
     import rapidfuzz  # noqa: F401
 
+    from foresight.analysis.layout import layout_positions
     from foresight.analysis.paths import k_best_paths
     from foresight.analysis.pathways import change_pathways
     from foresight.analysis.resolve import label_index, resolve
     from foresight.derived.projection import project
-    from foresight.export.html import layout_positions, render_html
+    from foresight.export.html import render_html
     from foresight.store import open_store
 
     store = open_store(store_dir, read_only=True)

@@ -458,8 +458,15 @@ def search(
 
     records = [{"node": m.node, "type": m.type, "label": m.label, "score": m.score, "relevancy": m.relevancy,
                 "scan": _scan_ref_of(scans, m.scan)} for m in matches]
+    def short(record: Mapping[str, Any]) -> str:
+        from rdflib import URIRef
+
+        from foresight.export.results import shorten
+
+        return shorten(URIRef(record["node"])) if fmt == "table" else str(record["node"])
+
     emit(records, [field("type"), field("label"), field("relevancy"),
-                   Column("scan", lambda r: _where(r["scan"])), field("node")],
+                   Column("scan", lambda r: _where(r["scan"])), Column("node", short)],
          fmt, caption=f"{len(records)} matches")
 
 
@@ -749,7 +756,8 @@ def pathways(
             else None
         candidates = index.chain_candidates(signals=signals, theme=theme, keyword=keyword,
                                             limit=None if driver else limit)
-        graph = index.subgraph(index.chain_surroundings(candidates))
+        # every attribute of the signals (their scans); of what surrounds them, what a chain shows
+        graph = index.subgraph(index.chain_surroundings(candidates), full=candidates)
         chains = change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit)
 
     def label(node: str | None) -> str | None:

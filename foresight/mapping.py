@@ -36,6 +36,8 @@ from foresight.vocab import (
     XSD,
     article_iri,
     concept_iri,
+    iri,
+    literal,
     scan_graph_iri,
     scan_iri,
     slug,
@@ -46,23 +48,6 @@ if TYPE_CHECKING:
 
 Triple = tuple[str, str, str]
 Emit = Callable[[Triple], None]
-
-
-def iri(value: str) -> str:
-    """An IRI as an N-Triples term."""
-    return f"<{value}>"
-
-
-def literal(value: str | int, datatype: str | None = None) -> str:
-    """A literal as an N-Triples term; plain strings are xsd:string."""
-    if isinstance(value, int):
-        return f'"{value}"^^<{XSD}integer>'
-    escaped = (
-        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-    if datatype:
-        return f'"{escaped}"^^<{datatype}>'
-    return f'"{escaped}"'
 
 
 A = iri(RDF + "type")

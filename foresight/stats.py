@@ -6,10 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from foresight.store.base import Store
-from foresight.vocab import FS, ONTOLOGY_GRAPH
-
-ITEM_TYPES = ("Scan", "Article", "Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior",
-              "Technology", "Issue", "Link", "Keyword", "Theme", "Category", "ScanType")
+from foresight.vocab import COUNTED_TYPES, FS, ONTOLOGY_GRAPH
 
 
 @dataclass
@@ -35,7 +32,7 @@ def graph_stats(store: Store, top: int = 10) -> Stats:
         "SELECT ?type (COUNT(DISTINCT ?node) AS ?n) WHERE { GRAPH ?g { ?node a ?type } "
         f"FILTER(STRSTARTS(STR(?type), STR(fs:))) FILTER(?g != <{ONTOLOGY_GRAPH}>) }} GROUP BY ?type"
     ).values())
-    stats.counts = {name: int(found.get(FS + name, 0)) for name in ITEM_TYPES}
+    stats.counts = {name: int(found.get(FS + name, 0)) for name in COUNTED_TYPES}
     for name, predicate in (("keywords", "dcterms:subject"), ("themes", "fs:theme"), ("categories", "fs:category")):
         rows = store.select(
             f"SELECT ?label (COUNT(DISTINCT ?scan) AS ?n) WHERE {{ ?scan a fs:Scan ; {predicate} ?c . "

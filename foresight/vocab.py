@@ -4,6 +4,8 @@
 for the classes and properties declared in ``ontology/foresight.ttl``. Instances
 live under ``https://w3id.org/foresight/id/``: the same input gives the same IRIs
 on any machine, because every IRI is built from the scan id and the row's own text.
+:func:`iri` and :func:`literal` write terms as N-Triples (and SPARQL) text, for the
+mapping, the stores and the derived graphs alike.
 """
 
 from __future__ import annotations
@@ -54,6 +56,16 @@ SCHEMES = {
     "Category": ID + "scheme/categories",
     "ScanType": ID + "scheme/scan-types",
 }
+
+# What each kind of thing is called in the ontology: the fs: class names, defined here once.
+#: The fs: classes of the rows a scan lists (the nodes of the projected graph), in the data model's order.
+ITEM_TYPES = ("Signal", "DrivingForce", "Shift", "Outlook", "Concern", "Behavior", "Technology", "Issue")
+#: The fs: classes ``foresight stats`` counts: scans and their articles, the rows, links, the vocabularies.
+COUNTED_TYPES = ("Scan", "Article", *ITEM_TYPES, "Link", *SCHEMES)
+#: The kinds of row merged into concepts, with the folder of their concepts' IRIs.
+CONCEPT_KINDS = {"Signal": "signals", "Concern": "concerns", "Behavior": "behaviors", "Technology": "technologies",
+                 "Issue": "issues", "DrivingForce": "driving-forces", "Outlook": "outlooks",
+                 "Keyword": "keywords", "Theme": "themes"}
 
 
 def sparql_prefixes() -> str:
@@ -108,3 +120,30 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 def is_safe_iri(text: str) -> bool:
     """Whether a user-given IRI can be written into RDF as it is."""
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text)) and not _IRI_FORBIDDEN.search(text)
+
+
+def iri(value: str) -> str:
+    """An IRI as an N-Triples (and SPARQL) term.
+
+    >>> iri(FS + "Signal")
+    '<https://w3id.org/foresight/ontology#Signal>'
+    """
+    return f"<{value}>"
+
+
+def literal(value: str | int, datatype: str | None = None) -> str:
+    """A literal as an N-Triples (and SPARQL) term, escaped; plain strings are xsd:string.
+
+    >>> print(literal('say "no"\\n'))
+    "say \\"no\\"\\n"
+    >>> literal(3)
+    '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD}integer>'
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    if datatype:
+        return f'"{escaped}"^^<{datatype}>'
+    return f'"{escaped}"'

@@ -11,10 +11,10 @@ import pytest
 import foresight
 from tests.conftest import ROOT
 
-MODULES = sorted(
+MODULES = ["foresight", *sorted(
     info.name for info in pkgutil.walk_packages(foresight.__path__, prefix="foresight.")
     if not info.name.endswith("__main__")
-)
+)]
 
 
 @pytest.mark.parametrize("name", MODULES)

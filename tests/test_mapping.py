@@ -5,9 +5,10 @@ from __future__ import annotations
 import rdflib
 from rdflib.compare import isomorphic
 
-from foresight.mapping import literal, map_scan, scan_to_rdflib
+from foresight.mapping import map_scan, scan_to_rdflib
 from foresight.model import Item, ItemKind, Scan, Signal, parse_shift
 from foresight.readers import read_scan
+from foresight.vocab import literal
 from tests.conftest import TEST_DATA
 
 

@@ -47,18 +47,18 @@ class Details:
     alt_labels: list[str] = field(default_factory=list)
 
 
-def _step(graph: nx.DiGraph, node: str) -> Iterable[tuple[str, bool]]:
+def _step(graph: nx.DiGraph[str], node: str) -> Iterable[tuple[str, bool]]:
     return itertools.chain(((n, True) for n in graph.successors(node)), ((n, False) for n in graph.predecessors(node)))
 
 
-def _neighbor(graph: nx.DiGraph, via: str, other: str, forward: bool, distance: int) -> Neighbor:
+def _neighbor(graph: nx.DiGraph[str], via: str, other: str, forward: bool, distance: int) -> Neighbor:
     start, end = (via, other) if forward else (other, via)
     data = graph.edges[start, end]
     return Neighbor(other, distance, via, str(data["relation"]), forward, float(data.get("score", 0.5)),
                     evidence(graph, start, end))
 
 
-def neighbors(graph: nx.DiGraph, nodes: Iterable[str], depth: int = 1) -> list[Neighbor]:
+def neighbors(graph: nx.DiGraph[str], nodes: Iterable[str], depth: int = 1) -> list[Neighbor]:
     """The nodes within ``depth`` hops of any of ``nodes``, links walked both ways.
 
     Each is listed once, at its shortest distance, with the hop that reached it.
@@ -91,7 +91,7 @@ def neighbors(graph: nx.DiGraph, nodes: Iterable[str], depth: int = 1) -> list[N
     return found
 
 
-def describe(graph: nx.DiGraph, nodes: Iterable[str]) -> list[Details]:
+def describe(graph: nx.DiGraph[str], nodes: Iterable[str]) -> list[Details]:
     """Each node's type, text, relevancy, source scan and neighbours grouped by relation.
 
     Relations are named from the node's side: ``enables`` for links it starts,

@@ -55,19 +55,19 @@ class Pathway:
     repeats: tuple[tuple[str, ...], ...] = ()
 
 
-def relevancy_cost(graph: nx.DiGraph, node: str) -> float:
+def relevancy_cost(graph: nx.DiGraph[str], node: str) -> float:
     """What passing through a node costs for its relevancy: 0 for 5, 0.4 for 1 (0.2 when unknown)."""
     relevancy = graph.nodes[node].get("relevancy")
     return 0.1 * (5 - relevancy) if isinstance(relevancy, int) else 0.2
 
 
-def hop_cost(graph: nx.DiGraph, source: str, target: str, data: dict[str, Any]) -> float:
+def hop_cost(graph: nx.DiGraph[str], source: str, target: str, data: dict[str, Any]) -> float:
     """The cost of one hop: 1, plus what the link lacks in score, plus the relevancy cost of both ends."""
     return 1.0 + (1.0 - float(data.get("score", 0.5))) + 0.5 * (
         relevancy_cost(graph, source) + relevancy_cost(graph, target))
 
 
-def evidence(graph: nx.DiGraph, source: str, target: str) -> str:
+def evidence(graph: nx.DiGraph[str], source: str, target: str) -> str:
     """Why the edge ``source -> target`` holds, in words a user can check against the scan."""
     data = graph.edges[source, target]
     if data.get("evidence"):
@@ -82,7 +82,7 @@ def evidence(graph: nx.DiGraph, source: str, target: str) -> str:
     return f"{data.get('method', 'link')} in {where}{line}"
 
 
-def _hop(graph: nx.DiGraph, source: str, target: str) -> Hop:
+def _hop(graph: nx.DiGraph[str], source: str, target: str) -> Hop:
     forward = graph.has_edge(source, target)
     start, end = (source, target) if forward else (target, source)
     data = graph.edges[start, end]
@@ -90,7 +90,7 @@ def _hop(graph: nx.DiGraph, source: str, target: str) -> Hop:
                str(data.get("method", "")), evidence(graph, start, end))
 
 
-def _distances(graph: nx.DiGraph, starts: Iterable[str], limit: int, allowed: set[str] | None) -> dict[str, int]:
+def _distances(graph: nx.DiGraph[str], starts: Iterable[str], limit: int, allowed: set[str] | None) -> dict[str, int]:
     """Hops from the nearest start to each node within ``limit``, links walked both ways."""
     distance = dict.fromkeys(starts, 0)
     frontier = list(distance)
@@ -106,7 +106,7 @@ def _distances(graph: nx.DiGraph, starts: Iterable[str], limit: int, allowed: se
     return distance
 
 
-def k_best_paths(graph: nx.DiGraph, sources: Iterable[str], targets: Iterable[str], *, k: int = 5,
+def k_best_paths(graph: nx.DiGraph[str], sources: Iterable[str], targets: Iterable[str], *, k: int = 5,
                  max_hops: int = 5, via: Iterable[str] | None = None) -> list[Pathway]:
     """The ``k`` cheapest simple pathways from any source to any target.
 
@@ -142,14 +142,14 @@ def k_best_paths(graph: nx.DiGraph, sources: Iterable[str], targets: Iterable[st
     allowed = None
     if via:
         kinds = set(via)
-        allowed = {n for n, kind in graph.nodes(data="type") if kind in kinds} | ends
+        allowed = {n for n, data in graph.nodes(data=True) if data.get("type") in kinds} | ends
     # Only nodes that can lie on a pathway short enough: near both ends at once.
     from_sources = _distances(graph, sources, max_hops, allowed)
     from_targets = _distances(graph, targets, max_hops, allowed)
     keep = {n for n, d in from_sources.items() if n in from_targets and d + from_targets[n] <= max_hops}
     if allowed is not None:
         keep &= allowed
-    search = nx.Graph()
+    search: nx.Graph[str] = nx.Graph()
     for u, v, data in graph.subgraph(keep).edges(data=True):
         cost = hop_cost(graph, u, v, data)
         if not search.has_edge(u, v) or search.edges[u, v]["cost"] > cost:

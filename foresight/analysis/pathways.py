@@ -37,9 +37,9 @@ class Chain:
     match: float
 
 
-def _first(graph: nx.DiGraph, node: str, relation: str) -> str | None:
-    for _, target, kind in graph.out_edges(node, data="relation"):
-        if kind == relation:
+def _first(graph: nx.DiGraph[str], node: str, relation: str) -> str | None:
+    for _, target, data in graph.out_edges(node, data=True):
+        if data.get("relation") == relation:
             return str(target)
     return None
 
@@ -49,7 +49,7 @@ def _matches(text: str, values: list[str]) -> bool:
     return any(wanted == value.casefold() or wanted in value.casefold() for value in values)
 
 
-def change_pathways(graph: nx.DiGraph, *, driver: str | None = None, theme: str | None = None,
+def change_pathways(graph: nx.DiGraph[str], *, driver: str | None = None, theme: str | None = None,
                     keyword: str | None = None, limit: int = 20) -> list[Chain]:
     """The driving force -> signal -> shift -> outlook chains, best first.
 
@@ -125,7 +125,7 @@ class _DriverMatcher:
     (rapidfuzz, in C) instead of comparing every name.
     """
 
-    def __init__(self, graph: nx.DiGraph, driver: str, types: dict[str, str]) -> None:
+    def __init__(self, graph: nx.DiGraph[str], driver: str, types: dict[str, str]) -> None:
         self.words = {node: frozenset(tokens(str(graph.nodes[node].get("label", ""))))
                       for node, kind in types.items() if kind == "DrivingForce"}
         vocabulary: set[str] = set().union(*self.words.values()) if self.words else set()

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 #: A fuzzy match at least this good (0-100, rapidfuzz WRatio) is taken without asking.
 ACCEPT_SCORE = 92.0
 #: How many names a topic phrase may stand for before the user is asked to narrow it.
-MAX_TOPIC_NAMES = 200
+MAX_TOPIC_NAMES = 1000
 
 
 class Names(Protocol):
@@ -39,7 +39,7 @@ class Names(Protocol):
 class GraphNames:
     """:class:`Names` over a graph in memory (built on each call; nothing is kept in the graph)."""
 
-    def __init__(self, graph: nx.DiGraph) -> None:
+    def __init__(self, graph: nx.DiGraph[str]) -> None:
         self.graph = graph
         self.by_key: dict[str, list[tuple[str, str]]] = {}
         self.by_stem: dict[str, list[tuple[str, str]]] = {}
@@ -166,7 +166,7 @@ def resolve_names(names: Names, text: str, types: Iterable[str] | None = None) -
     raise UnknownNodeError(f"no node named {text!r}{kinds}")
 
 
-def resolve(graph: nx.DiGraph, text: str, types: Iterable[str] | None = None) -> list[str]:
+def resolve(graph: nx.DiGraph[str], text: str, types: Iterable[str] | None = None) -> list[str]:
     """The nodes of ``graph`` that ``text`` names (see :func:`resolve_names`).
 
     Example:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from foresight.derived.projection import ITEM_TYPES
 from foresight.errors import ForesightError
+from foresight.vocab import ITEM_TYPES
 
 if TYPE_CHECKING:
     from foresight.derived.index import TextMatch

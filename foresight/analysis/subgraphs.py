@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import rdflib
 
 
-def focus(graph: nx.DiGraph, nodes: Iterable[str], depth: int = 1) -> nx.DiGraph:
+def focus(graph: nx.DiGraph[str], nodes: Iterable[str], depth: int = 1) -> nx.DiGraph[str]:
     """The nodes within ``depth`` hops of ``nodes`` and every edge between them.
 
     Example:
@@ -32,7 +32,7 @@ def focus(graph: nx.DiGraph, nodes: Iterable[str], depth: int = 1) -> nx.DiGraph
     return view
 
 
-def along(graph: nx.DiGraph, pathways: Iterable[Pathway]) -> nx.DiGraph:
+def along(graph: nx.DiGraph[str], pathways: Iterable[Pathway]) -> nx.DiGraph[str]:
     """The nodes and hops of some pathways (repeats in other scans included)."""
     view = graph.__class__()
     view.graph.update(graph.graph)
@@ -56,7 +56,7 @@ def _local(iri: str) -> str:
     return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
 
 
-def from_rdf(graph: nx.DiGraph, triples: rdflib.Graph) -> nx.DiGraph:
+def from_rdf(graph: nx.DiGraph[str], triples: rdflib.Graph) -> nx.DiGraph[str]:
     """A map of the triples a SPARQL CONSTRUCT returned.
 
     Resources become nodes (with the projection's attributes when the projection
@@ -68,7 +68,7 @@ def from_rdf(graph: nx.DiGraph, triples: rdflib.Graph) -> nx.DiGraph:
     import networkx as nx
     from rdflib import Literal
 
-    view = nx.DiGraph()
+    view: nx.DiGraph[str] = nx.DiGraph()
     view.graph.update(graph.graph)
     extra: dict[str, dict[str, Any]] = {}
 

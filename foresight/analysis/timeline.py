@@ -143,17 +143,18 @@ def chart(series: dict[str, list[tuple[str, int]]], path: str | Path, title: str
     target = Path(path)
     if target.suffix.lower() not in (".png", ".svg"):
         raise ForesightError(f"{target}: the chart is written as .png or .svg")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # A figure of its own with an Agg canvas, no pyplot: the user's backend (a notebook's, say) stays as it is.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     from foresight.files import atomic_write
 
     months = sorted({m for points in series.values() for m, _ in points})
     everything = month_range(months[0], months[-1]) if months else []
-    figure, axes = plt.subplots(figsize=(10, 4.5), dpi=110)
+    figure = Figure(figsize=(10, 4.5), dpi=110)
+    FigureCanvasAgg(figure)
+    axes = figure.subplots()
     if len(series) == 1:
         [(label, points)] = series.items()
         counts = dict(points)
@@ -173,5 +174,4 @@ def chart(series: dict[str, list[tuple[str, int]]], path: str | Path, title: str
     figure.tight_layout()
     fmt = target.suffix.lower().lstrip(".")
     atomic_write(target, lambda stream: figure.savefig(stream, format=fmt))
-    plt.close(figure)
     return target

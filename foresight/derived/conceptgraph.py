@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from foresight.derived.concepts import ConceptSet
 
 
-def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
+def concept_graph(graph: nx.DiGraph[str], concept_set: ConceptSet) -> nx.DiGraph[str]:
     """Contract the rows of ``graph`` into their concepts.
 
     Concept nodes have ``type`` (the rows' kind), ``label`` (the preferred wording),
@@ -45,12 +45,13 @@ def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
     import networkx as nx
 
     scans = graph.graph.get("scans", {})
-    view = nx.DiGraph()
+    view: nx.DiGraph[str] = nx.DiGraph()
     view.graph.update({key: value for key, value in graph.graph.items() if not key.startswith("_")})
     view.graph["level"] = "concepts"
     of_row = concept_set.of_row
     # one lookup per row: going through graph.nodes[n] for every attribute was most of the time
-    node_data: dict[str, dict[str, Any]] = dict(graph.nodes(data=True))
+    # (iter(): the stubs type the data view as a set of nodes, not of (node, data) pairs)
+    node_data: dict[str, dict[str, Any]] = dict(iter(graph.nodes(data=True)))
     with paused_gc():
         for concept in concept_set.concepts.values():
             if concept.rows[0] not in node_data:  # keywords and themes describe scans: not on the map
@@ -92,7 +93,7 @@ def concept_graph(graph: nx.DiGraph, concept_set: ConceptSet) -> nx.DiGraph:
     return view
 
 
-def _structure(graph: nx.DiGraph, node: str) -> str:
+def _structure(graph: nx.DiGraph[str], node: str) -> str:
     data = graph.nodes[node]
     scan = graph.graph.get("scans", {}).get(data.get("scan"), {})
     where = scan.get("file") or "the scan"

@@ -530,13 +530,11 @@ class GraphIndex:
 
     def chain_surroundings(self, signals: Sequence[int]) -> list[int]:
         """The signals with their neighbours, and what their shifts lead to: all a chain is made of."""
-        near = set(self.ball(signals, 1))
-        shifts = [n for n, kind in zip(sorted(near), self._types(sorted(near)), strict=True) if kind == "Shift"]
-        near |= set(self.ball(shifts, 1))
-        return sorted(near)
-
-    def _types(self, ids: list[int]) -> list[str]:
-        return [str(self._one("SELECT type FROM nodes WHERE id = ?", n)) for n in ids]
+        near = self.ball(signals, 1)
+        listed = ",".join(str(int(n)) for n in near) or "NULL"
+        shifts = [int(n) for (n,) in self.connection.execute(
+            f"SELECT id FROM nodes WHERE type = 'Shift' AND id IN ({listed})")]
+        return sorted(set(near) | set(self.ball(shifts, 1)))
 
     # ----- concepts ---------------------------------------------------------------------------------
 

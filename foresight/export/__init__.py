@@ -1,4 +1,4 @@
-"""Exporters, looked up by format name.
+"""Exporters, looked up by format name (the formats are listed in :mod:`foresight.formats`).
 
 Two families, one registry:
 
@@ -17,29 +17,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from foresight.errors import PluginNotFoundError
 from foresight.files import atomic_write
-from foresight.store.base import EXPORT_FORMATS, Store
+from foresight.formats import format_named
+from foresight.store.base import Store
 
 if TYPE_CHECKING:
     import networkx as nx
 
-GRAPH_FORMATS = ("graphml", "gexf", "html")
-FORMATS = (*EXPORT_FORMATS, *GRAPH_FORMATS)
-
-FILE_EXTENSIONS = {"turtle": ".ttl", "trig": ".trig", "nquads": ".nq", "nt": ".nt", "jsonld": ".jsonld",
-                   "xml": ".rdf", "graphml": ".graphml", "gexf": ".gexf", "html": ".html"}
-
 
 def check_format(fmt: str) -> str:
-    """The format name if foresight can export it.
+    """The format name if foresight can export it (see :mod:`foresight.formats`).
 
     Raises:
         PluginNotFoundError: no exporter has that name.
     """
-    if fmt not in FORMATS:
-        raise PluginNotFoundError(f"no exporter registered for {fmt!r}; use one of {', '.join(FORMATS)}")
-    return fmt
+    return format_named(fmt).name
 
 
 def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
@@ -52,8 +44,7 @@ def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
         PluginNotFoundError: an unknown format.
         StoreError: the folder of ``output`` does not exist.
     """
-    check_format(fmt)
-    if fmt in GRAPH_FORMATS:
+    if not format_named(fmt).is_rdf:
         from foresight.derived.projection import project
 
         graph = project(store)
@@ -69,7 +60,7 @@ def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
     atomic_write(output, write)
 
 
-def plain_graph(graph: nx.DiGraph) -> nx.DiGraph:
+def plain_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
     """A copy of a projection that GraphML and GEXF can hold: no ``None`` values, no private graph data.
 
     Missing values are left out of a node's or edge's attributes; the scans'
@@ -78,7 +69,7 @@ def plain_graph(graph: nx.DiGraph) -> nx.DiGraph:
     import networkx as nx
 
     scans = graph.graph.get("scans", {})
-    plain = nx.DiGraph()
+    plain: nx.DiGraph[str] = nx.DiGraph()
     for node, data in graph.nodes(data=True):
         attrs: dict[str, Any] = {key: value for key, value in data.items() if value is not None}
         scan = scans.get(data.get("scan"), {})
@@ -91,23 +82,23 @@ def plain_graph(graph: nx.DiGraph) -> nx.DiGraph:
     return plain
 
 
-def _graphml(graph: nx.DiGraph, stream: IO[bytes]) -> None:
+def _graphml(graph: nx.DiGraph[str], stream: IO[bytes]) -> None:
     import networkx as nx
 
     nx.write_graphml(plain_graph(graph), stream, encoding="utf-8")
 
 
-def _gexf(graph: nx.DiGraph, stream: IO[bytes]) -> None:
+def _gexf(graph: nx.DiGraph[str], stream: IO[bytes]) -> None:
     import networkx as nx
 
     nx.write_gexf(plain_graph(graph), stream, encoding="utf-8")
 
 
-def _html(graph: nx.DiGraph, stream: IO[bytes]) -> None:
+def _html(graph: nx.DiGraph[str], stream: IO[bytes]) -> None:
     from foresight.export.html import render_html
 
     stream.write(render_html(graph).encode("utf-8"))
 
 
-_GRAPH_WRITERS: dict[str, Callable[[nx.DiGraph, IO[bytes]], None]] = {
+_GRAPH_WRITERS: dict[str, Callable[[nx.DiGraph[str], IO[bytes]], None]] = {
     "graphml": _graphml, "gexf": _gexf, "html": _html}

@@ -18,9 +18,9 @@ import os
 from pathlib import Path
 
 from foresight.errors import PluginNotFoundError
-from foresight.store.base import EXPORT_FORMATS, SelectResult, Store
+from foresight.store.base import SelectResult, Store
 
-__all__ = ["DEFAULT_STORE", "EXPORT_FORMATS", "SelectResult", "Store", "open_store", "store_location"]
+__all__ = ["DEFAULT_STORE", "SelectResult", "Store", "open_store", "store_location"]
 
 DEFAULT_STORE = Path(".foresight") / "store"
 

@@ -11,14 +11,11 @@ from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from foresight.errors import QueryError, StoreError
-from foresight.store.base import QueryResult, SelectResult, Store, is_update, prefixed_graph
+from foresight.store.base import QueryResult, SelectResult, Store, dump_format, is_update, prefixed_graph
 from foresight.vocab import FS, GRAPH_PREFIX, PREFIXES
 
 if TYPE_CHECKING:
     from rdflib.term import Node
-
-_DATASET_FORMATS = {"trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
-_TRIPLE_FORMATS = {"turtle": "turtle", "nt": "nt", "xml": "xml"}
 
 
 class RdflibStore(Store):
@@ -105,15 +102,20 @@ class RdflibStore(Store):
                    if str(context.identifier).startswith(GRAPH_PREFIX))
 
     def dump(self, output: IO[bytes], fmt: str) -> None:
-        if fmt in _DATASET_FORMATS:
-            output.write(self._dataset.serialize(format=_DATASET_FORMATS[fmt], encoding="utf-8"))
+        from rdflib.util import guess_format
+
+        spec = dump_format(fmt)
+        # rdflib's name for the format, from the extension of its files ("ttl" is "turtle")
+        rdflib_format = guess_format("file" + spec.extension)
+        if rdflib_format is None:
+            raise QueryError(f"rdflib cannot write {fmt} ({spec.extension} files)")
+        if spec.kind == "dataset":
+            output.write(self._dataset.serialize(format=rdflib_format, encoding="utf-8"))
             return
-        if fmt not in _TRIPLE_FORMATS:
-            raise QueryError(f"unknown export format {fmt!r}")
         union = prefixed_graph()
         for s, p, o, _ in self._dataset.quads((None, None, None, None)):
             union.add((s, p, o))
-        output.write(union.serialize(format=_TRIPLE_FORMATS[fmt], encoding="utf-8"))
+        output.write(union.serialize(format=rdflib_format, encoding="utf-8"))
 
     def dataset(self) -> Any:
         """The underlying rdflib Dataset."""

@@ -21,7 +21,6 @@ from foresight.errors import ForesightError, StoreError, UnknownNodeError
 from foresight.export.html import (
     FALLBACK_COLOURS,
     TYPE_COLOURS,
-    layout_positions,
     node_colours,
     node_sizes,
     render_html,
@@ -175,22 +174,6 @@ def test_unknown_types_get_their_own_colour_then_grey() -> None:
     assert colours["Signal"] == TYPE_COLOURS["Signal"] and colours["Concept"] == TYPE_COLOURS["Concept"]
     assert colours["Alpha"] == FALLBACK_COLOURS[0]
     assert len(set(colours.values())) == 2 + len(FALLBACK_COLOURS) + 1
-
-
-def test_layout_is_repeatable_and_keeps_components_apart() -> None:
-    graph = nx.disjoint_union_all([nx.path_graph(5), nx.cycle_graph(40), nx.star_graph(6), nx.empty_graph(3)])
-    first = layout_positions(graph)
-    assert first == layout_positions(graph)
-    assert set(first) == set(graph)
-    boxes = []
-    for component in nx.connected_components(graph):
-        xs = [first[node][0] for node in component]
-        ys = [first[node][1] for node in component]
-        boxes.append((min(xs), min(ys), max(xs), max(ys)))
-    for number, (left, top, right, bottom) in enumerate(boxes):
-        for other_left, other_top, other_right, other_bottom in boxes[number + 1:]:
-            assert right < other_left or other_right < left or bottom < other_top or other_bottom < top
-    assert layout_positions(nx.DiGraph()) == {}
 
 
 def test_two_thousand_nodes_render_in_well_under_three_seconds() -> None:

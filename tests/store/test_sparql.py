@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
@@ -19,6 +20,7 @@ from foresight.store import open_store
 from foresight.store.base import Store
 from foresight.store.config import Endpoint
 from foresight.store.sparql import SparqlStore
+from foresight.vocab import FS
 from tests.conftest import EXAMPLES, spy_concept_writes
 from tests.store.conftest import clear
 
@@ -147,6 +149,18 @@ def test_bound_values_are_never_pasted_into_the_query(remote: SparqlStore) -> No
     with pytest.raises(QueryError):
         remote.select(query, {"s": URIRef("http://x> } ; DROP ALL ; <y")})
     assert remote.count_graphs() == 10
+
+
+def test_bound_construct_queries_restrict_their_pattern_on_the_server(remote: SparqlStore) -> None:
+    # the server gets the bindings as a VALUES block: in the WHERE clause, never in the template
+    ingest(remote, [EXAMPLES])
+    scan = URIRef("https://w3id.org/foresight/id/scan/oversight-board-review")
+    for sparql, size in (("CONSTRUCT { ?s fs:fromScan ?scan } WHERE { ?s a fs:Issue ; fs:fromScan ?scan }", 3),
+                         ("CONSTRUCT WHERE { ?s a fs:Issue ; fs:fromScan ?scan }", 6)):
+        graph = remote.query(sparql, {"scan": scan})
+        assert isinstance(graph, rdflib.Graph)
+        assert len(graph) == size, sparql
+        assert set(graph.objects(None, URIRef(FS + "fromScan"))) == {scan}
 
 
 def test_query_and_update_errors_are_one_clear_line(remote: SparqlStore) -> None:
