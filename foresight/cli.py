@@ -748,12 +748,16 @@ def pathways(
 
     Example: foresight pathways --driver "public controversy"
     """
-    from foresight.analysis.pathways import change_pathways, driver_variants
+    from foresight.analysis.pathways import change_pathways, driver_variants, matching_forces
 
     with _open(read_only=True) as store:
         index = _index(store, rows, overrides)
-        signals = index.signals_driven_by_words(driver_variants(driver, index.force_vocabulary())) if driver \
-            else None
+        signals = None
+        if driver:
+            # the forces the driver keeps are picked from the index's words, before any graph is loaded
+            vocabulary = index.force_vocabulary()
+            forces = index.force_words(driver_variants(driver, vocabulary))
+            signals = index.signals_driven_by(matching_forces(driver, forces, vocabulary))
         candidates = index.chain_candidates(signals=signals, theme=theme, keyword=keyword,
                                             limit=None if driver else limit)
         # every attribute of the signals (their scans); of what surrounds them, what a chain shows
@@ -793,6 +797,7 @@ def neighbors(
     node: str = typer.Argument(..., help="A node name or IRI."),
     depth: int = typer.Option(1, "--depth", "-d", help="How many hops out."),
     node_type: str | None = typer.Option(None, "--type", "-t", help="Only list neighbours of these types."),
+    limit: int = typer.Option(200, "--limit", "-n", help="How many neighbours, nearest first (0: all)."),
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
     rows: bool = _ROWS,
     overrides: Path | None = _OVERRIDES,
@@ -815,16 +820,18 @@ def neighbors(
                  if wanted is None or graph.nodes[n.node].get("type") in wanted]
     from foresight.export.output import Column, emit, field
 
+    shown = found[:limit] if limit > 0 else found
     records = [{**_node_json(graph, n.node), "distance": n.distance, "via": n.via,
                 "via_label": graph.nodes[n.via].get("label"),
                 "hop": _hop_json(graph, n.via, n.node, n.forward, n.relation, n.score, "", n.evidence)}
-               for n in found]
+               for n in shown]
     emit(records, [field("distance", "hops"), Column("node", lambda r: f"{r['label']} [{r['type']}]"),
                    Column("reached over", lambda r: f"-{r['hop']['relation']}->" if r["hop"]["forward"]
                           else f"<-{r['hop']['relation']}-"),
                    field("via_label", "from"), Column("evidence", lambda r: r["hop"]["evidence"]),
                    Column("scan", lambda r: _where(r["hop"]["scan"]))],
-         fmt.value, caption=f"{len(records)} neighbours")
+         fmt.value, caption=f"{len(records)} of {len(found)} neighbours" + (
+             " (--limit 0 lists all, --format csv for a file)" if len(records) < len(found) else ""))
 
 
 class SizeBy(StrEnum):
@@ -874,7 +881,8 @@ def render(
         focus_node = None
         if focus_on:
             nodes = _resolve(index, focus_on)
-            view = subgraphs.focus(index.subgraph(index.ball(index.ids(nodes), depth)), nodes, depth)
+            # what a map shows of a node and a link is in the light columns: no JSON to read
+            view = subgraphs.focus(index.subgraph(index.ball(index.ids(nodes), depth), full=False), nodes, depth)
             focus_node = nodes[0]
         elif source and target:
             from foresight.analysis.paths import k_best_paths

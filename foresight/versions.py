@@ -13,4 +13,4 @@ so that what was written under the old number is rebuilt:
 FORMAT_VERSION = "4"  # 2: links inferred between the rows of a scan; 3: stems; 4: exact link sums
 MERGER_VERSION = "6"
 PROJECTION_VERSION = "3"  # 3: pieces in SQLite instead of pickles
-INDEX_VERSION = "2"  # 2: light node and edge columns
+INDEX_VERSION = "3"  # 2: light node and edge columns; 3: and descriptions

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from foresight.text import content_terms, newest_stamp, tokens
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import networkx as nx
+
+T = TypeVar("T")
 
 #: How close (0-100) a driving force must be to the --driver text: every word of the text must be in the
 #: force's wording, or a near spelling of one (rapidfuzz ratio), on average at least this close.
@@ -139,6 +143,18 @@ def driver_variants(driver: str, vocabulary: set[str]) -> set[str]:
     """The words of ``vocabulary`` that spell a word of ``driver``, or nearly (what a driving force must hold)."""
     return {word for near in _variants(content_terms(tokens(driver)) or set(tokens(driver)), vocabulary)
             for word in near}
+
+
+def matching_forces(driver: str, force_words: Mapping[T, frozenset[str]], vocabulary: set[str]) -> set[T]:
+    """The driving forces (given by the words of their names) that ``--driver`` keeps: the same test as
+    :func:`change_pathways` makes, so a caller can pick the forces before loading any graph.
+
+    >>> sorted(matching_forces("court rulings", {1: frozenset({"court", "ruling"}), 2: frozenset({"court"})},
+    ...                        {"court", "ruling"}))
+    [1]
+    """
+    variants = _variants(content_terms(tokens(driver)) or set(tokens(driver)), vocabulary)
+    return {force for force, words in force_words.items() if _score(variants, words) >= DRIVER_CUTOFF}
 
 
 def _variants(words: set[str], vocabulary: set[str]) -> list[dict[str, float]]:

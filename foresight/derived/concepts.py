@@ -438,16 +438,10 @@ def concepts_nquads_chunks(concept_set: ConceptSet, size: int = _CHUNK_LINES, ma
                            ) -> Iterator[str]:
     """The concepts graph as N-Quads, in chunks of about ``size`` lines (a big graph need not sit in memory twice).
 
-    The graph's marker (``fs:contentDigest``) comes in the last chunk.
+    The graph's marker (``fs:contentDigest``) comes last, a chunk of its own.
     """
-    chunk: list[str] = []
-    for _, lines in _units(concept_set):
-        chunk += lines
-        if len(chunk) >= size:
-            yield "".join(chunk)
-            chunk = []
-    chunk.append(_marker_line(marker or f"merger {MERGER_VERSION}"))
-    yield "".join(chunk)
+    yield from _chunks(concept_set, size)
+    yield _marker_line(marker or concepts_marker("unknown"))
 
 
 def concepts_changes(old: ConceptSet, new: ConceptSet) -> tuple[list[str], list[str]]:
@@ -508,8 +502,6 @@ def write_concepts(store: Store, concept_set: ConceptSet, marker: str,
     The first concepts graph of a store goes in with the bulk loader, its marker last
     (nothing was there before for a reader to lose).
     """
-    from foresight.store.base import canonical_lines
-
     stored = store.digest_of(CONCEPTS_GRAPH)
     incomplete = (_marker_line(stored) if stored else "", _marker_line(INCOMPLETE))
     if previous is not None:
@@ -519,17 +511,44 @@ def write_concepts(store: Store, concept_set: ConceptSet, marker: str,
         inserts.append(_marker_line(marker))
         store.apply_changes(deletes="".join(deletes), inserts="".join(inserts), incomplete=incomplete)
         return len(deletes) + len(inserts)
-    body = concepts_nquads(concept_set, marker=marker)
     if not store.has_graph(CONCEPTS_GRAPH):
-        lines = body.splitlines(keepends=True)
-        store.replace_graphs([], "".join(lines[:-1]), lines[-1])  # the marker is the last line
-        return len(lines)
-    held = store.graph_lines(CONCEPTS_GRAPH)
-    wanted = canonical_lines(body)
-    gone, new = sorted(held - wanted), sorted(wanted - held)
+        written = 0
+        for chunk in _chunks(concept_set):
+            store.replace_graphs([], chunk)
+            written += chunk.count("\n")
+        store.replace_graphs([], "", _marker_line(marker))
+        return written + 1
+    # the graph read back and the new one compared by line digests: memory stays a few integers a line
+    from foresight.store.base import canonical_lines
+
+    def new_lines() -> Iterator[str]:
+        for chunk in (*_chunks(concept_set), _marker_line(marker)):
+            yield from canonical_lines(chunk)
+
+    wanted = {hash(line) for line in new_lines()}
+    held: set[int] = set()
+    gone: list[str] = []
+    for line in store.graph_lines(CONCEPTS_GRAPH):
+        digest = hash(line)
+        held.add(digest)
+        if digest not in wanted:
+            gone.append(line)
+    new = [line for line in new_lines() if hash(line) not in held]
     if gone or new:
         store.apply_changes(deletes="".join(gone), inserts="".join(new), incomplete=incomplete)
     return len(gone) + len(new)
+
+
+def _chunks(concept_set: ConceptSet, size: int = _CHUNK_LINES) -> Iterator[str]:
+    """The concepts graph without its marker, as N-Quads of about ``size`` lines each."""
+    chunk: list[str] = []
+    for _, lines in _units(concept_set):
+        chunk += lines
+        if len(chunk) >= size:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
 
 
 def concepts_for(store: Store, overrides: Overrides | None = None) -> ConceptSet:

@@ -41,7 +41,7 @@ _SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE blobs(name TEXT PRIMARY KEY, data BLOB);
 CREATE TABLE nodes(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, type TEXT, label TEXT, relevancy INTEGER, scan TEXT,
-                   line INTEGER, scans INTEGER, data TEXT);
+                   line INTEGER, scans INTEGER, description TEXT, data TEXT);
 CREATE TABLE edges(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, relation TEXT, score REAL, method TEXT,
                    evidence TEXT, scan TEXT, data TEXT);
 CREATE TABLE names(key TEXT, stem TEXT, node INTEGER, label TEXT);
@@ -152,9 +152,10 @@ def _fill(connection: sqlite3.Connection, graph: nx.DiGraph[str], level: str, st
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("version", INDEX_VERSION), ("level", level), ("key", key), ("generation", generation), ("rules", rules),
             ("nodes", str(len(ids))), ("edges", str(graph.number_of_edges()))])
-        connection.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+        connection.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
             (ids[node], node, data.get("type"), data.get("label"), data.get("relevancy"), data.get("scan"),
-             data.get("line"), data.get("scans", 1), _json(data)) for node, data in graph.nodes(data=True)))
+             data.get("line"), data.get("scans", 1), data.get("description"), _json(data))
+            for node, data in graph.nodes(data=True)))
         edge_rows = [(ids[source], ids[target], data.get("relation"), data.get("score"), data.get("method"),
                       data.get("evidence"), data.get("scan"), _json(data))
                      for source, target, data in graph.edges(data=True)]
@@ -428,8 +429,8 @@ class GraphIndex:
         Args:
             ids: the nodes.
             full: every attribute of every node and edge (``True``), or only what pathways are
-                walked and shown with (``False``: ``type``, ``label``, ``relevancy``, ``scan``,
-                ``line`` and ``scans`` of a node; ``relation``, ``score``, ``method``,
+                walked, shown and mapped with (``False``: ``type``, ``label``, ``description``,
+                ``relevancy``, ``scan``, ``line`` and ``scans`` of a node; ``relation``, ``score``, ``method``,
                 ``evidence`` and ``scan`` of an edge), or every attribute of the nodes listed
                 only. Loading only those is several times faster on a big neighbourhood.
         """
@@ -443,24 +444,26 @@ class GraphIndex:
         with self._temporary_ids(wanted, whole) as table:
             rows = self.connection.execute(
                 f"SELECT nodes.id, nodes.iri, nodes.type, nodes.label, nodes.relevancy, nodes.scan, nodes.line, "
-                f"nodes.scans, CASE WHEN {table}.full THEN nodes.data END FROM {table} "
-                f"JOIN nodes ON nodes.id = {table}.id ORDER BY nodes.id", ())
-            for _, iri, kind, label, relevancy, scan, line, count, data in rows:
+                f"nodes.scans, nodes.description, CASE WHEN {table}.full THEN nodes.data END FROM {table} "
+                f"CROSS JOIN nodes ON nodes.id = {table}.id ORDER BY nodes.id", ())
+            for _, iri, kind, label, relevancy, scan, line, count, description, data in rows:
                 if data is not None:
                     attrs = json.loads(data)
                     scans |= _scans_of(attrs)
                     graph.add_node(iri, **attrs)
                 else:
                     graph.add_node(iri, type=kind, label=label, relevancy=relevancy, scan=scan, line=line,
-                                   scans=count)
+                                   scans=count, description=description)
                     if scan:
                         scans.add(scan)
             light = "edges.relation, edges.score, edges.method, edges.evidence, edges.scan, NULL"
             detail = "edges.relation, edges.score, edges.method, edges.evidence, edges.scan, edges.data"
             for source, target, relation, score, method, evidence, scan, data in self.connection.execute(
-                    f"SELECT a.iri, b.iri, {detail if full is True else light} FROM edges "
-                    f"JOIN {table} s ON s.id = edges.src JOIN {table} t ON t.id = edges.dst "
-                    f"JOIN nodes a ON a.id = edges.src JOIN nodes b ON b.id = edges.dst ORDER BY edges.id"):
+                    # from the wanted nodes to their edges (CROSS JOIN keeps SQLite from scanning every edge)
+                    f"SELECT a.iri, b.iri, {detail if full is True else light} FROM {table} s "
+                    f"CROSS JOIN edges ON edges.src = s.id CROSS JOIN {table} t ON t.id = edges.dst "
+                    f"CROSS JOIN nodes a ON a.id = edges.src CROSS JOIN nodes b ON b.id = edges.dst "
+                    f"ORDER BY edges.id"):
                 if data is not None:
                     graph.add_edge(source, target, **json.loads(data))
                 else:
@@ -488,12 +491,14 @@ class GraphIndex:
 
     def scans(self, iris: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Title, date, article link, file, keywords and themes of some scans."""
-        found = {}
-        for iri in sorted(set(iris)):
-            data = self._one("SELECT data FROM scans WHERE iri = ?", iri)
-            if data is not None:
-                found[iri] = json.loads(data)
-        return found
+        wanted = sorted(set(iris))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = self.connection.execute(
+                f"SELECT iri, data FROM scans WHERE iri IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((str(iri), json.loads(data)) for iri, data in rows)
+        return dict(sorted(found.items()))
 
     # ----- change pathways --------------------------------------------------------------------------
 
@@ -517,15 +522,25 @@ class GraphIndex:
     def force_vocabulary(self) -> set[str]:
         return {str(word) for (word,) in self.connection.execute("SELECT DISTINCT word FROM force_words")}
 
-    def signals_driven_by_words(self, words: Iterable[str]) -> list[int]:
-        """Signals driven by a driving force whose name holds any of ``words``."""
+    def force_words(self, words: Iterable[str]) -> dict[int, frozenset[str]]:
+        """The driving forces whose name holds any of ``words``, with all the words of each name."""
         chosen = sorted(set(words))
         if not chosen:
-            return []
-        marks = ",".join("?" * len(chosen))
+            return {}
         rows = self.connection.execute(
-            f"SELECT DISTINCT edges.dst FROM force_words JOIN edges ON edges.src = force_words.force "
-            f"JOIN nodes ON nodes.id = edges.dst WHERE word IN ({marks}) AND nodes.type = 'Signal'", chosen)
+            f"SELECT force, word FROM force_words WHERE force IN (SELECT force FROM force_words WHERE word IN "
+            f"({','.join('?' * len(chosen))}))", chosen)
+        found: dict[int, set[str]] = {}
+        for force, word in rows:
+            found.setdefault(int(force), set()).add(str(word))
+        return {force: frozenset(held) for force, held in found.items()}
+
+    def signals_driven_by(self, forces: Iterable[int]) -> list[int]:
+        """The signals these driving forces drive."""
+        listed = ",".join(str(int(force)) for force in forces) or "NULL"
+        rows = self.connection.execute(
+            f"SELECT DISTINCT edges.dst FROM edges CROSS JOIN nodes ON nodes.id = edges.dst "
+            f"WHERE edges.src IN ({listed}) AND edges.relation = 'drives' AND nodes.type = 'Signal'")
         return sorted(int(signal) for (signal,) in rows)
 
     def chain_surroundings(self, signals: Sequence[int]) -> list[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Union
@@ -255,18 +255,19 @@ class Store(ABC):
         if parts:
             self._update(" ;\n".join(parts))
 
-    def graph_lines(self, graph: str) -> set[str]:
-        """A named graph's quads as canonical N-Quads lines (see :func:`canonical_lines`)."""
-        from rdflib import URIRef
-
-        rows = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}).rows
+    def graph_lines(self, graph: str) -> Iterator[str]:
+        """A named graph's quads as canonical N-Quads lines (see :func:`canonical_lines`), a batch at a time."""
         import pyoxigraph as ox
+        from rdflib import URIRef
 
         from foresight.store.oxigraph import from_rdflib
 
-        quads = [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.NamedNode(graph))  # type: ignore[arg-type]
+        rows = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}).rows
+        name = ox.NamedNode(graph)
+        quads = [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), name)  # type: ignore[arg-type]
                  for s, p, o in rows if s is not None and p is not None and o is not None]
-        return _lines(quads)
+        for start in range(0, len(quads), _LINES_AT_ONCE):
+            yield from _lines(quads[start:start + _LINES_AT_ONCE])
 
     @abstractmethod
     def _update(self, sparql: str) -> None:
@@ -427,18 +428,22 @@ class Store(ABC):
         return int(result.values()[0][0])
 
 
-def canonical_lines(nquads: str) -> set[str]:
+#: Quads turned into canonical lines at once (bounded memory on a big graph).
+_LINES_AT_ONCE = 50_000
+
+
+def canonical_lines(nquads: str) -> list[str]:
     """N-Quads lines as Oxigraph writes them, so that two spellings of one quad compare equal."""
     import pyoxigraph as ox
 
     return _lines(list(ox.parse(nquads, ox.RdfFormat.N_QUADS)))
 
 
-def _lines(quads: list[Any]) -> set[str]:
+def _lines(quads: list[Any]) -> list[str]:
     import pyoxigraph as ox
 
     text = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
-    return {line + "\n" for line in text.splitlines() if line}
+    return [line + "\n" for line in text.splitlines() if line]
 
 
 def split_quad(line: str) -> tuple[str, str]:

@@ -7,7 +7,7 @@ magnitude faster than rdflib's own engine on the queries foresight runs.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -316,10 +316,16 @@ class OxigraphStore(Store):
         location = Path(self.location)
         return location.with_name(location.name + ".cache")
 
-    def graph_lines(self, graph: str) -> set[str]:
-        from foresight.store.base import _lines
+    def graph_lines(self, graph: str) -> Iterator[str]:
+        from foresight.store.base import _LINES_AT_ONCE, _lines
 
-        return _lines(list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+        batch: list[ox.Quad] = []
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            batch.append(quad)
+            if len(batch) >= _LINES_AT_ONCE:
+                yield from _lines(batch)
+                batch = []
+        yield from _lines(batch)
 
     def bulk_quads(self) -> ox.Store:
         """The underlying Oxigraph store, for fast read paths (projections, exports)."""
