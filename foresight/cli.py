@@ -440,8 +440,8 @@ def search(
     Example: foresight search "facial recognition" --type Technology
     """
     from foresight.analysis.resolve import suggest
-    from foresight.analysis.search import SEARCH_TYPES, check_search
     from foresight.errors import QueryError
+    from foresight.search import SEARCH_TYPES, check_search
 
     if fmt not in {"table", "json", "csv"}:
         raise QueryError(f"--format {fmt}: use table, json or csv")

@@ -39,9 +39,9 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...], str], ...] = (
     (4, "analysis", ("foresight.analysis.*",), "free functions over a graph or an index that return plain data"),
     (5, "export", ("foresight.export.*",),
      "writers: RDF dumps, GraphML, GEXF, HTML maps, query results, command output"),
-    (6, "pipeline", ("foresight.ingest", "foresight.stats", "foresight.validate"),
+    (6, "pipeline", ("foresight.ingest", "foresight.search", "foresight.stats", "foresight.validate"),
      "whole-store operations the commands call: ingest (read, map, store, then refresh what is derived), "
-     "stats and SHACL validation"),
+     "search, stats and SHACL validation"),
     (7, "cli", ("foresight.cli",), "the command line, a thin skin over the layers below; the only user of typer"),
 )
 
@@ -175,3 +175,19 @@ def layer_table() -> str:
 def test_docs_show_the_layer_table() -> None:
     docs = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert layer_table() in docs, "docs/architecture.md must show the table in tests/test_layers.py:\n" + layer_table()
+
+
+def test_the_readme_layout_names_every_module() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    missing = []
+    for path in sorted((ROOT / "foresight").rglob("*.py")):
+        if not path.read_text(encoding="utf-8").strip("\n").count("\n"):
+            continue  # an empty package marker
+        relative = path.relative_to(ROOT / "foresight")
+        folder = f"foresight/{relative.parent}/" if relative.parent != Path(".") else "foresight/"
+        rows = [line for line in layout.splitlines() if line.startswith("| `" + folder)
+                or (folder == "foresight/" and line.startswith("| `foresight/" + relative.name))]
+        if not any(f"`{relative.name}`" in row or f"`{folder}{relative.name}`" in row for row in rows):
+            missing.append(str(relative))
+    assert not missing, f"README's layout table does not name {missing}"

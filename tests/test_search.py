@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from foresight.analysis.search import search
 from foresight.errors import ForesightError
+from foresight.search import search
 from foresight.store.base import Store
 
 
