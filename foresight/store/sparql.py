@@ -26,6 +26,7 @@ from foresight.store.base import (
     QueryResult,
     SelectResult,
     Store,
+    StoreState,
     bind_variables,
     group_quads,
     is_update,
@@ -53,6 +54,9 @@ _FORM = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
+
+#: The graph holding the store's generation on the server (never exported or counted).
+STATE_GRAPH = GRAPH_PREFIX + "state"
 
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the form of a query (comments ignored)."""
@@ -110,6 +114,25 @@ class SparqlStore(Store):
         self.endpoint = endpoint
         self.location = endpoint.display
         self._local = threading.local()
+
+    # ----- the generation, kept on the server: every client sees every client's writes ----------
+
+    def generation(self) -> StoreState:
+        rows = self.select_plain(
+            f"SELECT ?state WHERE {{ GRAPH <{STATE_GRAPH}> {{ <{STATE_GRAPH}> <{FS}generation> ?state }} }}")
+        if not rows:
+            return StoreState("none", "none")
+        generation, _, unscoped = str(rows[0][0]).partition(" ")
+        return StoreState(generation or "none", unscoped or "none")
+
+    def _changing(self, *, scoped: bool) -> None:
+        import os
+
+        state = self.generation()
+        token = os.urandom(8).hex()
+        text = f"{token} {state.unscoped if scoped else token}"
+        self._update(f"DELETE WHERE {{ GRAPH <{STATE_GRAPH}> {{ <{STATE_GRAPH}> <{FS}generation> ?state }} }} ;\n"
+                     f"INSERT DATA {{ GRAPH <{STATE_GRAPH}> {{ <{STATE_GRAPH}> <{FS}generation> \"{text}\" }} }}")
 
     # ----- HTTP ------------------------------------------------------------------------------
 
@@ -281,7 +304,8 @@ class SparqlStore(Store):
 
     def graph_names(self) -> set[str]:
         rows = self.select_plain(
-            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}")) }}')
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}") '
+            f'&& ?g != <{STATE_GRAPH}>) }}')
         return {str(row[0]) for row in rows}
 
     def has_graph(self, graph: str) -> bool:
@@ -298,7 +322,8 @@ class SparqlStore(Store):
 
     def triple_count(self) -> int:
         rows = self.select_plain(
-            f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}")) }}')
+            f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}") '
+            f'&& ?g != <{STATE_GRAPH}>) }}')
         return int(rows[0][0]) if rows else 0
 
     def dump(self, output: IO[bytes], fmt: str) -> None:

@@ -265,3 +265,22 @@ def test_concepts_refresh_writes_only_the_difference_on_the_server(remote: Sparq
         assert concepts_graph(remote) == concepts_graph(memory)
         assert remote.digest_of(CONCEPTS_GRAPH) == memory.digest_of(CONCEPTS_GRAPH)
     assert [diff for diff, _ in calls[:2]] == [False, True]
+
+
+def test_another_client_sees_a_write_through_the_generation_on_the_server(remote: SparqlStore,
+                                                                          endpoint: Endpoint) -> None:
+    from foresight.derived import views
+    from foresight.store.sparql import STATE_GRAPH
+    from tests.conftest import TEST_DATA
+
+    ingest(remote, [EXAMPLES])
+    other = SparqlStore(endpoint)  # another machine, with its own cache folder and no shared file
+    try:
+        before = views(other).index("concepts").summary().concepts
+        seen = other.generation()
+        ingest(remote, [TEST_DATA / "mini.md"])
+        assert other.generation() != seen
+        assert views(other).index("concepts").summary().concepts > before
+    finally:
+        other.close()
+    assert STATE_GRAPH not in remote.graph_names()  # the state is never exported or counted
