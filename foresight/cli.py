@@ -15,11 +15,24 @@ import sys
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from foresight.errors import ForesightError
+
+if TYPE_CHECKING:  # the CLI imports its libraries inside each command, so that --help stays instant
+    import networkx as nx
+    from rich.console import Console
+
+    from foresight.analysis.paths import Hop, Pathway
+    from foresight.analysis.pathways import Chain
+    from foresight.analysis.resolve import Names
+    from foresight.derived.concepts import Overrides
+    from foresight.derived.index import GraphIndex
+    from foresight.store.base import SelectResult, Store
+
+    Graph = nx.DiGraph[str]
 from foresight.formats import FORMAT_NAMES
 
 app = typer.Typer(
@@ -42,13 +55,13 @@ class _State:
 state = _State()
 
 
-def _stderr() -> Any:
+def _stderr() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _stdout() -> Any:
+def _stdout() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)
@@ -74,7 +87,7 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _open(read_only: bool = False) -> Any:
+def _open(read_only: bool = False) -> Store:
     from foresight.store import open_store
 
     store = open_store(state.store, read_only=read_only)
@@ -324,7 +337,7 @@ def _query_text(query: str) -> str:
     return query
 
 
-def _print_result(result: Any, fmt: str) -> None:
+def _print_result(result: SelectResult | bool, fmt: str) -> None:
     from foresight.export.results import shorten, to_csv, to_json, to_tsv
 
     if isinstance(result, bool):
@@ -475,20 +488,20 @@ def search(
 _ROWS = typer.Option(False, "--rows", help="Work on each scan's own rows instead of the concepts across scans.")
 
 
-def _rules(overrides: Path | None) -> Any:
+def _rules(overrides: Path | None) -> Overrides:
     from foresight.derived.concepts import load_overrides
 
     return load_overrides(_overrides_path(overrides))
 
 
-def _index(store: Any, rows: bool, overrides: Path | None) -> Any:
+def _index(store: Store, rows: bool, overrides: Path | None) -> GraphIndex:
     """The index of the row graph or of the concept graph (built when missing or stale)."""
     from foresight.derived import views
 
     return views(store, _rules(overrides)).index("rows" if rows else "concepts")
 
 
-def _resolve(names: Any, text: str, types: list[str] | None = None) -> list[str]:
+def _resolve(names: Names, text: str, types: list[str] | None = None) -> list[str]:
     """The nodes a name stands for; says on stderr when they are not exactly what was typed."""
     from foresight.analysis.resolve import resolve_names
 
@@ -505,17 +518,17 @@ def _types_option(text: str | None) -> list[str] | None:
     return check_types(text.split(",") if text else None, ITEM_TYPES)
 
 
-def _name(graph: Any, node: str) -> str:
+def _name(graph: Graph, node: str) -> str:
     data = graph.nodes[node]
     return f"{data.get('label')} [{data.get('type')}]"
 
 
-def _scan_ref(graph: Any, scan: str | None) -> dict[str, Any] | None:
+def _scan_ref(graph: Graph, scan: str | None) -> dict[str, Any] | None:
     """A scan as every command's JSON shows it: IRI, title, page date, article link and file."""
     return _scan_ref_of(graph.graph.get("scans", {}), scan)
 
 
-def _scan_ref_of(scans: Any, scan: str | None) -> dict[str, Any] | None:
+def _scan_ref_of(scans: Mapping[str, Mapping[str, Any]], scan: str | None) -> dict[str, Any] | None:
     if not scan:
         return None
     meta = scans.get(scan, {})
@@ -523,19 +536,19 @@ def _scan_ref_of(scans: Any, scan: str | None) -> dict[str, Any] | None:
             "file": meta.get("file")}
 
 
-def _node_json(graph: Any, node: str) -> dict[str, Any]:
+def _node_json(graph: Graph, node: str) -> dict[str, Any]:
     data = graph.nodes[node]
     return {"iri": node, "type": data.get("type"), "label": data.get("label"), "relevancy": data.get("relevancy"),
             "scans": data.get("scans", 1), "scan": _scan_ref(graph, data.get("scan"))}
 
 
-def _edge_scan(graph: Any, start: str, end: str) -> str | None:
+def _edge_scan(graph: Graph, start: str, end: str) -> str | None:
     """The scan an edge's evidence comes from (a concept edge says it; a row edge is its rows' scan)."""
     scan = graph.edges[start, end].get("scan") or graph.nodes[start].get("scan")
     return str(scan) if scan else None
 
 
-def _hop_json(graph: Any, source: str, target: str, forward: bool, relation: str, score: float, method: str,
+def _hop_json(graph: Graph, source: str, target: str, forward: bool, relation: str, score: float, method: str,
               evidence: str) -> dict[str, Any]:
     start, end = (source, target) if forward else (target, source)
     return {"from": source, "to": target, "relation": relation, "forward": forward, "score": score,
@@ -548,7 +561,7 @@ def _where(ref: dict[str, Any] | None) -> str:
     return " · ".join(str(part) for part in (ref.get("title") or ref["iri"], ref.get("date")) if part)
 
 
-def _scan_line(graph: Any, scan: str | None) -> str:
+def _scan_line(graph: Graph, scan: str | None) -> str:
     return _where(_scan_ref(graph, scan)) or (scan or "")
 
 
@@ -631,15 +644,15 @@ def show(
         for column in ("relation", "node", "score", "evidence", "scan"):
             table.add_column(column, overflow="fold")
         for name, hops in d.relations.items():
-            for index, hop in enumerate(hops):
+            for number, hop in enumerate(hops):
                 start, end = (d.node, hop.node) if hop.forward else (hop.node, d.node)
-                table.add_row(name if index == 0 else "", _escape(_name(graph, hop.node)), f"{hop.score:.2f}",
+                table.add_row(name if number == 0 else "", _escape(_name(graph, hop.node)), f"{hop.score:.2f}",
                               _escape(hop.evidence), _escape(_scan_line(graph, _edge_scan(graph, start, end))))
         out.print(table)
         out.print()
 
 
-def _hop_label(hop: Any) -> str:
+def _hop_label(hop: Hop) -> str:
     return f"-{hop.relation}->" if hop.forward else f"<-{hop.relation}-"
 
 
@@ -679,7 +692,7 @@ def paths(
     _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
 
 
-def _pathway_scans(graph: Any, pathway: Any) -> list[str]:
+def _pathway_scans(graph: Graph, pathway: Pathway) -> list[str]:
     """The scans a pathway's evidence comes from, in hop order."""
     scans: list[str] = []
     for hop in pathway.hops:
@@ -690,8 +703,8 @@ def _pathway_scans(graph: Any, pathway: Any) -> list[str]:
     return scans
 
 
-def _print_pathways(graph: Any, found: list[Any], fmt: ViewFormat, empty: str) -> None:
-    records = [{
+def _print_pathways(graph: Graph, found: list[Pathway], fmt: ViewFormat, empty: str) -> None:
+    records: list[dict[str, Any]] = [{
         "rank": rank, "cost": p.cost, "strength": p.strength,
         "nodes": [_node_json(graph, n) for n in p.nodes],
         "hops": [_hop_json(graph, h.source, h.target, h.forward, h.relation, h.score, h.method, h.evidence)
@@ -767,7 +780,7 @@ def pathways(
     def label(node: str | None) -> str | None:
         return graph.nodes[node]["label"] if node else None
 
-    def chain_scan(chain: Any) -> str | None:
+    def chain_scan(chain: Chain) -> str | None:
         """The scan a chain is told in: the row's own, or where its force drives its signal, or the newest."""
         if chain.scan:
             return str(chain.scan)
