@@ -685,11 +685,29 @@ def paths(
         raise ForesightError("paths: -k and --max-hops must be at least 1")
     with _open(read_only=True) as store:
         index = _index(store, rows, overrides)
-        starts = _resolve(index, source)
-        ends = _resolve(index, target)
+        starts, ends = _apart(index, _resolve(index, source), _resolve(index, target))
         graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops), full=False)
         found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops, via=through)
     _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
+
+
+def _apart(index: GraphIndex, starts: list[str], ends: list[str]) -> tuple[list[str], list[str]]:
+    """Two topic phrases may both name a node: it is said, and walked through rather than taken as an end.
+
+    When one phrase's names all hold the other too, they stay the ends and the other loses them.
+    """
+    common = set(starts) & set(ends)
+    if not common or common == set(starts) == set(ends):
+        return starts, ends
+    labels = sorted(str(index.label(node)) for node in common)
+    held = "1 name holds" if len(common) == 1 else f"{len(common)} names hold"
+    _stderr().print(f"[dim]{held} both: {_escape('; '.join(labels[:3]))}"
+                    f"{' …' if len(labels) > 3 else ''} (pathways run through them)[/]")
+    if set(starts) - common and set(ends) - common:
+        return [n for n in starts if n not in common], [n for n in ends if n not in common]
+    if set(ends) - common:
+        return starts, [n for n in ends if n not in common]
+    return [n for n in starts if n not in common], ends
 
 
 def _pathway_scans(graph: Graph, pathway: Pathway) -> list[str]:
@@ -900,7 +918,7 @@ def render(
         elif source and target:
             from foresight.analysis.paths import k_best_paths
 
-            starts, ends = _resolve(index, source), _resolve(index, target)
+            starts, ends = _apart(index, _resolve(index, source), _resolve(index, target))
             graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops), full=False)
             found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops)
             if not found:

@@ -431,3 +431,13 @@ def test_version() -> None:
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"foresight {version('foresight')}"
+
+
+def test_topic_phrases_that_both_name_a_node_walk_through_it(store_dir: Path) -> None:
+    # "facial recognition" and "live facial" both name Live Facial Recognition: no 0-hop pathway
+    result = run(store_dir, "paths", "facial recognition", "chilling effect", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert all(len(p["hops"]) >= 1 for p in json.loads(result.stdout))
+    both = run(store_dir, "paths", "facial recognition", "recognition", "-f", "json")
+    assert both.exit_code == 0 and "hold both" in both.stderr
+    assert all(len(p["hops"]) >= 1 for p in json.loads(both.stdout))

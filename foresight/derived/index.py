@@ -344,6 +344,10 @@ class GraphIndex:
     def has_node(self, iri: str) -> bool:
         return self._one("SELECT 1 FROM nodes WHERE iri = ?", iri) is not None
 
+    def label(self, iri: str) -> str | None:
+        value = self._one("SELECT label FROM nodes WHERE iri = ?", iri)
+        return str(value) if value is not None else None
+
     def node_type(self, iri: str) -> str | None:
         value = self._one("SELECT type FROM nodes WHERE iri = ?", iri)
         return str(value) if value is not None else None
