@@ -10,18 +10,29 @@ bulk scans copied round under new file names up to ``--count`` scans (the
 ``replicate`` of ``paths.py``), each ingested with :func:`foresight.ingest.ingest`
 (which does not build concepts) into an on-disk store of its own:
 
-1. the merge: ``build_concepts(project(store))`` (:mod:`foresight.derived.concepts`) in a
-   process that opens the store read-only; the projection is timed apart, the merge
-   is the figure with the target. Concepts, concepts named in 3 and in 10 or more
-   scans, likely merges left for review, and the rows merged into a concept worded
-   more than one way;
-2. the write: ``write_concepts(store, concept_set)`` on the store opened read-write
-   (the projection and the merge are done again first, untimed in the figure): the
-   quads of the concepts graph and the size of their N-Quads text;
-3. ``refresh_concepts(store)`` end to end, as ``foresight ingest`` runs it: once in a
-   process with no cached concepts (it merges, saves the concepts beside the store
-   in ``<store>.cache/concepts-*.pickle`` and writes the graph), then again in
-   another fresh process, which should find them in that cache.
+1. the merge: ``build_concepts(views(store).rows())`` (:mod:`foresight.derived`) in a
+   process that opens the store read-only; the projection (from the pieces ingest
+   left in ``<store>.cache/derived/pieces.sqlite``) is timed apart, the merge is the
+   figure with the target. Concepts, concepts named in 3 and in 10 or more scans,
+   likely merges left for review, and the rows merged into a concept worded more
+   than one way;
+2. the write: ``write_concepts(store, concept_set, marker)`` on the store opened
+   read-write, with no concepts graph there yet (the projection and the merge are
+   done again first, untimed in the figure): the quads of the concepts graph and the
+   size of their N-Quads text. The marker names content no store has (as a graph
+   written by another tool or an older version would), so that the refresh below
+   cannot trust the graph;
+3. ``refresh_concepts(store)`` and then ``views(store).index("concepts")``, what
+   ``foresight ingest`` leaves ready (``refresh_views``): once in a process with no
+   concept index (``<store>.cache/derived/concepts.sqlite`` deleted first), which
+   merges, compares the graph read back with the concepts, writes the difference in
+   one transaction and builds the concept index; then again in another fresh
+   process, which should find the graph's marker equal (nothing written) and read
+   the concepts back from the concept index instead of merging.
+
+Dropped with the pickle caches: the size of ``<store>.cache/concepts-*.pickle`` and
+whether the second call found it. The sizes shown are those of the files in
+``<store>.cache/derived/`` (``pieces.sqlite`` and ``concepts.sqlite``).
 
 For the bulk scans the 10 concepts named in most scans are listed, with their
 wordings, so that a reader can judge the merges.
@@ -53,7 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import DEFAULT_BULK, generate_corpus
 from ingest import _dir_mb, _peak_rss_mb, phase_ingest, run_in_fresh_process, verdict
-from paths import replicate
+from paths import derived_files, replicate
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MERGE_SECONDS = 60.0
@@ -102,13 +113,13 @@ def phase_merge(store_dir: str) -> Result:
     import networkx  # noqa: F401  (imported before the clock starts, as a CLI run would have)
     import rapidfuzz  # noqa: F401
 
+    from foresight.derived import views
     from foresight.derived.concepts import build_concepts
-    from foresight.derived.projection import project
     from foresight.store import open_store
 
     store = open_store(store_dir, read_only=True)
     start = time.perf_counter()
-    graph = project(store)
+    graph = views(store).rows()
     projected = time.perf_counter()
     projected_rss = _peak_rss_mb()
     concept_set = build_concepts(graph)
@@ -125,6 +136,10 @@ def phase_merge(store_dir: str) -> Result:
     }
 
 
+#: The key the write phase marks the concepts graph with: no store's content has it.
+FOREIGN_KEY = "written-by-benchmarks-merge"
+
+
 def phase_write(store_dir: str) -> Result:
     """Open the store read-write, project and merge (untimed), then time ``write_concepts``.
 
@@ -138,8 +153,14 @@ def phase_write(store_dir: str) -> Result:
     import pyoxigraph as ox
     import rapidfuzz  # noqa: F401
 
-    from foresight.derived.concepts import CONCEPTS_GRAPH, build_concepts, concepts_nquads, write_concepts
-    from foresight.derived.projection import project
+    from foresight.derived import views
+    from foresight.derived.concepts import (
+        CONCEPTS_GRAPH,
+        build_concepts,
+        concepts_marker,
+        concepts_nquads,
+        write_concepts,
+    )
     from foresight.store import open_store
     from foresight.store.oxigraph import OxigraphStore
 
@@ -147,10 +168,11 @@ def phase_write(store_dir: str) -> Result:
     store = open_store(store_dir)
     assert isinstance(store, OxigraphStore)
     opened = time.perf_counter()
-    concept_set = build_concepts(project(store))
+    concept_set = build_concepts(views(store).rows())
     prepared = time.perf_counter()
     before_rss = _peak_rss_mb()
-    write_concepts(store, concept_set)
+    marker = concepts_marker(FOREIGN_KEY)
+    lines = write_concepts(store, concept_set, marker)
     written = time.perf_counter()
     rss = _peak_rss_mb()
     # counting walks the graph's index: not part of the write
@@ -159,7 +181,7 @@ def phase_write(store_dir: str) -> Result:
     store.close()
     closed = time.perf_counter()
     text_start = time.perf_counter()
-    text = concepts_nquads(concept_set)
+    text = concepts_nquads(concept_set, marker=marker)
     text_seconds = time.perf_counter() - text_start
     return {
         "open_seconds": opened - start,
@@ -167,6 +189,7 @@ def phase_write(store_dir: str) -> Result:
         "seconds": written - prepared,
         "close_seconds": closed - closing,
         "text_seconds": text_seconds,
+        "written": lines,
         "quads": len(text.splitlines()),
         "stored": stored,
         "text_mb": len(text.encode("utf-8")) / 1e6,
@@ -177,61 +200,75 @@ def phase_write(store_dir: str) -> Result:
 
 
 def phase_refresh(store_dir: str) -> Result:
-    """Open the store read-write and time ``refresh_concepts(store)`` from open to close.
+    """Open the store read-write, ``refresh_concepts(store)``, then the concept index; timed from open to close.
 
-    ``concepts_for`` and ``write_concepts``, the two halves of ``refresh_concepts``, are
-    wrapped (in this process only) to time them apart and to see whether the merge ran
-    or the cached concepts were used.
+    What ``foresight ingest`` leaves ready after writing scans (``refresh_views``), without
+    its check of the marker beforehand, so that ``refresh_concepts`` runs every time. The
+    parts are wrapped (in this process only) to time them apart and to see whether the
+    merge ran, whether the graph was written (and how many lines), and whether the
+    concept index was built or found true.
     """
     import networkx  # noqa: F401
     import rapidfuzz  # noqa: F401
 
-    from foresight.derived import concepts
-    from foresight.derived.projection import cache_path
+    import foresight.derived as derived
+    from foresight.derived import concepts, views
     from foresight.store import open_store
 
-    timings: dict[str, float] = {"concepts_for": 0.0, "write_concepts": 0.0, "build_concepts": 0.0}
-    built = []
+    timings = dict.fromkeys(("content_key", "concepts", "build_concepts", "write_concepts", "build_index"), 0.0)
+    calls: dict[str, list[Any]] = {name: [] for name in timings}
 
     def timed(name: str, function: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
             try:
-                return function(*args, **kwargs)
+                result = function(*args, **kwargs)
+                calls[name].append(result if name == "write_concepts" else True)
+                return result
             finally:
                 timings[name] += time.perf_counter() - start
-                if name == "build_concepts":
-                    built.append(True)
         return wrapper
 
-    concepts.concepts_for = timed("concepts_for", concepts.concepts_for)
+    # the names as the callers look them up: refresh_concepts calls write_concepts from its module,
+    # the views call build_concepts, piece_hashes (the content key) and build_index from foresight.derived
     concepts.write_concepts = timed("write_concepts", concepts.write_concepts)
-    concepts.build_concepts = timed("build_concepts", concepts.build_concepts)
+    derived.build_concepts = timed("build_concepts", derived.build_concepts)
+    derived.piece_hashes = timed("content_key", derived.piece_hashes)
+    derived.build_index = timed("build_index", derived.build_index)
+    derived.Views.concepts = timed("concepts", derived.Views.concepts)
 
     start = time.perf_counter()
     store = open_store(store_dir)
     opened = time.perf_counter()
-    folder = cache_path(store)
-    cache_dir = folder.parent if folder is not None else None
-    before = sorted(cache_dir.glob("concepts-*.pickle")) if cache_dir is not None else []
+    before = derived_files(store)
     concept_set = concepts.refresh_concepts(store)
     refreshed = time.perf_counter()
+    parts = dict(timings)  # the parts of refresh_concepts alone
+    index = views(store).index("concepts")
+    summary = index.summary()  # what refresh_views hands back to the ingest command
+    indexed = time.perf_counter()
+    after = derived_files(store)
     store.close()
     closed = time.perf_counter()
-    after = sorted(cache_dir.glob("concepts-*.pickle")) if cache_dir is not None else []
     return {
         "seconds": closed - start,
         "open_seconds": opened - start,
         "refresh_seconds": refreshed - opened,
-        "close_seconds": closed - refreshed,
-        "concepts_for_seconds": timings["concepts_for"],
-        "build_seconds": timings["build_concepts"],
-        "write_seconds": timings["write_concepts"],
-        "built": bool(built),
-        "cache_before": [path.name for path in before],
-        "cache_after": [path.name for path in after],
-        "cache_mb": sum(path.stat().st_size for path in after) / 1e6,
+        "index_seconds": indexed - refreshed,
+        "close_seconds": closed - indexed,
+        "key_seconds": parts["content_key"],
+        "concepts_seconds": parts["concepts"],
+        "build_seconds": parts["build_concepts"],
+        "write_seconds": parts["write_concepts"],
+        "index_build_seconds": timings["build_index"],
+        "built": bool(calls["build_concepts"]),
+        "written": calls["write_concepts"][0] if calls["write_concepts"] else None,
+        "index_built": bool(calls["build_index"]),
+        "files_before": before,
+        "files_after": after,
+        "derived_mb": sum(after.values()),
         "concepts": len(concept_set.concepts),
+        "indexed_concepts": summary.concepts,
         "rss_mb": _peak_rss_mb(),
     }
 
@@ -249,11 +286,11 @@ def measure(name: str, work: Path, sources: Path) -> Result:
     figures["merge"] = run_in_fresh_process(phase_merge, str(store_dir))
     print(f"[{name}] writing the concepts graph ...", flush=True)
     figures["write"] = run_in_fresh_process(phase_write, str(store_dir))
-    # the first refresh must find no cached concepts (nothing above saved any; make sure)
+    # the first refresh must find no concept index (nothing above built one; make sure)
     cache_dir = store_dir.with_name(store_dir.name + ".cache")
-    for old in cache_dir.glob("concepts-*.pickle"):
-        old.unlink()
-    print(f"[{name}] refresh_concepts, first call (no cached concepts) ...", flush=True)
+    for old in ("concepts.sqlite", "rows.sqlite"):
+        (cache_dir / "derived" / old).unlink(missing_ok=True)
+    print(f"[{name}] refresh_concepts, first call (no concept index) ...", flush=True)
     figures["refresh_first"] = run_in_fresh_process(phase_refresh, str(store_dir))
     print(f"[{name}] refresh_concepts, second call (a new process) ...", flush=True)
     figures["refresh_second"] = run_in_fresh_process(phase_refresh, str(store_dir))
@@ -271,6 +308,11 @@ def _row(figure: str, value: str, target: str = "", result: str = "", detail: st
     return f"{figure:<42}{value:>10}  {target:<9}{result:<6}{detail}".rstrip()
 
 
+def _files(files: dict[str, float]) -> str:
+    """The derived folder's files and sizes, for one line."""
+    return ", ".join(f"{name} {size:,.1f} MB" for name, size in files.items()) or "none"
+
+
 def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "-"
 
@@ -286,7 +328,7 @@ def print_corpus(figures: Result) -> None:
     print(_row("ingest, fresh store (open..close)", f"{ingest['seconds']:.1f} s", "", "",
                f"{ingest['written']:,} scans, {ingest['failed']} failed; peak RSS {ingest['rss_mb']:,.0f} MB; "
                "no concepts built"))
-    print(_row("projection (pieces cache)", f"{merge['projection_seconds']:.2f} s", "", "",
+    print(_row("projection (pieces.sqlite)", f"{merge['projection_seconds']:.2f} s", "", "",
                f"{merge['nodes']:,} nodes; peak RSS so far {merge['projection_rss_mb']:,.0f} MB"))
     ok = merge["seconds"] <= TARGET_MERGE_SECONDS
     scale = "" if ingest["written"] >= TARGET_AT_SCANS else f"; the target is for {TARGET_AT_SCANS:,} scans"
@@ -303,28 +345,35 @@ def print_corpus(figures: Result) -> None:
                f"concepts; {merge['matches'].get('exactMatch', 0):,} rows merged on other terms than "
                "their concept's (fs:Link)"))
     print(_row("write_concepts (read-write store)", f"{write['seconds']:.2f} s", "", "",
-               f"{write['quads']:,} quads written, {write['stored']:,} in the concepts graph after; "
-               f"peak RSS {write['rss_mb']:,.0f} MB ({write['before_rss_mb']:,.0f} before the write)"))
+               f"{write['written']:,} quads written ({write['quads']:,} lines of N-Quads), {write['stored']:,} in "
+               f"the concepts graph after; peak RSS {write['rss_mb']:,.0f} MB ({write['before_rss_mb']:,.0f} before "
+               "the write)"))
     print(_row("  of which concepts_nquads alone", f"{write['text_seconds']:.2f} s", "", "",
-               f"{write['text_mb']:,.0f} MB of N-Quads text; the rest is the store's replace_graphs (drop, load)"))
+               f"{write['text_mb']:,.0f} MB of N-Quads text; the rest is the store's bulk load (no graph before)"))
     print(_row("  open / project+merge / close", f"{write['open_seconds']:.2f} s", "", "",
                f"project + build_concepts before it {write['prepare_seconds']:.2f} s; close "
                f"{write['close_seconds']:.2f} s; store {write['store_mb']:,.0f} MB after"))
     for key, title in (("refresh_first", "refresh_concepts, first call"),
                        ("refresh_second", "refresh_concepts, second call")):
         refresh = figures[key]
-        source = "merged" if refresh["built"] else "cached concepts used"
+        source = "merged" if refresh["built"] else "read back from the concept index"
+        written = ("write_concepts not called (marker equal)" if refresh["written"] is None else
+                   f"write_concepts {refresh['write_seconds']:.2f} s ({refresh['written']:,} lines)")
         print(_row(f"{title} (open..close)", f"{refresh['seconds']:.2f} s", "", "",
-                   f"{source}; concepts_for {refresh['concepts_for_seconds']:.2f} s (build_concepts "
-                   f"{refresh['build_seconds']:.2f} s), write_concepts {refresh['write_seconds']:.2f} s, "
-                   f"open {refresh['open_seconds']:.2f} s, close {refresh['close_seconds']:.2f} s"))
+                   f"refresh_concepts {refresh['refresh_seconds']:.2f} s: content key {refresh['key_seconds']:.2f} s, "
+                   f"concepts {refresh['concepts_seconds']:.2f} s ({source}; build_concepts "
+                   f"{refresh['build_seconds']:.2f} s), {written}"))
+        index = "built" if refresh["index_built"] else "found true"
         print(_row("", "", "", "",
-                   f"cache before: {len(refresh['cache_before'])} concepts pickle(s), after: "
-                   f"{len(refresh['cache_after'])} ({refresh['cache_mb']:,.0f} MB); {refresh['concepts']:,} concepts; "
-                   f"peak RSS {refresh['rss_mb']:,.0f} MB"))
+                   f"then index('concepts') {refresh['index_seconds']:.2f} s ({index}); open "
+                   f"{refresh['open_seconds']:.2f} s, close {refresh['close_seconds']:.2f} s; {refresh['concepts']:,} "
+                   f"concepts; peak RSS {refresh['rss_mb']:,.0f} MB"))
+        print(_row("", "", "", "",
+                   f"derived/ before: {_files(refresh['files_before'])}; after: {_files(refresh['files_after'])}"))
     second = figures["refresh_second"]
-    hit = not second["built"] and bool(second["cache_before"]) and second["cache_before"] == second["cache_after"]
-    print(_row("  second call hit the cache", "yes" if hit else "NO"))
+    kept = "concepts.sqlite" in second["files_before"]
+    quiet = not second["built"] and second["written"] is None and not second["index_built"] and kept
+    print(_row("  second call: no merge, nothing written", "yes" if quiet else "NO"))
 
 
 def print_top(figures: Result) -> None:

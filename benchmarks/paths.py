@@ -10,18 +10,24 @@ generated corpus of ``--count`` scans, and for the bulk scans copied round under
 new file names (so new scan ids) up to ``--count`` scans, each in an on-disk store
 of its own:
 
-1. the projection (:func:`foresight.derived.projection.project`) built three ways,
-   each in a fresh process that opens the store read-only: right after the ingest
-   (from the pieces cache ingest left in ``<store>.cache/pieces/``), cold (that
-   cache deleted, everything read back from the store), and after one scan file was
+1. the projection, ``views(store).rows()`` (:mod:`foresight.derived`), built three
+   ways, each in a fresh process that opens the store read-only: right after the
+   ingest (from the projection pieces ingest left in
+   ``<store>.cache/derived/pieces.sqlite``), cold (``<store>.cache/derived``
+   deleted, every piece read back from the store), and after one scan file was
    edited and re-ingested;
-2. ``paths`` latency: name resolution plus the 5 best pathways of at most 5 hops,
-   for pairs of a technology and an issue of one scan, and for the names most scans
-   repeat;
-3. ``pathways`` latency: change pathways for the words driving forces use most,
-   and unfiltered;
-4. rendering a 2,000-node focus map to HTML, and the time until headless Chromium
-   has drawn it (when ``/usr/bin/chromium`` is there).
+2. ``paths`` latency, answered as ``foresight paths --rows`` answers it: name
+   resolution on the row index (``views(store).index("rows")``, built on demand in
+   ``rows.sqlite``; its build is timed apart), the nodes that can lie between, loaded
+   as a small graph, and the 5 best pathways of at most 5 hops on it; for pairs of a
+   technology and an issue of one scan, and for the names most scans repeat;
+3. ``pathways`` latency, as ``foresight pathways --rows`` answers it from the same
+   index: change pathways for the words driving forces use most, and unfiltered;
+4. rendering a 2,000-node focus map (picked on the whole row graph) to HTML, and
+   the time until headless Chromium has drawn it (when ``/usr/bin/chromium`` is there).
+
+The label index of earlier versions (``label_index``, kept inside the graph) is gone:
+names are looked up in the row index, so its build time takes that figure's place.
 
 Every measured phase runs in a fresh process (multiprocessing ``spawn``), so each
 peak RSS is that phase's own. Stores, caches, the corpora and the map live in a
@@ -74,26 +80,40 @@ Result = dict[str, Any]
 # -- phases (each runs in its own process) ---------------------------------------------------
 
 
+def derived_folder(store: Any) -> Path | None:
+    """Where :mod:`foresight.derived` keeps the store's derived data (``<store>.cache/derived``); ``None`` in memory."""
+    folder = store.cache_dir()
+    return Path(folder) / "derived" if folder is not None else None
+
+
+def derived_files(store: Any) -> dict[str, float]:
+    """The files of the store's derived folder (pieces, indexes) and their sizes in MB."""
+    folder = derived_folder(store)
+    if folder is None or not folder.is_dir():
+        return {}
+    return {path.name: path.stat().st_size / 1e6 for path in sorted(folder.glob("*.sqlite")) if path.is_file()}
+
+
 def phase_project(store_dir: str) -> Result:
-    """Open the store read-only and project it; the projection is timed, the open apart.
+    """Open the store read-only and build the row graph, ``views(store).rows()``; timed, the open apart.
 
     Returns:
-        Seconds to open and to project, nodes, edges, scans, whether the pieces cache
-        was there before and its size after, and this process's peak RSS.
+        Seconds to open and to project, nodes, edges, scans, whether ``pieces.sqlite``
+        was there before, the derived folder's files after, and this process's peak RSS.
     """
     import networkx  # noqa: F401  (imported before the clock starts, as a CLI run would have)
 
-    from foresight.derived.projection import cache_path, project
+    from foresight.derived import views
     from foresight.store import open_store
 
     start = time.perf_counter()
     store = open_store(store_dir, read_only=True)
     opened = time.perf_counter()
-    cache = cache_path(store)
-    cached = cache is not None and any(cache.glob("*.pickle"))
-    graph = project(store)
+    folder = derived_folder(store)
+    cached = folder is not None and (folder / "pieces.sqlite").is_file()
+    graph = views(store).rows()
     projected = time.perf_counter()
-    segments = sorted(cache.glob("*.pickle")) if cache is not None else []
+    files = derived_files(store)
     store.close()
     return {
         "open_seconds": opened - start,
@@ -102,8 +122,9 @@ def phase_project(store_dir: str) -> Result:
         "edges": graph.number_of_edges(),
         "scans": len(graph.graph.get("scans", {})),
         "cached": cached,
-        "cache": str(cache) if cache is not None else None,
-        "cache_mb": sum(segment.stat().st_size for segment in segments) / 1e6,
+        "derived": str(folder) if folder is not None else None,
+        "files": files,
+        "derived_mb": sum(files.values()),
         "rss_mb": _peak_rss_mb(),
     }
 
@@ -183,16 +204,16 @@ def _bfs_order(graph: Any, seeds: list[str]) -> list[str]:
 
 def _focus_map(graph: Any) -> tuple[Any, Result]:
     """A subgraph of :data:`MAP_NODES` nodes around the most frequent names, and how it was picked."""
-    from foresight.analysis.resolve import label_index
+    from foresight.analysis.resolve import GraphNames
     from foresight.analysis.subgraphs import focus
 
-    index = label_index(graph)
+    names = GraphNames(graph)
     labels = _by_frequency(graph, None)
     sub, seeds, depth, used = None, [], 0, 0
     while used < len(labels) and (sub is None or sub.number_of_nodes() < MAP_NODES):
         # more seed names by half each round: the graph falls apart into small pieces (one scan at most)
         used = min(len(labels), max(used + 1, used * 3 // 2))
-        seeds = sorted({node for label, _ in labels[:used] for node in index[_key(label)]})
+        seeds = sorted({node for label, _ in labels[:used] for node, _ in names.named(_key(label))})
         for depth in range(1, MAX_FOCUS_DEPTH + 1):
             sub = focus(graph, seeds, depth=depth)
             if sub.number_of_nodes() >= MAP_NODES:
@@ -218,39 +239,69 @@ def _summary(times: list[float]) -> Result:
     return {"count": len(ordered), "p50": statistics.median(ordered), "p95": ordered[rank - 1], "max": ordered[-1]}
 
 
-def phase_analysis(store_dir: str, html_path: str, seed: int) -> Result:
-    """Project once, then time ``paths`` and ``pathways`` queries and render a 2,000-node map.
+def index_paths(index: Any, source: str, target: str, k: int = K, max_hops: int = MAX_HOPS) -> tuple[int, int, int]:
+    """What ``foresight paths`` does on an index: resolve both names, load the nodes between, find the k best.
 
-    The map is written to ``html_path`` for the browser phase.
+    Returns:
+        The nodes each name stands for, and the pathways found.
+    """
+    from foresight.analysis.paths import k_best_paths
+    from foresight.analysis.resolve import resolve_names
+
+    starts = resolve_names(index, source).nodes
+    ends = resolve_names(index, target).nodes
+    graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops), full=False)
+    return len(starts), len(ends), len(k_best_paths(graph, starts, ends, k=k, max_hops=max_hops))
+
+
+def index_pathways(index: Any, limit: int, driver: str | None = None, theme: str | None = None,
+                   keyword: str | None = None) -> int:
+    """What ``foresight pathways`` does on an index: pick the candidate signals, load their surroundings, rank."""
+    from foresight.analysis.pathways import change_pathways, driver_variants, matching_forces
+
+    signals = None
+    if driver:
+        vocabulary = index.force_vocabulary()
+        forces = index.force_words(driver_variants(driver, vocabulary))
+        signals = index.signals_driven_by(matching_forces(driver, forces, vocabulary))
+    candidates = index.chain_candidates(signals=signals, theme=theme, keyword=keyword,
+                                        limit=None if driver else limit)
+    graph = index.subgraph(index.chain_surroundings(candidates), full=candidates)
+    return len(change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit))
+
+
+def phase_analysis(store_dir: str, html_path: str, seed: int) -> Result:
+    """Project once and build the row index, then time ``paths`` and ``pathways`` queries and render a 2,000-node map.
+
+    The queries go through the row index, as the commands' ``--rows`` do; the projection
+    is only used to pick the query terms and the map. The map is written to
+    ``html_path`` for the browser phase.
     """
     import networkx  # noqa: F401
     import rapidfuzz  # noqa: F401
 
     from foresight.analysis.layout import layout_positions
-    from foresight.analysis.paths import k_best_paths
-    from foresight.analysis.pathways import change_pathways
-    from foresight.analysis.resolve import label_index, resolve
-    from foresight.derived.projection import project
+    from foresight.derived import views
     from foresight.export.html import render_html
     from foresight.store import open_store
 
     store = open_store(store_dir, read_only=True)
+    derived = views(store)
+    folder = derived_folder(store)
+    index_before = folder is not None and (folder / "rows.sqlite").is_file()
     start = time.perf_counter()
-    graph = project(store)
+    graph = derived.rows()
     projection = time.perf_counter() - start
     start = time.perf_counter()
-    label_index(graph)
+    index = derived.index("rows")
     indexing = time.perf_counter() - start
 
     queries = []
     for technology, issue, how in _pairs(graph, seed):
         start = time.perf_counter()
-        sources = resolve(graph, technology)
-        targets = resolve(graph, issue)
-        found = k_best_paths(graph, sources, targets, k=K, max_hops=MAX_HOPS)
-        queries.append({"from": technology, "to": issue, "how": how, "sources": len(sources),
-                        "targets": len(targets), "pathways": len(found),
-                        "seconds": time.perf_counter() - start})
+        sources, targets, found = index_paths(index, technology, issue)
+        queries.append({"from": technology, "to": issue, "how": how, "sources": sources,
+                        "targets": targets, "pathways": found, "seconds": time.perf_counter() - start})
 
     drivers: list[tuple[str, dict[str, str | None]]] = [(word, {"driver": word}) for word in _drivers(graph)]
     scans = graph.graph.get("scans", {})
@@ -266,8 +317,8 @@ def phase_analysis(store_dir: str, html_path: str, seed: int) -> Result:
     chains = []
     for name, options in drivers:
         start = time.perf_counter()
-        found_chains = change_pathways(graph, limit=PATHWAYS_LIMIT, **options)
-        chains.append({"query": name, "chains": len(found_chains), "seconds": time.perf_counter() - start})
+        found_chains = index_pathways(index, PATHWAYS_LIMIT, **options)
+        chains.append({"query": name, "chains": found_chains, "seconds": time.perf_counter() - start})
 
     start = time.perf_counter()
     sub, picked = _focus_map(graph)
@@ -279,10 +330,13 @@ def phase_analysis(store_dir: str, html_path: str, seed: int) -> Result:
     layout_positions(sub)
     layout = time.perf_counter() - start
     Path(html_path).write_text(page, encoding="utf-8")
+    files = derived_files(store)
     store.close()
     return {
         "projection_seconds": projection,
         "index_seconds": indexing,
+        "index_built": not index_before,
+        "index_mb": files.get("rows.sqlite", 0.0),
         "paths": queries,
         "pathways": chains,
         "themes": len(themes),
@@ -372,13 +426,13 @@ def measure(name: str, work: Path, sources: Path, seed: int) -> Result:
     print(f"[{name}] ingesting {sources} into a fresh store ...", flush=True)
     figures["ingest"] = run_in_fresh_process(phase_ingest, store_dir, [str(sources)])
 
-    print(f"[{name}] projecting after the ingest (pieces cache) ...", flush=True)
+    print(f"[{name}] projecting after the ingest (pieces.sqlite) ...", flush=True)
     figures["after_ingest"] = run_in_fresh_process(phase_project, store_dir)
 
-    cache = figures["after_ingest"]["cache"]
-    if cache:
-        shutil.rmtree(Path(cache).parent, ignore_errors=True)
-    print(f"[{name}] projecting cold (cache deleted, read from the store) ...", flush=True)
+    derived = figures["after_ingest"]["derived"]
+    if derived:  # the derived data only: the store's generation file beside it is the store's, not a cache
+        shutil.rmtree(derived, ignore_errors=True)
+    print(f"[{name}] projecting cold (derived data deleted, read from the store) ...", flush=True)
     figures["cold"] = run_in_fresh_process(phase_project, store_dir)
 
     changed = _editable(list(sources.glob("*.md")))
@@ -419,15 +473,15 @@ def print_corpus(figures: Result) -> None:
                f"{ingest['written']:,} scans, {ingest['failed']} failed; peak RSS {ingest['rss_mb']:,.0f} MB"))
 
     target = f"<= {TARGET_PROJECTION_SECONDS:g} s"
-    for key, title in (("after_ingest", "projection after ingest (pieces cache)"),
-                       ("cold", "projection cold (no cache)"),
+    for key, title in (("after_ingest", "projection after ingest (pieces.sqlite)"),
+                       ("cold", "projection cold (no derived data)"),
                        ("after_change", "projection after one scan changed")):
         result = figures[key]
         ok = result["seconds"] <= TARGET_PROJECTION_SECONDS
         print(_row(title, f"{result['seconds']:.2f} s", target, verdict(ok),
                    f"{result['nodes']:,} nodes, {result['edges']:,} edges; peak RSS {result['rss_mb']:,.0f} MB; "
-                   f"open {result['open_seconds']:.2f} s; cache {'found' if result['cached'] else 'absent'}, "
-                   f"{result['cache_mb']:,.0f} MB after"))
+                   f"open {result['open_seconds']:.2f} s; pieces.sqlite {'found' if result['cached'] else 'absent'}, "
+                   f"{result['derived_mb']:,.1f} MB after"))
         if key == "cold":
             reingest = figures["reingest"]
             print(_row("  re-ingest of the changed scan", f"{reingest['seconds']:.2f} s", "", "",
@@ -439,10 +493,13 @@ def print_corpus(figures: Result) -> None:
     target = f"<= {TARGET_QUERY_SECONDS:g} s"
     found = sum(1 for query in queries if query["pathways"])
     slowest = max(queries, key=lambda query: query["seconds"]) if queries else None
+    print(_row("row index (rows.sqlite)", f"{analysis['index_seconds']:.2f} s", "", "",
+               f"{'built' if analysis['index_built'] else 'opened'} in the query process before the first query "
+               f"(as a first --rows question would), {analysis['index_mb']:,.1f} MB; the projection it was built "
+               f"from took {analysis['projection_seconds']:.2f} s in this process"))
     print(_row(f"paths, {paths['count']} queries: p50", f"{paths['p50']:.3f} s", target,
                verdict(paths["p50"] <= TARGET_QUERY_SECONDS),
-               f"resolve x2 + k_best_paths(k={K}, max_hops={MAX_HOPS}); projected in this process "
-               f"in {analysis['projection_seconds']:.2f} s, label index {analysis['index_seconds']:.2f} s"))
+               f"on the row index: resolve_names x2, between, subgraph, k_best_paths(k={K}, max_hops={MAX_HOPS})"))
     print(_row("  p95", f"{paths['p95']:.3f} s", target, verdict(paths["p95"] <= TARGET_QUERY_SECONDS)))
     print(_row("  max", f"{paths['max']:.3f} s", target, verdict(paths["max"] <= TARGET_QUERY_SECONDS),
                f"{slowest['from']!r} -> {slowest['to']!r} ({slowest['sources']} x {slowest['targets']} nodes, "
@@ -462,7 +519,8 @@ def print_corpus(figures: Result) -> None:
     slowest = max(chains, key=lambda chain: chain["seconds"]) if chains else None
     print(_row(f"pathways, {pathways['count']} queries: p50", f"{pathways['p50']:.3f} s", target,
                verdict(pathways["p50"] <= TARGET_QUERY_SECONDS),
-               f"change_pathways(limit={PATHWAYS_LIMIT}): " + ", ".join(chain["query"] for chain in chains)))
+               f"on the row index, change_pathways(limit={PATHWAYS_LIMIT}): "
+               + ", ".join(chain["query"] for chain in chains)))
     print(_row("  p95", f"{pathways['p95']:.3f} s", target, verdict(pathways["p95"] <= TARGET_QUERY_SECONDS)))
     print(_row("  max", f"{pathways['max']:.3f} s", target, verdict(pathways["max"] <= TARGET_QUERY_SECONDS),
                f"{slowest['query']!r}, {slowest['chains']} chains" if slowest else ""))

@@ -433,10 +433,16 @@ _LINES_AT_ONCE = 50_000
 
 
 def canonical_lines(nquads: str) -> list[str]:
-    """N-Quads lines as Oxigraph writes them, so that two spellings of one quad compare equal."""
+    """N-Quads lines as a store gives them back, so that two spellings of one quad compare equal.
+
+    They pass through an Oxigraph store in memory, which writes literals in their canonical
+    form (``"0.630"^^xsd:decimal`` comes back as ``"0.63"``), as the store on disk does.
+    """
     import pyoxigraph as ox
 
-    return _lines(list(ox.parse(nquads, ox.RdfFormat.N_QUADS)))
+    held = ox.Store()
+    held.extend(ox.parse(nquads, ox.RdfFormat.N_QUADS))
+    return _lines(list(held))
 
 
 def _lines(quads: list[Any]) -> list[str]:

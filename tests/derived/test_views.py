@@ -271,3 +271,10 @@ def test_refresh_views_repairs_a_lost_index(store_dir: Path) -> None:
     with open_store(store_dir) as store:
         refresh_views(store)
     assert index.is_file()
+
+
+def test_a_rebuild_of_an_unchanged_store_writes_nothing(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the graph read back is compared in canonical form: "0.630"^^xsd:decimal comes back as "0.63"
+    calls = spy_concept_writes(monkeypatch)
+    assert cli(store_dir, "concepts", "--rebuild").exit_code == 0
+    assert calls == [(False, 0)]
