@@ -33,6 +33,8 @@ from foresight.store.base import (
     plain_literal,
     prefixed_graph,
     sparql_quad_data,
+    syntax_message,
+    unknown_prefixes,
 )
 from foresight.store.config import Endpoint
 from foresight.vocab import FS, GRAPH_PREFIX, PREFIXES
@@ -179,8 +181,13 @@ class SparqlStore(Store):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _post_query(self, text: str, accept: str) -> requests.Response:
-        response = self._send("POST", self.endpoint.query, what="the query", data={"query": with_prefixes(text)},
-                              headers={"Accept": accept})
+        try:
+            response = self._send("POST", self.endpoint.query, what="the query",
+                                  data={"query": with_prefixes(text)}, headers={"Accept": accept})
+        except QueryError as error:
+            if unknown_prefixes(text):  # the server's words for it vary: name the prefix
+                raise QueryError(f"the query failed: {syntax_message(text, str(error))}") from None
+            raise
         capped = response.headers.get("X-SPARQL-MaxRows")
         if capped:
             raise StoreError(f"{self.location}: the server cut the result at {capped} rows; raise its limit "

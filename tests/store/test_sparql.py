@@ -284,3 +284,8 @@ def test_another_client_sees_a_write_through_the_generation_on_the_server(remote
     finally:
         other.close()
     assert STATE_GRAPH not in remote.graph_names()  # the state is never exported or counted
+
+
+def test_an_unknown_prefix_is_named_by_the_server_store_too(remote: SparqlStore) -> None:
+    with pytest.raises(QueryError, match="unknown prefix foo:"):
+        remote.query("SELECT ?s WHERE { ?s foo:bar ?o }")
