@@ -149,26 +149,35 @@ def ingest(
             scan = result.scan
             if scan.id in seen_ids:
                 raise ScanFormatError(path, None, f"scan id {scan.id!r} was already read from {seen_ids[scan.id]}")
-            seen_ids[scan.id] = path
             if strict and result.warnings:
                 first = result.warnings[0]
                 raise ScanFormatError(path, first.line, f"{first.message} (--strict)")
+            graph_iri = scan_graph_iri(scan.id)
+            previous = store.digest_of(graph_iri) if few else existing.get(graph_iri)
+            prepared = None
+            if previous is None or previous != scan.digest or force:
+                graph = map_scan(scan)
+                body, marker = graph.split_nquads()
+                check_nquads(path, body)
+                prepared = (graph, body, marker)
         except ScanFormatError as error:
             report.errors.append(error)
             report.failed += 1
+        except Exception as error:  # one scan never stops the others, whatever it holds
+            report.errors.append(ScanFormatError(path, None, f"cannot be read: {type(error).__name__}: "
+                                                             f"{str(error).splitlines()[0] if str(error) else ''}"))
+            report.failed += 1
         else:
+            seen_ids[scan.id] = path
             report.warnings.extend(result.warnings)
             report.rows += result.rows
             report.skipped_rows += result.skipped_rows
-            graph_iri = scan_graph_iri(scan.id)
-            previous = store.digest_of(graph_iri) if few else existing.get(graph_iri)
-            if previous is not None and previous == scan.digest and not force:
+            if prepared is None:
                 report.unchanged += 1
             else:
-                graph = map_scan(scan)
+                graph, body, marker = prepared
                 if (store.has_graph(graph_iri) if few else graph_iri in present):
                     replace.append(graph.graph)
-                body, marker = graph.split_nquads()
                 batch.append(body)
                 markers.append(marker)
                 report.written += 1
@@ -216,6 +225,25 @@ def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts:
         refresh_vocabulary(store)
         refresh_concepts(store, overrides)
     return derived.index("concepts").summary()
+
+
+def check_nquads(path: Path, body: str) -> None:
+    """Refuse a scan whose graph the store would not take (an IRI it cannot parse, say) before it joins a batch.
+
+    The store writes big batches leniently, trusting foresight's own text; a scan that
+    slipped something past the readers would otherwise fail its whole batch, or be
+    stored and break every later export.
+
+    Raises:
+        ScanFormatError: what the store objects to, naming the file.
+    """
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(body, ox.RdfFormat.N_QUADS):
+            pass
+    except SyntaxError as error:
+        raise ScanFormatError(path, None, f"cannot be stored: {str(error).splitlines()[0]}") from None
 
 
 def default_batch_size(store: Store, files: int) -> int:

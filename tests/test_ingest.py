@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import rdflib
 from rdflib import Literal, URIRef
 
 from foresight.ingest import ingest
@@ -223,13 +225,13 @@ def test_a_crash_mid_ingest_leaves_the_store_consistent(tmp_path: Path, monkeypa
     def crashing_map(scan):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 6:
-            raise RuntimeError("simulated crash")
+            raise KeyboardInterrupt  # the run itself is stopped: not one scan's fault
         return real_map(scan)
 
     with open_store(tmp_path / "s") as store:
         ingest(store, [EXAMPLES / "74e7cd4d1babd809f07897db07558ba4.md"])
         monkeypatch.setattr(ingest_module, "map_scan", crashing_map)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(KeyboardInterrupt):
             ingest(store, [EXAMPLES], force=True, batch_size=2)
         monkeypatch.setattr(ingest_module, "map_scan", real_map)
     with open_store(tmp_path / "s") as store:
@@ -242,3 +244,75 @@ def test_a_crash_mid_ingest_leaves_the_store_consistent(tmp_path: Path, monkeypa
         report = ingest(store, [EXAMPLES])
         assert report.errors == []
         assert store.count_graphs() == 10
+
+
+def test_a_scan_that_breaks_foresight_is_reported_and_the_others_are_stored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import foresight.ingest as ingest_module
+
+    real_map = ingest_module.map_scan
+
+    def failing_map(scan):  # type: ignore[no-untyped-def]
+        if scan.id == "74e7cd4d1babd809f07897db07558ba4":
+            raise OverflowError("cannot convert float infinity to integer")
+        return real_map(scan)
+
+    monkeypatch.setattr(ingest_module, "map_scan", failing_map)
+    with open_store("memory:") as store:
+        report = ingest(store, [EXAMPLES])
+    assert report.written == 9 and report.failed == 1
+    assert str(report.errors[0]).startswith(str(EXAMPLES / "74e7cd4d1babd809f07897db07558ba4.md"))
+    assert "OverflowError" in str(report.errors[0])
+
+
+_GOOD_MD = EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md"
+_GOOD_YAML = EXAMPLES / "oversight-board-review.yaml"
+
+
+def _mutated(tmp_path: Path, name: str, source: Path, old: str, new: str) -> Path:
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    target = tmp_path / f"{name}{source.suffix}"
+    text = text.replace(old, new, 1)
+    if source.suffix == ".yaml":
+        text = text.replace("id: oversight-board-review", f"id: {name}")
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(("name", "source", "old", "new", "outcome"), [
+    ("relevancy-inf", _GOOD_MD, "|           5 |", "|         inf |", "warned"),
+    ("relevancy-1e999", _GOOD_MD, "|           5 |", "|       1e999 |", "warned"),
+    ("relevancy-5000-digits", _GOOD_MD, "|           5 |", "| " + "9" * 5000 + " |", "warned"),
+    ("yaml-relevancy-inf", _GOOD_YAML, "relevancy: 5", "relevancy: .inf", "warned"),
+    ("yaml-datetime-page-date", _GOOD_YAML, "page_date: 2026-05-10", "page_date: 2026-05-10 12:30:00", "stored"),
+    ("yaml-surrogate-and-escapes", _GOOD_YAML, 'title: "Oversight', 'title: "\\ud800 \\x1b]0;retitled\\x07 Oversight',
+     "warned"),
+    ("yaml-nested-6000-deep", _GOOD_YAML, "category: politics", "category: politics\nextra: " + "[" * 6000 + "]" * 6000,
+     "rejected"),
+    ("yaml-5000-digit-integer", _GOOD_YAML, "relevancy: 5", "relevancy: " + "9" * 5000, "rejected"),
+])
+def test_one_bad_scan_never_stops_the_others(tmp_path: Path, name: str, source: Path, old: str, new: str,
+                                            outcome: str) -> None:
+    # each of these aborted a whole ingest with a traceback
+    bad = _mutated(tmp_path, name, source, old, new)
+    with open_store("memory:") as store:
+        report = ingest(store, [EXAMPLES / "22cf86c375f090ade13d41dc0601c1de.md", bad])
+        assert report.written == (1 if outcome == "rejected" else 2)
+        if outcome == "rejected":
+            assert len(report.errors) == 1 and str(report.errors[0]).startswith(str(bad))
+        elif outcome == "warned":
+            assert not report.errors and any(str(w).startswith(str(bad)) for w in report.warnings)
+        else:
+            assert not report.errors
+        buffer = io.BytesIO()
+        store.dump(buffer, "xml")  # every export still parses
+        rdflib.Graph().parse(data=buffer.getvalue(), format="xml")
+
+
+def test_a_scan_the_store_would_refuse_is_refused_alone(tmp_path: Path) -> None:
+    from foresight.errors import ScanFormatError
+    from foresight.ingest import check_nquads
+
+    with pytest.raises(ScanFormatError, match="cannot be stored"):
+        check_nquads(tmp_path / "x.md", '<http://example.org/a%zz b> <http://e.org/p> "x" <http://e.org/g> .\n')

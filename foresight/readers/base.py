@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,6 +70,20 @@ def read_text(path: Path) -> tuple[str, str]:
     return text.lstrip("\ufeff"), digest
 
 
+# What XML 1.0 and N-Quads cannot carry: C0 controls but tab, newline and return; lone surrogates; U+FFFE/FFFF.
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """``text`` without the characters an export cannot carry (controls, lone surrogates), and how many went.
+
+    >>> clean_text("a\x1b[31mb\ud800c")
+    ('a[31mbc', 2)
+    """
+    cleaned, count = _UNCARRIABLE.subn("", text)
+    return cleaned, count
+
+
 _PAGE_ID = re.compile(r"^(\d{4})(\d{2})(\d{2})[a-z]?$")
 
 
@@ -104,16 +119,21 @@ def parse_relevancy(raw: str | int | float | None) -> tuple[int | None, str | No
     ((4, None), (None, None), (4, None))
     >>> parse_relevancy("high")[1]
     "relevancy 'high' is not a number 1-5; left out"
+    >>> parse_relevancy("inf")[1], parse_relevancy(float("nan"))[0]
+    ("relevancy 'inf' is outside 1-5; left out", None)
     """
     if raw is None or isinstance(raw, bool):
         return None, None
     text = str(raw).strip()
     if text.lower() in {"", "nan", "none", "null", "-", "n/a"}:
         return None, None
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if len(text) > 40:  # no relevancy needs more; a float of 5,000 digits is infinite
+        return None, f"relevancy {shown!r} is not a number 1-5; left out"
     try:
         number = float(text)
     except ValueError:
-        return None, f"relevancy {text!r} is not a number 1-5; left out"
-    if number != int(number) or not 1 <= number <= 5:
-        return None, f"relevancy {text!r} is outside 1-5; left out"
+        return None, f"relevancy {shown!r} is not a number 1-5; left out"
+    if not math.isfinite(number) or not 1 <= number <= 5 or number != int(number):
+        return None, f"relevancy {shown!r} is outside 1-5; left out"
     return int(number), None

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from foresight.errors import ScanFormatError
 from foresight.model import ClosestScan, Item, ItemKind, Scan, Signal, corpus_id, parse_shift
-from foresight.readers.base import ReadResult, ScanWarning, parse_page_date, parse_relevancy, read_text
+from foresight.readers.base import ReadResult, ScanWarning, clean_text, parse_page_date, parse_relevancy, read_text
 
 _TITLE = re.compile(r"^#\s+(?:__(?P<title>.+)__|(?P<plain>.+?))\s*(?P<rest>,.*)?$")
 _PAGE_LINK = re.compile(r"\[(?P<page>[^\]]+)\]\((?P<url>[^)\s]*)\)")
@@ -59,7 +59,9 @@ class _Row:
 class _Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        # lines end at a newline only: str.splitlines() also breaks at form feeds, U+2028 and other
+        # separators a cell may hold, which dropped rows and shifted every later line number
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.warnings: list[ScanWarning] = []
         self.rows = 0
         self.skipped = 0
@@ -386,4 +388,10 @@ def read_markdown(path: str | Path) -> ReadResult:
     """
     path = Path(path)
     text, digest = read_text(path)
-    return _Reader(path, text).read(digest)
+    text, removed = clean_text(text)
+    reader = _Reader(path, text)
+    result = reader.read(digest)
+    if removed:
+        result.warnings.insert(0, ScanWarning(str(path), None, f"{removed} control character(s) an export cannot "
+                                                               "carry were removed"))
+    return result

@@ -22,7 +22,7 @@ Every warning carries the line it is about.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from foresight.model import (
     corpus_id,
     parse_shift,
 )
-from foresight.readers.base import ReadResult, ScanWarning, parse_page_date, parse_relevancy, read_text
+from foresight.readers.base import ReadResult, ScanWarning, clean_text, parse_page_date, parse_relevancy, read_text
 from foresight.vocab import is_safe_iri
 
 _TOP_KEYS = {
@@ -93,8 +93,15 @@ class _Reader:
         if isinstance(value, (dict, list)):
             self.warn(mapping.key_lines.get(key, mapping.line), f"{where}: {key!r} should be text; ignored")
             return None
-        text = str(value).strip()
+        text = self.clean(str(value).strip(), mapping.key_lines.get(key, mapping.line), f"{where}: {key!r}")
         return text or None
+
+    def clean(self, text: str, line: int | None, where: str) -> str:
+        """Text without what an export cannot carry (YAML escapes can make controls and lone surrogates)."""
+        cleaned, removed = clean_text(text)
+        if removed:
+            self.warn(line, f"{where}: {removed} control character(s) an export cannot carry were removed")
+        return cleaned
 
     def check_keys(self, mapping: _Lined, allowed: set[str], where: str) -> None:
         for key in mapping:
@@ -110,7 +117,9 @@ class _Reader:
         if not isinstance(value, list) or any(isinstance(entry, (dict, list)) for entry in value):
             self.warn(doc.key_lines.get(key, doc.line), f"{key!r} should be a list of texts; ignored")
             return ()
-        return tuple(str(entry).strip() for entry in value if str(entry).strip())
+        line = doc.key_lines.get(key, doc.line)
+        cleaned = (self.clean(str(entry).strip(), line, repr(key)) for entry in value)
+        return tuple(entry for entry in cleaned if entry)
 
     def entries(self, doc: _Lined, key: str) -> list[_Lined]:
         value = doc.get(key)
@@ -177,6 +186,10 @@ class _Reader:
             raise ScanFormatError(self.path, line, f"invalid YAML: {error.problem or error}") from None
         except pyyaml.YAMLError as error:
             raise ScanFormatError(self.path, None, f"invalid YAML: {error}") from None
+        except RecursionError:
+            raise ScanFormatError(self.path, None, "YAML nested too deeply for a scan") from None
+        except ValueError as error:  # an integer of more digits than Python converts, say
+            raise ScanFormatError(self.path, None, f"invalid YAML value: {str(error).splitlines()[0]}") from None
         if not isinstance(doc, _Lined):
             raise ScanFormatError(self.path, 1, "a YAML scan is a mapping with at least a 'title'")
         self.check_keys(doc, _TOP_KEYS, "scan")
@@ -190,6 +203,8 @@ class _Reader:
         page_date: date | None = None
         raw_date = doc.get("page_date")
         page_id = self.text(doc, "page_id", "scan")
+        if isinstance(raw_date, datetime):  # a time of day says nothing more here: its day
+            raw_date = raw_date.date()
         if isinstance(raw_date, date):
             page_date = raw_date
             page_id = page_id or raw_date.strftime("%Y%m%d")

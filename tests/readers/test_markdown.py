@@ -193,3 +193,32 @@ def test_unreadable_files_raise_one_clear_error(tmp_path: Path, content: bytes, 
         read_markdown(path)
     assert str(caught.value).startswith(str(path))
     assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\u2028", "\x1c", "\x85"], ids=["form-feed", "u2028", "fs", "nel"])
+def test_a_line_separator_inside_a_cell_drops_no_row_and_shifts_no_line(tmp_path: Path, separator: str) -> None:
+    from tests.conftest import EXAMPLES
+
+    source = EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md"
+    text = source.read_text(encoding="utf-8")
+    target = tmp_path / source.name
+    target.write_text(text.replace("Researchers are quantifying", f"Researchers{separator} are quantifying", 1),
+                      encoding="utf-8")
+    before, after = read_markdown(source), read_markdown(target)
+    assert after.rows == before.rows and after.skipped_rows == before.skipped_rows
+    def lines(scan):  # type: ignore[no-untyped-def]
+        return {item.label: item.line for item in scan.items} | {signal.name: signal.line for signal in scan.signals}
+
+    assert lines(after.scan) == lines(before.scan)
+
+
+def test_control_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    source = EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md"
+    target = tmp_path / source.name
+    target.write_text(source.read_text(encoding="utf-8").replace("Measured Chilling", "Measured\x1b[2J\x07 Chilling"),
+                      encoding="utf-8")
+    result = read_markdown(target)
+    assert any(signal.name == "Measured[2J Chilling Effects" for signal in result.scan.signals)
+    assert any("control character(s)" in str(warning) for warning in result.warnings)
