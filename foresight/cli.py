@@ -82,9 +82,12 @@ def reports_errors(function: F) -> F:
 
 
 def _escape(text: str) -> str:
+    """Scan text made safe to print: no rich markup, no terminal escape sequences."""
     from rich.markup import escape
 
-    return escape(text)
+    from foresight.export.output import terminal_safe
+
+    return escape(terminal_safe(text))
 
 
 def _open(read_only: bool = False) -> Store:
@@ -122,6 +125,8 @@ _OVERRIDES = typer.Option(
     help="The curator's overrides for concepts (YAML: merge, never, rename); default "
     "foresight-overrides.yaml in the current folder when it exists.")
 DEFAULT_OVERRIDES = Path("foresight-overrides.yaml")
+_ALLOW_SERVICE = typer.Option(False, "--allow-service",
+                              help="Let the query call other endpoints (SERVICE): it then reaches the network.")
 
 
 class ViewFormat(StrEnum):
@@ -275,6 +280,7 @@ def sparql(
         help="table|csv|tsv|json for SELECT and ASK; turtle|nt|jsonld for CONSTRUCT and DESCRIBE.",
     ),
     update: bool = typer.Option(False, "--update", help="Allow a SPARQL update that changes the store."),
+    allow_service: bool = _ALLOW_SERVICE,
 ) -> None:
     """Run a SPARQL 1.1 query over all scan graphs (read-only unless --update).
 
@@ -290,10 +296,12 @@ def sparql(
         if not update:
             raise QueryError("this is a SPARQL update; pass --update to change the store")
         with _open() as store:
+            store.allow_service = allow_service
             store.update(text)  # the store's generation changes: what is derived from it is rebuilt
             _stdout().print(f"update done; {store.triple_count()} triples in the store")
         return
     with _open(read_only=True) as store:
+        store.allow_service = allow_service
         result = store.query(text)
     chosen = fmt.value if fmt else None
     if isinstance(result, (SelectResult, bool)):
@@ -338,15 +346,16 @@ def _query_text(query: str) -> str:
 
 
 def _print_result(result: SelectResult | bool, fmt: str) -> None:
+    from foresight.export.output import terminal_safe
     from foresight.export.results import shorten, to_csv, to_json, to_tsv
 
     if isinstance(result, bool):
         typer.echo(to_json(result) if fmt == "json" else ("true" if result else "false"))
         return
     if fmt == "csv":
-        typer.echo(to_csv(result), nl=False)
+        typer.echo(terminal_safe(to_csv(result)), nl=False)
     elif fmt == "tsv":
-        typer.echo(to_tsv(result), nl=False)
+        typer.echo(terminal_safe(to_tsv(result)), nl=False)
     elif fmt == "json":
         typer.echo(to_json(result))
     else:
@@ -423,6 +432,7 @@ def validate(
 
     Example: foresight validate
     """
+    from foresight.export.output import terminal_safe
     from foresight.validate import validate_store
 
     with _open(read_only=True) as store:
@@ -430,9 +440,9 @@ def validate(
     if report.conforms:
         _stdout().print("conforms: the graph satisfies every shape")
         if show_report:
-            typer.echo(report.text)
+            typer.echo(terminal_safe(report.text))
         return
-    typer.echo(report.text)
+    typer.echo(terminal_safe(report.text))
     _stderr().print(f"[bold red]does not conform:[/] {report.violations} violations")
     raise typer.Exit(1)
 
@@ -889,6 +899,7 @@ def render(
     title: str = typer.Option("foresight map", "--title", help="The page title."),
     rows: bool = _ROWS,
     overrides: Path | None = _OVERRIDES,
+    allow_service: bool = _ALLOW_SERVICE,
 ) -> None:
     """Write one self-contained interactive HTML map: the whole graph, a focus, pathways, or a CONSTRUCT result.
 
@@ -927,6 +938,7 @@ def render(
             view = subgraphs.along(index.subgraph(index.ids(sorted(on_map))), found)
             focus_node = found[0].nodes[0]
         elif sparql_query:
+            store.allow_service = allow_service
             result = store.query(_query_text(sparql_query))
             if isinstance(result, (bool, SelectResult)):
                 raise QueryError("render --sparql needs a CONSTRUCT or DESCRIBE query")

@@ -441,3 +441,32 @@ def test_topic_phrases_that_both_name_a_node_walk_through_it(store_dir: Path) ->
     both = run(store_dir, "paths", "facial recognition", "recognition", "-f", "json")
     assert both.exit_code == 0 and "hold both" in both.stderr
     assert all(len(p["hops"]) >= 1 for p in json.loads(both.stdout))
+
+
+def test_service_is_refused_unless_allowed_and_a_failing_one_is_one_line(store_dir: Path) -> None:
+    # bug: SERVICE in sparql or render --sparql made a request, and a failing one printed a traceback
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for args in (["sparql", query], ["render", "--sparql", "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE "
+                                                "<http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "-o", "x.html"]):
+        refused = run(store_dir, *args)
+        assert refused.exit_code == 1 and "pass --allow-service" in refused.output
+    allowed = run(store_dir, "sparql", "--allow-service", query)
+    assert allowed.exit_code == 1 and "Traceback" not in allowed.output and allowed.output.startswith("error:")
+
+
+def test_escape_sequences_in_a_store_never_reach_the_terminal(tmp_path: Path) -> None:
+    # bug: scan text with escape sequences was printed raw by show, search and the sparql table
+    store = tmp_path / "store"
+    assert run(store, "ingest", str(EXAMPLES)).exit_code == 0
+    hostile = "Hostile\x1b]0;retitled\x07\x1b[2J Row"
+    update = ('INSERT DATA { GRAPH <https://w3id.org/foresight/id/graph/scan/x> { '
+              '<https://w3id.org/foresight/id/scan/x/issue/h> a fs:Issue ; rdfs:label "%s" } }'
+              % hostile.replace("\x1b", "\\u001b").replace("\x07", "\\u0007"))
+    assert run(store, "sparql", "--update", update).exit_code == 0
+    for args in (["sparql", "SELECT ?l WHERE { ?s a fs:Issue ; rdfs:label ?l }"],
+                 ["sparql", "SELECT ?l WHERE { ?s a fs:Issue ; rdfs:label ?l }", "-f", "csv"],
+                 ["search", "hostile"], ["search", "hostile", "-f", "csv"]):
+        result = run(store, *args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+        assert "Hostile" in result.stdout or "1 matches" in result.stdout

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,15 +56,27 @@ def where(record: Mapping[str, Any]) -> str:
     return " · ".join(part for part in parts if part)
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters removed, so that no escape sequence from a scan reaches the terminal.
+
+    >>> terminal_safe("Drones\x1b]0;pwned\x07 at rallies")
+    'Drones]0;pwned at rallies'
+    """
+    return _CONTROLS.sub("", text)
+
+
 def plain(value: Any) -> str:
-    """A cell as text: lists joined with "; ", nothing for ``None``."""
+    """A cell as text: lists joined with "; ", nothing for ``None``, no control characters."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple, set)):
         return "; ".join(plain(item) for item in value)
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
-    return str(value)
+    return terminal_safe(str(value))
 
 
 def to_json(records: Any) -> str:

@@ -125,6 +125,18 @@ def unknown_prefixes(sparql: str) -> list[str]:
     return found
 
 
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether a query calls another endpoint (``SERVICE``), strings, IRIs and comments aside.
+
+    >>> uses_service("SELECT * WHERE { SERVICE <http://x.org/sparql> { ?s ?p ?o } }"), uses_service("# SERVICE")
+    (True, False)
+    """
+    return bool(_SERVICE.search(_STRINGS_AND_IRIS.sub(" ", sparql)))
+
+
 def syntax_message(sparql: str, detail: str) -> str:
     """What is wrong with a query, naming an undeclared prefix when that is the cause."""
     unknown = unknown_prefixes(sparql)
@@ -160,6 +172,18 @@ class Store(ABC):
     _state: StoreState = StoreState("none", "none")
     #: opened for reading only: every write is refused
     read_only: bool = False
+    #: whether a query may call another endpoint over the network (SPARQL ``SERVICE``)
+    allow_service: bool = False
+
+    def check_query(self, sparql: str) -> None:
+        """Refuse what a query may not do here: call another endpoint unless :attr:`allow_service` is set.
+
+        Raises:
+            QueryError: the query uses SERVICE.
+        """
+        if not self.allow_service and uses_service(sparql):
+            raise QueryError("the query calls another endpoint (SERVICE), which reaches the network; "
+                             "pass --allow-service to allow it")
 
     #: where the store lives, for messages
     location: str = ""
@@ -201,6 +225,7 @@ class Store(ABC):
         Raises:
             QueryError: the update is invalid.
         """
+        self.check_query(sparql)
         self._changing(scoped=False)
         try:
             self._update(sparql)

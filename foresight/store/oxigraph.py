@@ -167,6 +167,7 @@ class OxigraphStore(Store):
         del self._store
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        self.check_query(sparql)
         if is_update(sparql):
             raise QueryError("this is a SPARQL update, not a query; pass --update to change the store")
         substitutions: dict[ox.Variable, Any] = {
@@ -185,19 +186,20 @@ class OxigraphStore(Store):
                 result = self._store.query(
                     bind_variables(sparql, bindings), prefixes=PREFIXES, use_default_graph_as_union=True
                 )
+            # results are computed as they are read: a failure (a SERVICE that does not answer) comes here
+            if isinstance(result, ox.QueryBoolean):
+                return bool(result)
+            if isinstance(result, ox.QuerySolutions):
+                variables = [variable.value for variable in result.variables]
+                rows = [tuple(to_rdflib(solution[index]) for index in range(len(variables))) for solution in result]
+                return SelectResult(variables, rows)
+            return self._graph(result)
         except RuntimeError as error:
-            raise QueryError(f"query failed: {error}") from None
+            raise QueryError(f"query failed: {_short(error)}") from None
         except SyntaxError as error:
             raise QueryError(f"invalid SPARQL: {syntax_message(sparql, _short(error))}") from None
         except OSError as error:
-            raise StoreError(f"{self.location}: query failed ({error})") from None
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        if isinstance(result, ox.QuerySolutions):
-            variables = [variable.value for variable in result.variables]
-            rows = [tuple(to_rdflib(solution[index]) for index in range(len(variables))) for solution in result]
-            return SelectResult(variables, rows)
-        return self._graph(result)
+            raise StoreError(f"{self.location}: query failed ({_short(error)})") from None
 
     @staticmethod
     def _graph(triples: ox.QueryTriples) -> rdflib.Graph:
@@ -208,6 +210,7 @@ class OxigraphStore(Store):
         return graph
 
     def select_plain(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> list[tuple[Any, ...]]:
+        self.check_query(sparql)
         if bindings or is_update(sparql):
             return super().select_plain(sparql, bindings)
         try:
@@ -218,17 +221,22 @@ class OxigraphStore(Store):
             raise QueryError("expected a SELECT query")
         width = len(result.variables)
         rows = []
-        for solution in result:
-            row: list[Any] = []
-            for index in range(width):
-                term = solution[index]
-                if term is None:
-                    row.append(None)
-                elif isinstance(term, ox.Literal):
-                    row.append(plain_literal(term.value, term.datatype.value))
-                else:
-                    row.append(term.value)
-            rows.append(tuple(row))
+        try:
+            for solution in result:
+                row: list[Any] = []
+                for index in range(width):
+                    term = solution[index]
+                    if term is None:
+                        row.append(None)
+                    elif isinstance(term, ox.Literal):
+                        row.append(plain_literal(term.value, term.datatype.value))
+                    else:
+                        row.append(term.value)
+                rows.append(tuple(row))
+        except RuntimeError as error:
+            raise QueryError(f"query failed: {_short(error)}") from None
+        except OSError as error:
+            raise StoreError(f"{self.location}: query failed ({_short(error)})") from None
         return rows
 
     def _update(self, sparql: str) -> None:

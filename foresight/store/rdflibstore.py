@@ -33,6 +33,7 @@ class RdflibStore(Store):
         self._dataset.close()
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        self.check_query(sparql)
         if is_update(sparql):
             raise QueryError("this is a SPARQL update, not a query; pass --update to change the store")
         from pyparsing import ParseException

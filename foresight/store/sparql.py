@@ -216,6 +216,7 @@ class SparqlStore(Store):
                              "default graph is the union of all graphs (Fuseki: tdb2:unionDefaultGraph true)")
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        self.check_query(sparql)
         if is_update(sparql):
             raise QueryError("this is a SPARQL update, not a query; pass --update to change the store")
         form = query_form(sparql)
