@@ -459,8 +459,9 @@ def test_escape_sequences_in_a_store_never_reach_the_terminal(tmp_path: Path) ->
     store = tmp_path / "store"
     assert run(store, "ingest", str(EXAMPLES)).exit_code == 0
     hostile = "Hostile\x1b]0;retitled\x07\x1b[2J Row"
-    update = ('INSERT DATA { GRAPH <https://w3id.org/foresight/id/graph/scan/x> { '
-              '<https://w3id.org/foresight/id/scan/x/issue/h> a fs:Issue ; rdfs:label "%s" } }'
+    scan = "https://w3id.org/foresight/id/scan/1328adec02ad8e20036bac1cfd123475"
+    update = ('INSERT DATA { GRAPH <https://w3id.org/foresight/id/graph/scan/1328adec02ad8e20036bac1cfd123475> { '
+              f'<{scan}/issue/h> a fs:Issue ; fs:fromScan <{scan}> ; rdfs:label "%s" }} }}'
               % hostile.replace("\x1b", "\\u001b").replace("\x07", "\\u0007"))
     assert run(store, "sparql", "--update", update).exit_code == 0
     for args in (["sparql", "SELECT ?l WHERE { ?s a fs:Issue ; rdfs:label ?l }"],
@@ -469,4 +470,5 @@ def test_escape_sequences_in_a_store_never_reach_the_terminal(tmp_path: Path) ->
         result = run(store, *args)
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout
-        assert "Hostile" in result.stdout or "1 matches" in result.stdout
+        assert "Hostile" in result.stdout.replace("│", "").replace(" ", "").replace("\n", "") or \
+            "Hostile" in result.stdout
