@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from foresight.errors import PluginNotFoundError, ScanFormatError
-from foresight.readers.base import ReadResult, ScanWarning
+from foresight.readers.base import ReadResult, ScanWarning, check_rows
 
 __all__ = ["READERS", "ReadResult", "ScanWarning", "find_scan_files", "read_scan", "reader_for"]
 
@@ -48,7 +48,9 @@ def read_scan(path: str | Path, reader: str | None = None) -> ReadResult:
         raise ScanFormatError(
             path, None, f"unknown scan file type {path.suffix or '(none)'!r}; expected .md or .yaml"
         )
-    return reader_for(name)(path)
+    result = reader_for(name)(path)
+    check_rows(path, result.rows + result.skipped_rows)
+    return result
 
 
 def find_scan_files(sources: Iterable[str | Path]) -> Iterator[Path]:

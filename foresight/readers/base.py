@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,12 +43,61 @@ class ReadResult:
     skipped_rows: int = 0
 
 
+_MAX_BYTES_ENV = "FORESIGHT_MAX_SCAN_BYTES"
+_MAX_ROWS_ENV = "FORESIGHT_MAX_SCAN_ROWS"
+
+
+def max_bytes() -> int:
+    """The largest scan file read: 5 MB unless ``FORESIGHT_MAX_SCAN_BYTES`` says otherwise."""
+    return _limit(_MAX_BYTES_ENV, 5_000_000)
+
+
+def max_rows() -> int:
+    """The most table rows a scan may hold: 1,000 unless ``FORESIGHT_MAX_SCAN_ROWS`` says otherwise.
+
+    Rows of one scan are compared pairwise for links, so the cost grows with the square of
+    the rows; real scans hold tens.
+    """
+    return _limit(_MAX_ROWS_ENV, 1_000)
+
+
+def _limit(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else default
+
+
+def check_rows(path: Path, rows: int) -> None:
+    """Refuse a scan of more rows than :func:`max_rows`.
+
+    Raises:
+        ScanFormatError: the count, the limit and how to raise it.
+    """
+    limit = max_rows()
+    if rows > limit:
+        raise ScanFormatError(path, None, f"{rows:,} table rows, more than the {limit:,} a scan may hold "
+                                          f"(real scans hold tens; set {_MAX_ROWS_ENV} to raise it)")
+
+
 def read_text(path: Path) -> tuple[str, str]:
     """Read a scan file as UTF-8 text and return it with its content digest.
 
     Raises:
         ScanFormatError: the file is missing, empty, binary or not UTF-8.
     """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ScanFormatError(path, None, "no such file") from None
+    except OSError as error:
+        raise ScanFormatError(path, None, f"cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ScanFormatError(path, None, "is a directory, not a scan file")
+    if not stat.S_ISREG(info.st_mode):  # a named pipe or a device would block the run, or never end
+        raise ScanFormatError(path, None, "not a regular file (a pipe, socket or device); not read")
+    limit = max_bytes()
+    if info.st_size > limit:
+        raise ScanFormatError(path, None, f"{info.st_size:,} bytes, more than the {limit:,} a scan may have "
+                                          f"(real scans are tens of kilobytes; set {_MAX_BYTES_ENV} to raise it)")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
