@@ -100,9 +100,10 @@ def ingest(
     report = IngestReport()
     files: list[Path] = []
     found: set[Path] = set()
+    unread: list[ScanWarning] = []
     for source in sources:
         try:
-            for path in find_scan_files([source]):
+            for path in find_scan_files([source], unread):
                 key = path.resolve()
                 if key not in found:  # named twice, read once
                     found.add(key)
@@ -110,6 +111,12 @@ def ingest(
         except ScanFormatError as error:
             report.errors.append(error)
             report.failed += 1
+    for problem in unread:  # a folder that cannot be read: a warning, an error with --strict
+        if strict:
+            report.errors.append(ScanFormatError(problem.path, None, f"{problem.message} (--strict)"))
+            report.failed += 1
+        else:
+            report.warnings.append(problem)
     report.files = len(files)
     batch_size = batch_size or default_batch_size(store, len(files))
     # Few files: look each scan up on its own (a re-ingest of one scan into a big

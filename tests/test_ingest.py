@@ -316,3 +316,44 @@ def test_a_scan_the_store_would_refuse_is_refused_alone(tmp_path: Path) -> None:
 
     with pytest.raises(ScanFormatError, match="cannot be stored"):
         check_nquads(tmp_path / "x.md", '<http://example.org/a%zz b> <http://e.org/p> "x" <http://e.org/g> .\n')
+
+
+def test_an_unreadable_folder_is_a_warning_and_an_error_with_strict(tmp_path: Path) -> None:
+    # bug: a chmod-000 subfolder was skipped with exit 0 and not a word
+    import os
+
+    folder = tmp_path / "scans"
+    (folder / "locked").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "22cf86c375f090ade13d41dc0601c1de.md", folder)
+    shutil.copy(EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md", folder / "locked")
+    os.chmod(folder / "locked", 0)
+    try:
+        if os.access(folder / "locked", os.R_OK):
+            pytest.skip("running as a user who reads any folder (root): nothing to test")
+        with open_store("memory:") as store:
+            report = ingest(store, [folder])
+            assert report.written == 1 and any("locked" in str(w) and "not read" in str(w)
+                                               for w in report.warnings)
+            strict = ingest(store, [folder], strict=True)
+            assert strict.errors and "not read" in str(strict.errors[0])
+    finally:
+        os.chmod(folder / "locked", 0o755)
+
+
+def test_a_link_back_up_the_tree_is_walked_once(tmp_path: Path) -> None:
+    # bug: ** over a symlink loop hung the run
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "22cf86c375f090ade13d41dc0601c1de.md", folder)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    with open_store("memory:") as store:
+        assert ingest(store, [folder]).written == 1
+        assert ingest(store, [str(folder) + "/**/*.md"]).unchanged == 1
+
+
+def test_a_pattern_does_not_pick_up_a_readme(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "22cf86c375f090ade13d41dc0601c1de.md", tmp_path)
+    (tmp_path / "README.md").write_text("# About these scans\n\nNotes.\n", encoding="utf-8")
+    with open_store("memory:") as store:
+        report = ingest(store, [str(tmp_path / "*.md")])
+        assert report.files == 1 and report.written == 1 and not report.errors
