@@ -131,8 +131,10 @@ class _Reader:
                     self.warn(number, f"unknown section {name!r}, ignored")
                     current = []
                 elif canonical in sections:
-                    self.warn(number, f"section {canonical!r} appears twice; rows of both are read")
-                    current = sections[canonical]
+                    # a second table under the same heading: its header and separator lines were read as
+                    # rows named "name" and ":--"; the section is refused, the first one kept
+                    self.warn(number, f"section {canonical!r} appears a second time; this one is left out")
+                    current = []
                 else:
                     current = sections.setdefault(canonical, [])
                 continue

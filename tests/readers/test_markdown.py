@@ -222,3 +222,19 @@ def test_control_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
     result = read_markdown(target)
     assert any(signal.name == "Measured[2J Chilling Effects" for signal in result.scan.signals)
     assert any("control character(s)" in str(warning) for warning in result.warnings)
+
+
+def test_a_second_signals_section_is_left_out_not_read_as_rows(tmp_path: Path) -> None:
+    # bug: a second "## Signals" turned its header and |:--| lines into signals named "name" and ":--"
+    from tests.conftest import EXAMPLES
+
+    source = EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md"
+    text = source.read_text(encoding="utf-8")
+    start = text.index("## Signals")
+    section = text[start:text.index("## Concerns")]
+    target = tmp_path / source.name
+    target.write_text(text + "\n" + section, encoding="utf-8")
+    before, after = read_markdown(source), read_markdown(target)
+    assert [s.name for s in after.scan.signals] == [s.name for s in before.scan.signals]
+    assert not {"name", ":--"} & {s.name for s in after.scan.signals}
+    assert any("appears a second time; this one is left out" in str(w) for w in after.warnings)
