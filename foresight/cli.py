@@ -155,6 +155,8 @@ def ingest(
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors: such scans are not ingested."),
     force: bool = typer.Option(False, "--force", help="Rewrite scans even when their file has not changed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line and errors."),
+    prune: bool = typer.Option(False, "--prune", help="Remove every scan of the store not read in this run, so "
+                               "the store holds exactly the scans given (refused when a file failed)."),
     concepts: bool = typer.Option(True, "--concepts/--no-concepts",
                                   help="Rebuild the concepts across scans after writing (skip it for a quick "
                                   "re-ingest into a big store; run foresight concepts --rebuild later)."),
@@ -189,6 +191,16 @@ def ingest(
                 progress.update(storing, completed=count)
 
             report = run_ingest(store, paths, strict=strict, force=force, progress=advance, stored=landed)
+        if prune:
+            from foresight.ingest import remove_scans
+            from foresight.vocab import scan_graph_iri
+
+            if report.errors:
+                err.print(f"[bold red]error:[/] not pruning: {len(report.errors)} file(s) failed, and their scans "
+                          "would go too; fix them, or run without --prune")
+            else:
+                kept = {scan_graph_iri(scan_id) for scan_id in report.read_ids}
+                report.removed = remove_scans(store, [g for g in store.scan_digests() if g not in kept])
         from foresight.ingest import refresh_views
 
         # even when no scan changed: a run cut short may have left the concepts or indexes behind
@@ -205,12 +217,39 @@ def ingest(
         f"{report.files} files: {report.written} scans written, {report.unchanged} unchanged, "
         f"{report.failed} failed; {report.rows} rows ({report.skipped_rows} skipped), "
         f"{len(report.warnings)} warnings; {report.triples} triples written, {triples} in the store"
+        + (f"; {len(report.removed)} scans removed" if prune else "")
     )
     if concept_set is not None:
         _stdout().print(f"{concept_set.concepts} concepts, {concept_set.recurring} named in 3 or more scans; "
                         f"{concept_set.review} likely merges to review (foresight concepts --review)")
     if report.errors:
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def remove(
+    scans: list[str] = typer.Argument(..., help="Scan files, scan ids, scan IRIs, or the file names scans were "
+                                      "read from."),
+    overrides: Path | None = _OVERRIDES,
+) -> None:
+    """Remove scans from the store, and bring the concepts and every derived view up to date.
+
+    Example: foresight remove data/examples/1328adec02ad8e20036bac1cfd123475.md
+    """
+    from foresight.errors import UnknownNodeError
+    from foresight.ingest import find_scans, refresh_views, remove_scans
+
+    with _open() as store:
+        graphs, missing = find_scans(store, scans)
+        if missing:
+            raise UnknownNodeError(f"no scan in the store for {', '.join(repr(name) for name in missing)}; "
+                                   "nothing removed")
+        removed = remove_scans(store, graphs)
+        summary = refresh_views(store, _rules(overrides))  # the vocabulary and concepts follow
+        triples = store.triple_count()
+    _stdout().print(f"{len(removed)} scans removed; {triples} triples in the store"
+                    + (f"; {summary.concepts} concepts" if summary else ""))
 
 
 @app.command()

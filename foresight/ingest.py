@@ -7,6 +7,7 @@ own graph. One bad file is reported and never stops the others.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from foresight.resources import ontology_text
 from foresight.store.base import Store
 from foresight.vocab import (
     FS,
+    ID,
     ONTOLOGY_GRAPH,
     RDF,
     SCAN_GRAPH_PREFIX,
@@ -57,6 +59,10 @@ class IngestReport:
     warnings: list[ScanWarning] = field(default_factory=list)
     errors: list[ForesightError] = field(default_factory=list)
     written_ids: list[str] = field(default_factory=list)
+    #: every scan read in this run (written or unchanged)
+    read_ids: list[str] = field(default_factory=list)
+    #: scans removed because their files are gone (``prune``)
+    removed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -176,6 +182,7 @@ def ingest(
             report.failed += 1
         else:
             seen_ids[scan.id] = path
+            report.read_ids.append(scan.id)
             report.warnings.extend(result.warnings)
             report.rows += result.rows
             report.skipped_rows += result.skipped_rows
@@ -210,6 +217,51 @@ def ingest(
         # the projection's pieces of the scans just written, so the row graph need not be read back
         views(store).remember(pieces)
     return report
+
+
+def remove_scans(store: Store, graphs: Iterable[str]) -> list[str]:
+    """Drop scan graphs from the store; returns the graphs dropped.
+
+    What was derived from them follows the store's generation; the concepts and
+    vocabulary graphs are brought up to date by :func:`refresh_views`.
+    """
+    chosen = sorted({graph for graph in graphs if graph.startswith(SCAN_GRAPH_PREFIX)})
+    if chosen:
+        store.replace_graphs(chosen, "")
+    return chosen
+
+
+def find_scans(store: Store, names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The scan graphs that names stand for, and the names that stand for none.
+
+    A name is a scan file (read for its scan id), a scan id, a scan or scan-graph IRI, or
+    the file name a scan was read from (``fs:sourceFile``, for a file since deleted).
+    """
+    from rdflib import Literal
+
+    present = store.scan_digests()
+    found: list[str] = []
+    missing: list[str] = []
+    for name in names:
+        graphs: set[str] = set()
+        path = Path(name)
+        if path.is_file():
+            with contextlib.suppress(ForesightError):  # unreadable: the other ways of naming it may still do
+                graphs.add(scan_graph_iri(read_scan(path).scan.id))
+        for candidate in (name, scan_graph_iri(name),
+                          name.replace(ID + "scan/", SCAN_GRAPH_PREFIX, 1) if name.startswith(ID + "scan/") else ""):
+            if candidate in present:
+                graphs.add(candidate)
+        if not graphs:
+            rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?scan fs:sourceFile ?file } }",
+                                {"file": Literal(path.name)}).values()
+            graphs |= {str(graph) for (graph,) in rows if str(graph) in present}
+        graphs &= set(present)
+        if graphs:
+            found += sorted(graphs)
+        else:
+            missing.append(name)
+    return found, missing
 
 
 def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts: bool = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -472,3 +473,31 @@ def test_escape_sequences_in_a_store_never_reach_the_terminal(tmp_path: Path) ->
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout
         assert "Hostile" in result.stdout.replace("│", "").replace(" ", "").replace("\n", "") or \
             "Hostile" in result.stdout
+
+
+def test_remove_drops_a_scan_and_its_concepts_follow(store_dir: Path, tmp_path: Path) -> None:
+    # bug: scans could not be removed; a deleted file's graph stayed
+    scan = EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md"
+    before = json.loads(run(store_dir, "concepts", "--type", "Behavior", "-f", "json", "-n", "500").stdout)
+    public = next(c for c in before if c["label"] == "Public Self-Censorship")
+    result = run(store_dir, "remove", str(scan))
+    assert result.exit_code == 0 and "1 scans removed" in result.stdout
+    after = json.loads(run(store_dir, "concepts", "--type", "Behavior", "-f", "json", "-n", "500").stdout)
+    assert next(c for c in after if c["label"] == "Public Self-Censorship")["scans"] == public["scans"] - 1
+    assert run(store_dir, "remove", str(scan)).exit_code == 1  # nothing left to remove
+    again = run(store_dir, "ingest", str(EXAMPLES))
+    assert "1 scans written, 9 unchanged" in again.stdout
+
+
+def test_ingest_prune_makes_the_store_hold_exactly_the_scans_given(store_dir: Path, tmp_path: Path) -> None:
+    # bug: renaming 10 files gave 320 scans for 310 files
+    folder = tmp_path / "fewer"
+    folder.mkdir()
+    for path in sorted(EXAMPLES.glob("*.md"))[:4]:
+        shutil.copy(path, folder)
+    result = run(store_dir, "ingest", str(folder), "--prune")
+    assert result.exit_code == 0 and "6 scans removed" in result.stdout
+    assert json.loads(run(store_dir, "stats", "--json").stdout)["counts"]["Scan"] == 4
+    (folder / "broken.md").write_bytes(b"\x00\x01binary")
+    refused = run(store_dir, "ingest", str(folder), str(EXAMPLES), "--prune")
+    assert refused.exit_code == 1 and "not pruning" in refused.output
