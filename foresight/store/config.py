@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +176,11 @@ def resolve(spec: str, environ: Mapping[str, str] | None = None, *, config: Path
     """
     env = os.environ if environ is None else environ
     remote = is_remote(spec)
+    if not remote and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/*", spec) and spec.split(":", 1)[0].lower() in {
+            "http", "https"}:
+        # "http:/host/..." or "https:host": a URL mistyped, not a folder to create (it may hold a password)
+        raise StoreError("the store location looks like a URL without its '//' (e.g. http://host/sparql); "
+                         "it is not shown, in case it holds a password")
     local = "/" in spec or os.sep in spec or spec.startswith(".") or spec in {"memory:", ":memory:", "rdflib:"}
     if not remote and local:
         return None

@@ -173,7 +173,7 @@ class SparqlStore(Store):
                                  "check the user and password set in FORESIGHT_STORE_USER/FORESIGHT_STORE_PASSWORD "
                                  "or the config file, and that the user may read and write")
             if response.status_code >= 400:
-                message = _server_message(response)
+                message = _redacted(_server_message(response), self.endpoint)
                 if response.status_code < 500 or "SPARQL" in message or "SP0" in message:
                     raise QueryError(f"{what} failed: {message}")
                 raise StoreError(f"{self.location}: {what} failed (HTTP {response.status_code}: {message})")
@@ -387,6 +387,28 @@ def _quad_data(nquads: str, batch: int) -> Iterator[str]:
     lines = [line for line in nquads.splitlines(keepends=True) if line.strip()]
     for start in range(0, len(lines), batch):
         yield sparql_quad_data("".join(lines[start:start + batch]))
+
+
+_AUTHORIZATION = re.compile(r"(?i)((?:proxy-)?authorization\s*[:=]\s*)(?:\w+\s+)?[^\s,;\"']+")
+
+
+def _redacted(message: str, endpoint: Endpoint) -> str:
+    """A server's message without credentials, should the server echo the request's headers back.
+
+    >>> _redacted("got Authorization: Basic ZGJhOmRiYQ== from you", Endpoint("http://x/sparql", password="dba"))
+    'got Authorization: [hidden] from you'
+    """
+    import base64
+
+    text = _AUTHORIZATION.sub(r"\1[hidden]", message)
+    secrets = [endpoint.password or ""]
+    if endpoint.password:
+        pair = f"{endpoint.user or ''}:{endpoint.password}".encode()
+        secrets.append(base64.b64encode(pair).decode())
+    for secret in secrets:
+        if len(secret) >= 3:
+            text = text.replace(secret, "[hidden]")
+    return text
 
 
 def _server_message(response: requests.Response) -> str:

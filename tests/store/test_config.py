@@ -96,3 +96,30 @@ def test_rdflib_location_opens_the_baseline_store() -> None:
     with open_store("rdflib:") as store:
         assert isinstance(store, RdflibStore)
         assert store.triple_count() == 0
+
+
+def test_a_url_missing_a_slash_is_refused_without_showing_it(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # bug: --store 'http:/u:secret@host/…' was taken as a folder, printed the secret and created the folder
+    from foresight.errors import StoreError
+    from foresight.store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    for location in ("http:/u:secret@host/sparql", "https:u:secret@host/sparql"):
+        with pytest.raises(StoreError) as caught:
+            open_store(location)
+        assert "secret" not in str(caught.value) and "without its '//'" in str(caught.value)
+    assert not list(tmp_path.iterdir())
+
+
+def test_credentials_a_server_echoes_back_are_hidden() -> None:
+    import base64
+
+    from foresight.store.config import Endpoint
+    from foresight.store.sparql import _redacted
+
+    endpoint = Endpoint("http://127.0.0.1:1/sparql", user="dba", password="s3cret")
+    token = base64.b64encode(b"dba:s3cret").decode()
+    for echoed in (f"Authorization: Basic {token}", f"you sent {token}", "password was s3cret",
+                   "authorization=Digest username"):
+        shown = _redacted(echoed, endpoint)
+        assert "s3cret" not in shown and token not in shown and "[hidden]" in shown
