@@ -24,7 +24,10 @@ def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object]) -> Path
     folder = target.parent
     if not folder.is_dir():
         raise StoreError(f"{target}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
+    except OSError as error:
+        raise StoreError(f"{target}: cannot write here ({error.strerror}); nothing was changed") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             write(stream)
@@ -32,6 +35,9 @@ def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object]) -> Path
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
+    except OSError as error:  # a full disk, say: the file that was there is kept
+        Path(temporary).unlink(missing_ok=True)
+        raise StoreError(f"{target}: writing failed ({error.strerror}); the file that was there is kept") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -501,3 +501,40 @@ def test_ingest_prune_makes_the_store_hold_exactly_the_scans_given(store_dir: Pa
     (folder / "broken.md").write_bytes(b"\x00\x01binary")
     refused = run(store_dir, "ingest", str(folder), str(EXAMPLES), "--prune")
     assert refused.exit_code == 1 and "not pruning" in refused.output
+
+
+def test_exporting_into_a_folder_that_cannot_be_written_is_one_line(store_dir: Path, tmp_path: Path) -> None:
+    # bug: exporting or rendering into an unwritable folder (or onto a full disk) gave a traceback
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "map.html").write_text("the old map", encoding="utf-8")
+    os.chmod(locked, 0o500)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as a user who writes any folder (root): nothing to test")
+        for args in (["export", "--format", "turtle", "-o", str(locked / "x.ttl")],
+                     ["render", "-o", str(locked / "map.html")]):
+            result = run(store_dir, *args)
+            assert result.exit_code == 1 and "Traceback" not in result.output and "cannot write" in result.output
+        assert (locked / "map.html").read_text(encoding="utf-8") == "the old map"
+    finally:
+        os.chmod(locked, 0o755)
+
+
+def test_a_write_that_fails_midway_keeps_the_old_file(tmp_path: Path) -> None:
+    from foresight.errors import StoreError
+    from foresight.files import atomic_write
+
+    target = tmp_path / "export.ttl"
+    target.write_text("the old export", encoding="utf-8")
+
+    def full_disk(stream):  # type: ignore[no-untyped-def]
+        stream.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(StoreError, match=r"No space left on device.*the file that was there is kept"):
+        atomic_write(target, full_disk)
+    assert target.read_text(encoding="utf-8") == "the old export"
+    assert [p.name for p in tmp_path.iterdir()] == ["export.ttl"]
