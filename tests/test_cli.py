@@ -538,3 +538,21 @@ def test_a_write_that_fails_midway_keeps_the_old_file(tmp_path: Path) -> None:
         atomic_write(target, full_disk)
     assert target.read_text(encoding="utf-8") == "the old export"
     assert [p.name for p in tmp_path.iterdir()] == ["export.ttl"]
+
+
+def test_an_export_that_would_not_parse_fails_and_writes_nothing(tmp_path: Path) -> None:
+    # bug: control characters the store held broke export --format xml|graphml|gexf, with exit 0
+    store = tmp_path / "store"
+    assert run(store, "ingest", str(EXAMPLES)).exit_code == 0
+    scan = "https://w3id.org/foresight/id/scan/1328adec02ad8e20036bac1cfd123475"
+    update = ('INSERT DATA { GRAPH <https://w3id.org/foresight/id/graph/scan/1328adec02ad8e20036bac1cfd123475> { '
+              f'<{scan}/issue/h> a fs:Issue ; fs:fromScan <{scan}> ; rdfs:label "Bell\\u0007 Row" }} }}')
+    assert run(store, "sparql", "--update", update).exit_code == 0
+    refused = run(store, "export", "--format", "xml", "-o", str(tmp_path / "all.rdf"))
+    assert refused.exit_code == 1 and "would not parse" in refused.output and not (tmp_path / "all.rdf").exists()
+    for fmt in ("graphml", "gexf"):  # the pathway graph leaves such characters out
+        written = run(store, "export", "--format", fmt, "-o", str(tmp_path / f"all.{fmt}"))
+        assert written.exit_code == 0, written.output
+        import xml.dom.minidom
+
+        assert "Bell Row" in xml.dom.minidom.parse(str(tmp_path / f"all.{fmt}")).toxml()

@@ -13,10 +13,12 @@ Query results have their own writers in :mod:`.results`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from foresight.errors import StoreError
 from foresight.files import atomic_write
 from foresight.formats import format_named
 from foresight.store.base import Store
@@ -54,10 +56,67 @@ def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
     else:
         def write(stream: IO[bytes]) -> None:
             store.dump(stream, fmt)
+    if fmt in _XML_FORMATS:
+        plain_write = write
+
+        def write(stream: IO[bytes]) -> None:  # checked as it is written: what is stored may not be XML text
+            checked = _CheckedXml(stream, fmt)
+            plain_write(checked)  # type: ignore[arg-type]
+            checked.close()
+
     if not isinstance(output, (str, Path)):
         write(output)
         return
     atomic_write(output, write)
+
+
+#: Formats written as XML, whose output is parsed as it is written.
+_XML_FORMATS = {"xml", "graphml", "gexf"}
+
+
+class _CheckedXml:
+    """A byte stream that feeds what is written to an XML parser, so an export that would not parse fails."""
+
+    def __init__(self, stream: IO[bytes], fmt: str) -> None:
+        from xml.parsers import expat
+
+        self.stream = stream
+        self.fmt = fmt
+        self.parser = expat.ParserCreate()
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._feed(bytes(data), False)
+        return self.stream.write(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._feed(b"", True)
+
+    def _feed(self, data: bytes, final: bool) -> None:
+        from xml.parsers import expat
+
+        try:
+            self.parser.Parse(data, final)
+        except expat.ExpatError as error:
+            raise StoreError(f"the {self.fmt} export would not parse (line {error.lineno}: "
+                             f"{expat.ErrorString(error.code)}): the store holds text XML cannot carry, such "
+                             "as a control character put there by a SPARQL update; nothing was written") from None
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """A value GraphML and GEXF can carry: text without the characters XML 1.0 forbids."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(_xml_safe(item)) for item in value)
+    if isinstance(value, dict):
+        return str(value)
+    return value
 
 
 def plain_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
@@ -71,14 +130,14 @@ def plain_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
     scans = graph.graph.get("scans", {})
     plain: nx.DiGraph[str] = nx.DiGraph()
     for node, data in graph.nodes(data=True):
-        attrs: dict[str, Any] = {key: value for key, value in data.items() if value is not None}
+        attrs: dict[str, Any] = {key: _xml_safe(value) for key, value in data.items() if value is not None}
         scan = scans.get(data.get("scan"), {})
         for key in ("title", "date", "url"):
             if scan.get(key):
                 attrs[f"scan_{key}"] = scan[key]
         plain.add_node(node, **attrs)
     for source, target, data in graph.edges(data=True):
-        plain.add_edge(source, target, **{key: value for key, value in data.items() if value is not None})
+        plain.add_edge(source, target, **{key: _xml_safe(value) for key, value in data.items() if value is not None})
     return plain
 
 
