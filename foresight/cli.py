@@ -92,8 +92,12 @@ def _escape(text: str) -> str:
 
 def _open(read_only: bool = False) -> Store:
     from foresight.store import open_store
+    from foresight.store.config import exposed_secrets
 
     store = open_store(state.store, read_only=read_only)
+    exposed = exposed_secrets() if store.location.startswith(("http://", "https://")) else None
+    if exposed:
+        _stderr().print(f"[yellow]warning:[/] {_escape(exposed)}")
     store.check()  # a SPARQL server that does not query the union of its graphs is reported up front
     return store
 

@@ -133,6 +133,26 @@ def config_path() -> Path:
     return (Path(root) if root else Path.home() / ".config") / "foresight" / "config.yaml"
 
 
+def exposed_secrets(path: Path | None = None) -> str | None:
+    """A warning when the config file holds a password that other users of the machine can read.
+
+    >>> exposed_secrets(Path("/nonexistent/config.yaml")) is None
+    True
+    """
+    import stat
+
+    path = path or config_path()
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if mode & (stat.S_IRGRP | stat.S_IROTH) and re.search(r"(?m)^\s*password\s*:", text):
+        return (f"{path} holds a password and other users can read it; run chmod 600 on it, or use "
+                "password_env: to name an environment variable instead")
+    return None
+
+
 def load_stores(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """The ``stores:`` entries of the config file, by name; empty when there is no file.
 

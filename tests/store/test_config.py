@@ -123,3 +123,20 @@ def test_credentials_a_server_echoes_back_are_hidden() -> None:
                    "authorization=Digest username"):
         shown = _redacted(echoed, endpoint)
         assert "s3cret" not in shown and token not in shown and "[hidden]" in shown
+
+
+def test_a_config_file_others_can_read_that_holds_a_password_is_warned_about(tmp_path: Path) -> None:
+    from foresight.store.config import exposed_secrets
+
+    path = tmp_path / "config.yaml"
+    path.write_text("stores:\n  team:\n    query: http://127.0.0.1:1/sparql\n    user: a\n    password: s3cret\n",
+                    encoding="utf-8")
+    path.chmod(0o644)
+    warning = exposed_secrets(path)
+    assert warning is not None and "chmod 600" in warning and "s3cret" not in warning
+    path.chmod(0o600)
+    assert exposed_secrets(path) is None
+    path.write_text("stores:\n  team:\n    query: http://127.0.0.1:1/sparql\n    password_env: TEAM_PASSWORD\n",
+                    encoding="utf-8")
+    path.chmod(0o644)
+    assert exposed_secrets(path) is None
