@@ -128,7 +128,7 @@ _UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uf
 def clean_text(text: str) -> tuple[str, int]:
     """``text`` without the characters an export cannot carry (controls, lone surrogates), and how many went.
 
-    >>> clean_text("a\x1b[31mb\ud800c")
+    >>> clean_text("a\\x1b[31mb\\ud800c")
     ('a[31mbc', 2)
     """
     cleaned, count = _UNCARRIABLE.subn("", text)
