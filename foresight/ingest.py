@@ -131,6 +131,8 @@ def ingest(
     existing = {} if few else store.digests()
     # a graph present without its digest was cut short by a crash: rewrite it
     present = set() if few else store.graph_names()
+    # the article each stored scan was read from: a file that takes another article's scan id is a conflict
+    articles = {} if few else stored_articles(store)
     _ensure_ontology(store, store.digest_of(ONTOLOGY_GRAPH))
     seen_ids: dict[str, Path] = {}
     replace: list[str] = []
@@ -167,6 +169,13 @@ def ingest(
                 raise ScanFormatError(path, first.line, f"{first.message} (--strict)")
             graph_iri = scan_graph_iri(scan.id)
             previous = store.digest_of(graph_iri) if few else existing.get(graph_iri)
+            if previous is not None and previous != scan.digest and scan.url:
+                held = stored_articles(store, graph_iri).get(graph_iri) if few else articles.get(graph_iri)
+                if held and held != scan.url:
+                    raise ScanFormatError(path, None, f"scan id {scan.id!r} is already in the store for another "
+                                          f"article ({held}); two files of the same name from different articles "
+                                          f"would overwrite each other: rename one, or 'foresight remove "
+                                          f"{scan.id}' first")
             prepared = None
             if previous is None or previous != scan.digest or force:
                 graph = map_scan(scan)
@@ -217,6 +226,16 @@ def ingest(
         # the projection's pieces of the scans just written, so the row graph need not be read back
         views(store).remember(pieces)
     return report
+
+
+def stored_articles(store: Store, graph: str | None = None) -> dict[str, str]:
+    """The article link each scan graph (or the one given) was read from, by graph IRI."""
+    from rdflib import URIRef
+
+    query = ("SELECT ?g ?url WHERE { GRAPH ?g { ?scan a fs:Scan ; prov:wasDerivedFrom ?article . "
+             "?article schema:url ?url } }")
+    rows = store.select(query, {"g": URIRef(graph)} if graph else None).values()
+    return {str(g): str(url) for g, url in rows}
 
 
 def remove_scans(store: Store, graphs: Iterable[str]) -> list[str]:

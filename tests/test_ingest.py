@@ -357,3 +357,39 @@ def test_a_pattern_does_not_pick_up_a_readme(tmp_path: Path) -> None:
     with open_store("memory:") as store:
         report = ingest(store, [str(tmp_path / "*.md")])
         assert report.files == 1 and report.written == 1 and not report.errors
+
+
+def test_a_file_of_the_same_name_from_another_article_does_not_overwrite_a_scan(tmp_path: Path) -> None:
+    # bug: A/report.md and a different B/report.md ingested in two runs left only B
+    source = EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md"
+    first, second = tmp_path / "A" / "report.md", tmp_path / "B" / "report.md"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    shutil.copy(source, first)
+    text = source.read_text(encoding="utf-8")
+    second.write_text(text.replace("https://research.example.org/2026/01/survey-self-censorship-camera-districts",
+                                   "https://other.example.org/a-different-article").replace(
+                                       "Measured Chilling Effects", "Another Signal"), encoding="utf-8")
+    for few in (True, False):
+        import foresight.ingest as ingest_module
+
+        with open_store("memory:") as store:
+            original = ingest_module._FEW_FILES
+            ingest_module._FEW_FILES = 64 if few else 0
+            try:
+                assert ingest(store, [first]).written == 1
+                report = ingest(store, [second])
+            finally:
+                ingest_module._FEW_FILES = original
+            assert report.written == 0 and len(report.errors) == 1
+            message = str(report.errors[0])
+            assert message.startswith(str(second)) and "another article" in message
+            assert "research.example.org" in message
+            labels = {label for (label,) in store.select("SELECT ?l WHERE { ?s a fs:Signal ; rdfs:label ?l }").values()}
+            assert "Measured Chilling Effects" in labels and "Another Signal" not in labels
+    with open_store("memory:") as store:  # the same file from a new path is the same scan
+        ingest(store, [first])
+        moved = tmp_path / "C" / "report.md"
+        moved.parent.mkdir()
+        shutil.copy(first, moved)
+        assert ingest(store, [moved]).unchanged == 1
