@@ -257,17 +257,9 @@ def index_paths(index: Any, source: str, target: str, k: int = K, max_hops: int 
 def index_pathways(index: Any, limit: int, driver: str | None = None, theme: str | None = None,
                    keyword: str | None = None) -> int:
     """What ``foresight pathways`` does on an index: pick the candidate signals, load their surroundings, rank."""
-    from foresight.analysis.pathways import change_pathways, driver_variants, matching_forces
+    from foresight.search import pathway_chains
 
-    signals = None
-    if driver:
-        vocabulary = index.force_vocabulary()
-        forces = index.force_words(driver_variants(driver, vocabulary))
-        signals = index.signals_driven_by(matching_forces(driver, forces, vocabulary))
-    candidates = index.chain_candidates(signals=signals, theme=theme, keyword=keyword,
-                                        limit=None if driver else limit)
-    graph = index.subgraph(index.chain_surroundings(candidates), full=candidates)
-    return len(change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit))
+    return len(pathway_chains(index, driver=driver, theme=theme, keyword=keyword, limit=limit)[1])
 
 
 def phase_analysis(store_dir: str, html_path: str, seed: int) -> Result:

@@ -520,10 +520,10 @@ def search(
     if hints:
         _stderr().print(f"no match for {_escape(text)!r}; names close to it: "
                         + "; ".join(_escape(repr(hint)) for hint in hints))
-    from foresight.export.output import Column, emit, field
+    from foresight.export.output import Column, emit, field, scan_ref
 
     records = [{"node": m.node, "type": m.type, "label": m.label, "score": m.score, "relevancy": m.relevancy,
-                "scan": _scan_ref_of(scans, m.scan)} for m in matches]
+                "scan": scan_ref(scans, m.scan)} for m in matches]
     def short(record: Mapping[str, Any]) -> str:
         from rdflib import URIRef
 
@@ -578,15 +578,9 @@ def _name(graph: Graph, node: str) -> str:
 
 def _scan_ref(graph: Graph, scan: str | None) -> dict[str, Any] | None:
     """A scan as every command's JSON shows it: IRI, title, page date, article link and file."""
-    return _scan_ref_of(graph.graph.get("scans", {}), scan)
+    from foresight.export.output import scan_ref
 
-
-def _scan_ref_of(scans: Mapping[str, Mapping[str, Any]], scan: str | None) -> dict[str, Any] | None:
-    if not scan:
-        return None
-    meta = scans.get(scan, {})
-    return {"iri": scan, "title": meta.get("title"), "date": meta.get("date"), "article": meta.get("url"),
-            "file": meta.get("file")}
+    return scan_ref(graph.graph.get("scans", {}), scan)
 
 
 def _node_json(graph: Graph, node: str) -> dict[str, Any]:
@@ -609,9 +603,9 @@ def _hop_json(graph: Graph, source: str, target: str, forward: bool, relation: s
 
 
 def _where(ref: dict[str, Any] | None) -> str:
-    if not ref:
-        return ""
-    return " · ".join(str(part) for part in (ref.get("title") or ref["iri"], ref.get("date")) if part)
+    from foresight.export.output import where
+
+    return where(ref)
 
 
 def _scan_line(graph: Graph, scan: str | None) -> str:
@@ -832,21 +826,11 @@ def pathways(
 
     Example: foresight pathways --driver "public controversy"
     """
-    from foresight.analysis.pathways import change_pathways, driver_variants, matching_forces
+    from foresight.search import pathway_chains
 
     with _open(read_only=True) as store:
-        index = _index(store, rows, overrides)
-        signals = None
-        if driver:
-            # the forces the driver keeps are picked from the index's words, before any graph is loaded
-            vocabulary = index.force_vocabulary()
-            forces = index.force_words(driver_variants(driver, vocabulary))
-            signals = index.signals_driven_by(matching_forces(driver, forces, vocabulary))
-        candidates = index.chain_candidates(signals=signals, theme=theme, keyword=keyword,
-                                            limit=None if driver else limit)
-        # every attribute of the signals (their scans); of what surrounds them, what a chain shows
-        graph = index.subgraph(index.chain_surroundings(candidates), full=candidates)
-        chains = change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit)
+        graph, chains = pathway_chains(_index(store, rows, overrides), driver=driver, theme=theme, keyword=keyword,
+                                       limit=limit)
 
     def label(node: str | None) -> str | None:
         return graph.nodes[node]["label"] if node else None

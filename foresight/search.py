@@ -1,4 +1,4 @@
-"""Find rows and scans by the words of their names and descriptions."""
+"""Answers looked up in the store's index: rows and scans by their words, change pathways by their force."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from foresight.errors import ForesightError
 from foresight.vocab import ITEM_TYPES
 
 if TYPE_CHECKING:
-    from foresight.derived.index import TextMatch
+    import networkx as nx
+
+    from foresight.analysis.pathways import Chain
+    from foresight.derived.index import GraphIndex, TextMatch
     from foresight.store.base import Store
 
 #: What search looks in: every scan item, and scans by their title.
@@ -51,3 +54,27 @@ def search(store: Store, text: str, types: list[str] | None = None, limit: int =
 
     chosen = check_search(text, types) or list(SEARCH_TYPES)
     return views(store).index("concepts").search(text, chosen, limit)
+
+
+def pathway_chains(index: GraphIndex, *, driver: str | None = None, theme: str | None = None,
+                   keyword: str | None = None, limit: int = 20) -> tuple[nx.DiGraph[str], list[Chain]]:
+    """The change pathways :func:`foresight.analysis.pathways.change_pathways` ranks, read from an index.
+
+    Only what can rank is loaded: with ``driver``, the signals of the driving forces it
+    keeps (picked from the index's words first), else the best-ranked signals; then their
+    surroundings, with every attribute of the signals themselves (their scans).
+
+    Returns:
+        The graph the chains were ranked on (for their labels and scans) and the chains.
+    """
+    from foresight.analysis.pathways import change_pathways, driver_variants, matching_forces
+
+    signals = None
+    if driver:
+        vocabulary = index.force_vocabulary()
+        forces = index.force_words(driver_variants(driver, vocabulary))
+        signals = index.signals_driven_by(matching_forces(driver, forces, vocabulary))
+    candidates = index.chain_candidates(signals=signals, theme=theme, keyword=keyword,
+                                        limit=None if driver else limit)
+    graph = index.subgraph(index.chain_surroundings(candidates), full=candidates)
+    return graph, change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit)

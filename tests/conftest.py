@@ -47,6 +47,23 @@ def spy_concept_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, int]
     return calls
 
 
+def cli(store: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """Run a foresight command on the store at ``store``, in this process (typer's test runner)."""
+    from typer.testing import CliRunner
+
+    from foresight.cli import app
+
+    return CliRunner().invoke(app, ["--store", str(store), *args], input=input, env=env)
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    """A store on disk holding the examples, ingested by the command line."""
+    result = cli(tmp_path / "store", "ingest", str(EXAMPLES))
+    assert result.exit_code == 0, result.output
+    return tmp_path / "store"
+
+
 @pytest.fixture
 def store() -> Iterator[Store]:
     with open_store("memory:") as memory:

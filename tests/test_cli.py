@@ -16,21 +16,11 @@ from typer.testing import CliRunner
 
 from foresight.cli import app
 from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import cli as run
 
 runner = CliRunner()
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(command.name or command.callback.__name__ for command in app.registered_commands)  # type: ignore[union-attr]
-
-
-def run(store: Path, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["--store", str(store), *args], input=input)
-
-
-@pytest.fixture
-def store_dir(tmp_path: Path) -> Path:
-    result = run(tmp_path / "store", "ingest", str(EXAMPLES))
-    assert result.exit_code == 0, result.output
-    return tmp_path / "store"
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -31,7 +31,6 @@ class Names(Protocol):
     def node_type(self, iri: str) -> str | None: ...
     def named(self, key: str, column: str = "key") -> list[tuple[str, str]]: ...
     def names_holding(self, key: str) -> list[str]: ...
-    def names_containing(self, key: str) -> list[str]: ...
     def name_keys(self) -> list[str]: ...
     def display(self, key: str) -> str: ...
 
@@ -64,10 +63,6 @@ class GraphNames:
 
     def names_holding(self, key: str) -> list[str]:
         return [label for label in self.by_key if key in label]
-
-    def names_containing(self, key: str) -> list[str]:
-        pattern = _phrase(key)
-        return [label for label in self.by_key if key in label and pattern.search(label)]
 
     def name_keys(self) -> list[str]:
         return list(self.by_key)
@@ -143,7 +138,8 @@ def resolve_names(names: Names, text: str, types: Iterable[str] | None = None) -
     if len(holding) == 1:
         return Resolved(keep(names.named(holding[0])), f"using {names.display(holding[0])!r} for {text!r}")
     kinds = f" of type {', '.join(sorted(wanted))}" if wanted else ""
-    topic = keys_of(names.names_containing(key))
+    phrase = _phrase(key)  # a topic: the names that hold the text as whole words
+    topic = [name for name in holding if phrase.search(name)]
     if len(topic) > 1:
         if len(topic) > MAX_TOPIC_NAMES:
             shown = "; ".join(repr(names.display(n)) for n in sorted(topic, key=len)[:5])

@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foresight.derived.concepts import ConceptSet, Overrides, build_concepts, overrides_key
@@ -129,7 +128,7 @@ class Views:
         self._check()
         if self._concepts is None:
             index = self._indexes.get("concepts") or self._open("concepts")
-            if index is not None and index.key == self.content_key() and index.meta("rules") == self._rules_digest:
+            if index is not None and index.key == self.content_key():  # the key covers the overrides
                 self._concepts = index.concept_set()  # read back: several times faster than merging again
             else:
                 self._concepts = build_concepts(self._rows_graph(), self.overrides)
@@ -222,11 +221,3 @@ class Views:
     def remember(self, pieces: Mapping[str, tuple[str, Piece]]) -> None:
         """Keep the projection pieces of scan graphs just written (ingest has their triples in hand)."""
         self.pieces.save(pieces, self.store.generation().unscoped)
-
-
-def folder_size(store: Store) -> int:
-    """Bytes the derived data of ``store`` takes on disk (0 in memory)."""
-    folder = store.cache_dir()
-    if folder is None:
-        return 0
-    return sum(path.stat().st_size for path in Path(folder, "derived").glob("*") if path.is_file())

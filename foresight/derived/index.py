@@ -334,9 +334,6 @@ class GraphIndex:
                 found.append(int(row[0]))
         return found
 
-    def iris(self, ids: Iterable[int]) -> list[str]:
-        return [self._one("SELECT iri FROM nodes WHERE id = ?", number) for number in ids]
-
     def _one(self, sql: str, *args: Any) -> Any:
         row = self.connection.execute(sql, args).fetchone()
         return row[0] if row else None
@@ -359,12 +356,6 @@ class GraphIndex:
             f"SELECT DISTINCT nodes.iri, nodes.type FROM names JOIN nodes ON nodes.id = names.node "
             f"WHERE names.{column} = ? ORDER BY nodes.iri", (key,)).fetchall()
         return [(str(iri), str(kind)) for iri, kind in rows]
-
-    def names_containing(self, key: str) -> list[str]:
-        """The name keys that hold ``key`` as a phrase of whole words."""
-        pattern = re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
-        rows = self.connection.execute("SELECT DISTINCT key FROM names WHERE instr(key, ?) > 0", (key,)).fetchall()
-        return [str(found) for (found,) in rows if pattern.search(found)]
 
     def names_holding(self, key: str) -> list[str]:
         """The name keys that hold ``key`` anywhere."""
@@ -595,13 +586,6 @@ class GraphIndex:
                 found.append(self._concept(row))
         return found
 
-    def concepts_named(self, key: str, column: str = "key") -> list[Concept]:
-        assert column in ("key", "stem")
-        rows = self.connection.execute(
-            f"{self._CONCEPT} WHERE id IN (SELECT concept FROM concept_names WHERE {column} = ?) ORDER BY iri",
-            (key,)).fetchall()
-        return [self._concept(row) for row in rows]
-
     def concept_name_keys(self, kinds: list[str] | None) -> dict[str, str]:
         """Every wording of a concept (of these kinds), by its key, with one concept IRI that has it."""
         clause, args = self._kinds(kinds)
@@ -720,10 +704,6 @@ class ConceptNames:
     def names_holding(self, key: str) -> list[str]:
         rows = self.index.connection.execute("SELECT DISTINCT key FROM concept_names WHERE instr(key, ?) > 0", (key,))
         return [str(found) for (found,) in rows]
-
-    def names_containing(self, key: str) -> list[str]:
-        pattern = re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
-        return [found for found in self.names_holding(key) if pattern.search(found)]
 
     def name_keys(self) -> list[str]:
         return list(self.index.concept_name_keys(self.kinds))

@@ -292,6 +292,16 @@ def piece_hash(piece: Piece) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _read_back(store: Store, cache: PieceCache, digests: Mapping[str, str], unscoped: str,
+               missing: list[str]) -> dict[str, Piece]:
+    """The pieces of some graphs read back from the store, kept in the cache (and stale ones pruned)."""
+    read = read_pieces(store, missing)
+    fresh = {graph: (digests[graph], read.get(graph, Piece())) for graph in missing}
+    cache.save(fresh, unscoped)
+    cache.prune(digests)
+    return {graph: piece for graph, (_, piece) in fresh.items()}
+
+
 def piece_hashes(store: Store, cache: PieceCache) -> dict[str, str]:
     """The content hash of every scan graph's piece, reading back (and caching) the pieces missing."""
     digests = store.scan_digests()
@@ -299,10 +309,8 @@ def piece_hashes(store: Store, cache: PieceCache) -> dict[str, str]:
     hashes = cache.hashes(digests, unscoped)
     missing = [graph for graph in digests if graph not in hashes]
     if missing:
-        read = read_pieces(store, missing)
-        fresh = {graph: (digests[graph], read.get(graph, Piece())) for graph in missing}
-        cache.save(fresh, unscoped)
-        hashes.update({graph: piece_hash(piece) for graph, (_, piece) in fresh.items()})
+        read = _read_back(store, cache, digests, unscoped, missing)
+        hashes.update({graph: piece_hash(piece) for graph, piece in read.items()})
     return {graph: hashes[graph] for graph in digests}
 
 
@@ -313,12 +321,7 @@ def project_store(store: Store, cache: PieceCache) -> nx.DiGraph[str]:
     held = cache.load(digests, unscoped)
     missing = [graph for graph in digests if graph not in held]
     if missing:
-        read = read_pieces(store, missing)
-        fresh = {graph: (digests[graph], read.get(graph, Piece())) for graph in missing}
-        cache.save(fresh, unscoped)
-        held.update({graph: piece for graph, (_, piece) in fresh.items()})
-    if len(held) < len(digests) or missing:
-        cache.prune(digests)
+        held.update(_read_back(store, cache, digests, unscoped, missing))
     return assemble(held[graph] for graph in sorted(digests))
 
 

@@ -2,8 +2,8 @@
 
 A record is what the command's JSON holds (documented in ``docs/json.md``); the
 table and CSV show chosen columns of it. Anything that names a scan carries the
-same four fields, from :func:`scan_fields`: ``scan`` (its IRI), ``title``,
-``date`` and ``article`` (the link of the article it was made from).
+same object, from :func:`scan_ref`: ``iri``, ``title``, ``date``, ``article`` (the
+link of the article it was made from) and ``file``.
 """
 
 from __future__ import annotations
@@ -34,26 +34,28 @@ def field(name: str, header: str | None = None) -> Column:
     return Column(header or name.replace("_", " "), lambda record: record.get(name))
 
 
-def scan_fields(scans: Mapping[str, Mapping[str, Any]], scan: str | None) -> dict[str, Any]:
-    """Where something comes from: the scan's IRI, title, page date and article link (``None`` when unknown).
+def scan_ref(scans: Mapping[str, Mapping[str, Any]], scan: str | None) -> dict[str, Any] | None:
+    """A scan as every command's JSON shows it (``None`` for no scan).
 
-    >>> scan_fields({"s": {"title": "T", "date": "2024-01-31", "url": "https://a.org/x"}}, "s")
-    {'scan': 's', 'title': 'T', 'date': '2024-01-31', 'article': 'https://a.org/x'}
+    >>> scan_ref({"s": {"title": "T", "date": "2024-01-31", "url": "https://a.org/x", "file": "s.md"}}, "s")
+    {'iri': 's', 'title': 'T', 'date': '2024-01-31', 'article': 'https://a.org/x', 'file': 's.md'}
     """
-    meta = scans.get(scan or "", {}) if scan else {}
-    return {"scan": scan, "title": meta.get("title"), "date": meta.get("date"), "article": meta.get("url")}
+    if not scan:
+        return None
+    meta = scans.get(scan, {})
+    return {"iri": scan, "title": meta.get("title"), "date": meta.get("date"), "article": meta.get("url"),
+            "file": meta.get("file")}
 
 
-def where(record: Mapping[str, Any]) -> str:
-    """A record's scan in a few words: title and date.
+def where(ref: Mapping[str, Any] | None) -> str:
+    """A scan in a few words: its title (else its IRI) and page date.
 
-    >>> where({"scan": "s", "title": "Drones at rallies", "date": "2024-01-31"})
+    >>> where({"iri": "s", "title": "Drones at rallies", "date": "2024-01-31"})
     'Drones at rallies · 2024-01-31'
     """
-    parts = [str(record.get("title") or record.get("scan") or "")]
-    if record.get("date"):
-        parts.append(str(record["date"]))
-    return " · ".join(part for part in parts if part)
+    if not ref:
+        return ""
+    return " · ".join(str(part) for part in (ref.get("title") or ref["iri"], ref.get("date")) if part)
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -11,9 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from foresight.cli import app
 from foresight.derived import views
 from foresight.derived.concepts import (
     CONCEPTS_GRAPH,
@@ -26,20 +24,7 @@ from foresight.derived.concepts import (
 from foresight.derived.projection import project
 from foresight.ingest import ingest, refresh_views
 from foresight.store import open_store
-from tests.conftest import EXAMPLES, SCANS, TEST_DATA, need_corpus, spy_concept_writes
-
-runner = CliRunner()
-
-
-def cli(store: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["--store", str(store), *args], env=env)
-
-
-@pytest.fixture
-def store_dir(tmp_path: Path) -> Path:
-    result = cli(tmp_path / "store", "ingest", str(EXAMPLES))
-    assert result.exit_code == 0, result.output
-    return tmp_path / "store"
+from tests.conftest import EXAMPLES, SCANS, TEST_DATA, cli, need_corpus, spy_concept_writes
 
 
 def test_every_write_changes_the_generation_and_another_process_sees_it(tmp_path: Path) -> None:
