@@ -20,7 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-SCAN = "https://w3id.org/foresight/id/scan/oversight-board-review"
+sys.path.insert(0, str(ROOT))
+from foresight.readers import read_scan  # noqa: E402
+from foresight.vocab import scan_iri  # noqa: E402
+
+SCAN = scan_iri(read_scan(ROOT / "data" / "examples" / "oversight-board-review.yaml").scan.id)
 FOCUS = f"{SCAN}/signal/statutory-oversight-boards"
 HOVER = f"{SCAN}/concern/watchlist-inflation"
 

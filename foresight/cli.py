@@ -221,6 +221,7 @@ def ingest(
         f"{report.files} files: {report.written} scans written, {report.unchanged} unchanged, "
         f"{report.failed} failed; {report.rows} rows ({report.skipped_rows} skipped), "
         f"{len(report.warnings)} warnings; {report.triples} triples written, {triples} in the store"
+        + (f"; {len(report.replaced)} earlier versions of changed files replaced" if report.replaced else "")
         + (f"; {len(report.removed)} scans removed" if prune else "")
     )
     if concept_set is not None:
@@ -233,8 +234,8 @@ def ingest(
 @app.command()
 @reports_errors
 def remove(
-    scans: list[str] = typer.Argument(..., help="Scan files, scan ids, scan IRIs, or the file names scans were "
-                                      "read from."),
+    scans: list[str] = typer.Argument(..., help="Scan files, scan ids, article ids (every scan of "
+                                      "the article), scan IRIs, or the file names scans were read from."),
     overrides: Path | None = _OVERRIDES,
 ) -> None:
     """Remove scans from the store, and bring the concepts and every derived view up to date.

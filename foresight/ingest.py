@@ -19,6 +19,7 @@ from foresight.derived.index import ConceptSummary
 from foresight.derived.projection import Piece, piece_from_nt
 from foresight.errors import ForesightError, ScanFormatError
 from foresight.mapping import map_scan
+from foresight.model import corpus_id, scan_source
 from foresight.readers import ScanWarning, find_scan_files, read_scan
 from foresight.resources import ontology_text
 from foresight.store.base import Store
@@ -63,6 +64,8 @@ class IngestReport:
     read_ids: list[str] = field(default_factory=list)
     #: scans removed because their files are gone (``prune``)
     removed: list[str] = field(default_factory=list)
+    #: scan graphs replaced by the new version of their file
+    replaced: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -131,8 +134,10 @@ def ingest(
     existing = {} if few else store.digests()
     # a graph present without its digest was cut short by a crash: rewrite it
     present = set() if few else store.graph_names()
-    # the article each stored scan was read from: a file that takes another article's scan id is a conflict
-    articles = {} if few else stored_articles(store)
+    # the source and file name of each stored scan: a changed file replaces the scan it gave before
+    origins: dict[str, tuple[frozenset[str], str]] = {} if few else stored_sources(store)
+    # (source, file name) -> the file that gave it in this run
+    files_read: dict[tuple[str, str], Path] = {}
     _ensure_ontology(store, store.digest_of(ONTOLOGY_GRAPH))
     seen_ids: dict[str, Path] = {}
     replace: list[str] = []
@@ -151,7 +156,7 @@ def ingest(
             future.result()  # one batch in flight at most; re-raises write errors
             if stored:
                 stored(count)
-        if batch:
+        if batch or replace:
             pending.append((writer.submit(store.replace_graphs, list(replace), "".join(batch), "".join(markers)),
                             report.written))
             batch.clear()
@@ -163,19 +168,25 @@ def ingest(
             result = read_scan(path)
             scan = result.scan
             if scan.id in seen_ids:
-                raise ScanFormatError(path, None, f"scan id {scan.id!r} was already read from {seen_ids[scan.id]}")
+                # the same content from another path: the same scan, read once
+                report.warnings.append(ScanWarning(str(path), None, f"the same scan as {seen_ids[scan.id]}, "
+                                                                    "which was read already"))
+                report.unchanged += 1
+                continue
+            origin = (scan_source(scan.id) or scan.id, scan.source_file or "")
+            if origin in files_read:
+                raise ScanFormatError(path, None, f"{files_read[origin]} is another version of the same scan "
+                                                  f"(same article {origin[0]}, same file name, other content); "
+                                                  "ingest one of them, or rename one")
             if strict and result.warnings:
                 first = result.warnings[0]
                 raise ScanFormatError(path, first.line, f"{first.message} (--strict)")
             graph_iri = scan_graph_iri(scan.id)
             previous = store.digest_of(graph_iri) if few else existing.get(graph_iri)
-            if previous is not None and previous != scan.digest and scan.url:
-                held = stored_articles(store, graph_iri).get(graph_iri) if few else articles.get(graph_iri)
-                if held and held != scan.url:
-                    raise ScanFormatError(path, None, f"scan id {scan.id!r} is already in the store for another "
-                                          f"article ({held}); two files of the same name from different articles "
-                                          f"would overwrite each other: rename one, or 'foresight remove "
-                                          f"{scan.id}' first")
+            # what this file gave before it changed: the same source and file name under another id
+            held = stored_sources(store, scan.source_file or "") if few else origins
+            earlier = [name for name, (came, file) in held.items()
+                       if origin[0] in came and file == origin[1] and name != graph_iri]
             prepared = None
             if previous is None or previous != scan.digest or force:
                 graph = map_scan(scan)
@@ -191,10 +202,13 @@ def ingest(
             report.failed += 1
         else:
             seen_ids[scan.id] = path
+            files_read[origin] = path
             report.read_ids.append(scan.id)
             report.warnings.extend(result.warnings)
             report.rows += result.rows
             report.skipped_rows += result.skipped_rows
+            replace.extend(earlier)
+            report.replaced.extend(earlier)
             if prepared is None:
                 report.unchanged += 1
             else:
@@ -221,21 +235,34 @@ def ingest(
         flush()
     finally:
         writer.shutdown(wait=True)
-    if report.written:
+    if report.written or report.replaced:
         refresh_vocabulary(store)
         # the projection's pieces of the scans just written, so the row graph need not be read back
         views(store).remember(pieces)
     return report
 
 
-def stored_articles(store: Store, graph: str | None = None) -> dict[str, str]:
-    """The article link each scan graph (or the one given) was read from, by graph IRI."""
-    from rdflib import URIRef
+def stored_sources(store: Store, file: str | None = None) -> dict[str, tuple[frozenset[str], str]]:
+    """Where each stored scan (or each read from a file of the name given) came from, by graph IRI.
 
-    query = ("SELECT ?g ?url WHERE { GRAPH ?g { ?scan a fs:Scan ; prov:wasDerivedFrom ?article . "
-             "?article schema:url ?url } }")
-    rows = store.select(query, {"g": URIRef(graph)} if graph else None).values()
-    return {str(g): str(url) for g, url in rows}
+    The source is the article (or YAML id) its scan id names, and the file is the name of
+    the file it was read from. A scan stored before ids held a digest has two: its article's
+    corpus id and its old id (a YAML scan's own ``id``).
+    """
+    from urllib.parse import unquote
+
+    from rdflib import Literal
+
+    query = ("SELECT ?g ?file ?url WHERE { GRAPH ?g { ?scan a fs:Scan ; fs:sourceFile ?file . "
+             "OPTIONAL { ?scan prov:wasDerivedFrom/schema:url ?url } } }")
+    rows = store.select(query, {"file": Literal(file)} if file is not None else None).values()
+    found: dict[str, tuple[frozenset[str], str]] = {}
+    for graph, name, url in rows:
+        scan = unquote(str(graph).removeprefix(SCAN_GRAPH_PREFIX))
+        source = scan_source(scan)
+        sources = {source} if source else {scan} | ({corpus_id(str(url))} if url is not None else set())
+        found[str(graph)] = (frozenset(sources), str(name))
+    return found
 
 
 def remove_scans(store: Store, graphs: Iterable[str]) -> list[str]:
@@ -253,12 +280,20 @@ def remove_scans(store: Store, graphs: Iterable[str]) -> list[str]:
 def find_scans(store: Store, names: Iterable[str]) -> tuple[list[str], list[str]]:
     """The scan graphs that names stand for, and the names that stand for none.
 
-    A name is a scan file (read for its scan id), a scan id, a scan or scan-graph IRI, or
-    the file name a scan was read from (``fs:sourceFile``, for a file since deleted).
+    A name is a scan file (read for its scan id), a scan id, the source its ids begin with
+    (an article's corpus id: every scan of that article), a scan or scan-graph IRI, or the
+    file name a scan was read from (``fs:sourceFile``, for a file since deleted).
     """
+    from urllib.parse import unquote
+
     from rdflib import Literal
 
     present = store.scan_digests()
+    by_source: dict[str, set[str]] = {}
+    for graph in present:
+        source = scan_source(unquote(graph.removeprefix(SCAN_GRAPH_PREFIX)))
+        if source:
+            by_source.setdefault(source, set()).add(graph)
     found: list[str] = []
     missing: list[str] = []
     for name in names:
@@ -271,6 +306,7 @@ def find_scans(store: Store, names: Iterable[str]) -> tuple[list[str], list[str]
                           name.replace(ID + "scan/", SCAN_GRAPH_PREFIX, 1) if name.startswith(ID + "scan/") else ""):
             if candidate in present:
                 graphs.add(candidate)
+        graphs |= by_source.get(name, set())
         if not graphs:
             rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?scan fs:sourceFile ?file } }",
                                 {"file": Literal(path.name)}).values()

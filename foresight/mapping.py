@@ -164,7 +164,7 @@ def map_scan(scan: Scan) -> ScanGraph:
     if scan.scan_type:
         concept("ScanType", scan.scan_type, FS + "scanType")
     for closest in scan.closest:
-        add((s, iri(FS + "closestTo"), iri(scan_iri(closest.scan_id))))
+        add((s, iri(FS + "closestTo"), iri(article_iri(closest.article_id))))
 
     mint = _Minter(scan_node)
     refs: dict[str, str] = {}

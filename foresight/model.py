@@ -125,9 +125,9 @@ LINK_RELATIONS = ("drives", "enables", "raises", "mitigates", "relatedTo")
 
 @dataclass(frozen=True)
 class ClosestScan:
-    """A scan the generator listed as closest to this one."""
+    """An article the scan generator listed as closest to this scan's article, by its corpus id."""
 
-    scan_id: str
+    article_id: str
     title: str | None = None
 
 
@@ -161,6 +161,35 @@ class Scan:
     def items_of(self, kind: ItemKind) -> tuple[Item, ...]:
         """The rows of one kind, in file order."""
         return tuple(item for item in self.items if item.kind is kind)
+
+
+def scan_id(source: str, text: str) -> str:
+    """A scan's id: where its content comes from, and a digest of that content.
+
+    ``source`` is the article's corpus id (or a YAML scan's own ``id``, or, with
+    neither, the file's name); the digest is of the text with its line endings made
+    alike. Two different files never share an id; the same file read from another
+    path, or with other line endings, keeps its id.
+
+    >>> scan_id("5aeb96", "# T\\r\\n") == scan_id("5aeb96", "# T\\n")
+    True
+    >>> scan_id("5aeb9641eb6b5fc2822af63965423717", "# T\\n")
+    '5aeb9641eb6b5fc2822af63965423717-4321893dc18b'
+    """
+    body = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return f"{source}-{hashlib.sha256(body.encode('utf-8', 'surrogatepass')).hexdigest()[:SCAN_DIGEST_LENGTH]}"
+
+
+#: Hex digits of the content digest that end a scan id.
+SCAN_DIGEST_LENGTH = 12
+
+
+def scan_source(scan_id: str) -> str | None:
+    """The source part of a scan id made by :func:`scan_id` (``None`` for an id of another form)."""
+    source, dash, digest = scan_id.rpartition("-")
+    if dash and len(digest) == SCAN_DIGEST_LENGTH and all(c in "0123456789abcdef" for c in digest):
+        return source
+    return None
 
 
 def corpus_id(url: str) -> str:

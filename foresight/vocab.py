@@ -105,7 +105,7 @@ def scan_graph_iri(scan_id: str) -> str:
 
 def article_iri(article_id: str) -> str:
     """The IRI of a source article, from its corpus id."""
-    return f"{ID}article/{article_id}"
+    return f"{ID}article/{quote(article_id, safe='-_.~')}"
 
 
 def concept_iri(cls: str, text: str) -> str:

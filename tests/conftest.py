@@ -23,6 +23,19 @@ SEED_ARTICLE = SHARED / "seeds" / "001_b671387d92c4b85d.txt"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
+def scan_node(path: Path, graph: bool = False) -> str:
+    """The IRI of the scan read from ``path`` (or of its graph): ids hold a digest of the content."""
+    from foresight.readers import read_scan
+    from foresight.vocab import scan_graph_iri, scan_iri
+
+    scan_id = read_scan(path).scan.id
+    return scan_graph_iri(scan_id) if graph else scan_iri(scan_id)
+
+
+SURVEY = EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md"
+OVERSIGHT = EXAMPLES / "oversight-board-review.yaml"
+
+
 def need_corpus() -> None:
     """Skip, saying why, when ../shared is not beside the project."""
     if not SCANS.is_dir() or not SEED.is_file():

@@ -15,7 +15,7 @@ import rdflib
 from typer.testing import CliRunner
 
 from foresight.cli import app
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, SURVEY, scan_node
 from tests.conftest import cli as run
 
 runner = CliRunner()
@@ -309,7 +309,7 @@ def test_pathway_graph_exports_for_gephi(store_dir: Path, tmp_path: Path, fmt: s
     result = run(store_dir, "export", "--format", fmt, "-o", str(out))
     assert result.exit_code == 0, result.output
     graph = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
-    survey = "https://w3id.org/foresight/id/scan/1328adec02ad8e20036bac1cfd123475"
+    survey = scan_node(SURVEY)
     technology, behavior = f"{survey}/technology/live-facial-recognition", f"{survey}/behavior/public-self-censorship"
     assert graph.nodes[behavior]["type"] == "Behavior" and int(graph.nodes[behavior]["relevancy"]) == 5
     assert graph.nodes[behavior]["scan_date"] == "2026-01-26"
@@ -450,8 +450,8 @@ def test_escape_sequences_in_a_store_never_reach_the_terminal(tmp_path: Path) ->
     store = tmp_path / "store"
     assert run(store, "ingest", str(EXAMPLES)).exit_code == 0
     hostile = "Hostile\x1b]0;retitled\x07\x1b[2J Row"
-    scan = "https://w3id.org/foresight/id/scan/1328adec02ad8e20036bac1cfd123475"
-    update = ('INSERT DATA { GRAPH <https://w3id.org/foresight/id/graph/scan/1328adec02ad8e20036bac1cfd123475> { '
+    scan = scan_node(SURVEY)
+    update = (f'INSERT DATA {{ GRAPH <{scan_node(SURVEY, graph=True)}> {{ '
               f'<{scan}/issue/h> a fs:Issue ; fs:fromScan <{scan}> ; rdfs:label "%s" }} }}'
               % hostile.replace("\x1b", "\\u001b").replace("\x07", "\\u0007"))
     assert run(store, "sparql", "--update", update).exit_code == 0
@@ -477,6 +477,17 @@ def test_remove_drops_a_scan_and_its_concepts_follow(store_dir: Path, tmp_path: 
     assert run(store_dir, "remove", str(scan)).exit_code == 1  # nothing left to remove
     again = run(store_dir, "ingest", str(EXAMPLES))
     assert "1 scans written, 9 unchanged" in again.stdout
+
+
+def test_remove_by_article_id_drops_every_scan_of_that_article(store_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "second-look.md"  # another scan of the survey's article, under another name
+    other.write_text(SURVEY.read_text(encoding="utf-8").replace("Route Avoidance", "Detour Taking"),
+                     encoding="utf-8")
+    assert "1 scans written" in run(store_dir, "ingest", str(other)).stdout
+    assert json.loads(run(store_dir, "stats", "--json").stdout)["counts"]["Scan"] == 11
+    result = run(store_dir, "remove", SURVEY.stem)
+    assert result.exit_code == 0 and "2 scans removed" in result.stdout
+    assert json.loads(run(store_dir, "stats", "--json").stdout)["counts"]["Scan"] == 9
 
 
 def test_ingest_prune_makes_the_store_hold_exactly_the_scans_given(store_dir: Path, tmp_path: Path) -> None:
@@ -534,8 +545,8 @@ def test_an_export_that_would_not_parse_fails_and_writes_nothing(tmp_path: Path)
     # bug: control characters the store held broke export --format xml|graphml|gexf, with exit 0
     store = tmp_path / "store"
     assert run(store, "ingest", str(EXAMPLES)).exit_code == 0
-    scan = "https://w3id.org/foresight/id/scan/1328adec02ad8e20036bac1cfd123475"
-    update = ('INSERT DATA { GRAPH <https://w3id.org/foresight/id/graph/scan/1328adec02ad8e20036bac1cfd123475> { '
+    scan = scan_node(SURVEY)
+    update = (f'INSERT DATA {{ GRAPH <{scan_node(SURVEY, graph=True)}> {{ '
               f'<{scan}/issue/h> a fs:Issue ; fs:fromScan <{scan}> ; rdfs:label "Bell\\u0007 Row" }} }}')
     assert run(store, "sparql", "--update", update).exit_code == 0
     refused = run(store, "export", "--format", "xml", "-o", str(tmp_path / "all.rdf"))

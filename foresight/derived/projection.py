@@ -350,7 +350,7 @@ def project(store: Store) -> nx.DiGraph[str]:
         >>> store = open_store("memory:")
         >>> _ = ingest(store, ["data/examples"])
         >>> graph = project(store)
-        >>> signal = "https://w3id.org/foresight/id/scan/oversight-board-review/signal/statutory-oversight-boards"
+        >>> signal = next(node for node, label in graph.nodes(data="label") if label == "Statutory Oversight Boards")
         >>> graph.nodes[signal]["type"], graph.nodes[signal]["relevancy"]
         ('Signal', 5)
     """

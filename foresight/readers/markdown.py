@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foresight.errors import ScanFormatError
-from foresight.model import ClosestScan, Item, ItemKind, Scan, Signal, corpus_id, parse_shift
+from foresight.model import ClosestScan, Item, ItemKind, Scan, Signal, corpus_id, parse_shift, scan_id
 from foresight.readers.base import ReadResult, ScanWarning, clean_text, parse_page_date, parse_relevancy, read_text
 
 _PAGE_LINK = re.compile(r"\[(?P<page>[^\]]+)\]\((?P<url>[^)\s]*)\)")
@@ -107,6 +107,7 @@ class _Row:
 class _Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
+        self.source_text = text
         # lines end at a newline only: str.splitlines() also breaks at form feeds, U+2028 and other
         # separators a cell may hold, which dropped rows and shifted every later line number
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -320,9 +321,10 @@ class _Reader:
                 items.append(Item(kind, name, description, self.relevancy(row, kind.section), row.line))
                 self.rows += 1
 
-        file_id = self.path.stem
+        # the scan's id: its article and a digest of its content, never the file name alone
+        file_id = scan_id(corpus_id(header["url"]) if header["url"] else self.path.stem, self.source_text)
         closest = []
-        seen = {file_id}
+        seen = {self.path.stem}
         for number, entry in self.bullets("Closest", sections.get("Closest", [])):
             match = _CLOSEST.match(entry)
             if not match:
@@ -337,7 +339,7 @@ class _Reader:
 
         scan = Scan(
             id=file_id,
-            title=header["title"] or file_id,
+            title=header["title"] or self.path.stem,
             url=header["url"],
             page_id=header["page_id"],
             page_date=page_date,
@@ -427,7 +429,8 @@ def read_markdown(path: str | Path) -> ReadResult:
     """Read one markdown signal scan.
 
     Args:
-        path: the ``.md`` file; its name without extension is the scan id.
+        path: the ``.md`` file; the scan id is its article's corpus id (its file name when it has no link) and
+            a digest of its content.
 
     Returns:
         The scan with the warnings met on the way.
@@ -437,8 +440,10 @@ def read_markdown(path: str | Path) -> ReadResult:
     """
     path = Path(path)
     text, digest = read_text(path)
+    raw = text
     text, removed = clean_text(text)
     reader = _Reader(path, text)
+    reader.source_text = raw
     result = reader.read(digest)
     if removed:
         result.warnings.insert(0, ScanWarning(str(path), None, f"{removed} control character(s) an export cannot "

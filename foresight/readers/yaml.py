@@ -40,6 +40,7 @@ from foresight.model import (
     Signal,
     corpus_id,
     parse_shift,
+    scan_id,
 )
 from foresight.readers.base import ReadResult, ScanWarning, clean_text, parse_page_date, parse_relevancy, read_text
 from foresight.vocab import is_safe_iri
@@ -239,9 +240,10 @@ class _Reader:
                 self.rows += 1
 
         links = self.links(doc, signals, items)
-        scan_id = self.text(doc, "id", "scan") or (corpus_id(url) if url else self.path.stem)
+        given = self.text(doc, "id", "scan")
+        source = given or (corpus_id(url) if url else self.path.stem)
         scan = Scan(
-            id=scan_id,
+            id=scan_id(source, text),
             title=title,
             url=url,
             page_id=page_id,
@@ -254,7 +256,8 @@ class _Reader:
             scan_type=self.text(doc, "type", "scan"),
             signals=tuple(signals),
             items=tuple(items),
-            closest=tuple(ClosestScan(target) for target in self.strings(doc, "closest") if target != scan_id),
+            closest=tuple(ClosestScan(target) for target in self.strings(doc, "closest")
+                          if target not in {given, source}),
             links=tuple(links),
             source_file=self.path.name,
             digest=digest,

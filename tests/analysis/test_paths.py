@@ -12,6 +12,7 @@ from foresight.analysis.resolve import resolve
 from foresight.derived.projection import project
 from foresight.errors import ForesightError
 from foresight.store.base import Store
+from tests.conftest import OVERSIGHT, scan_node
 
 
 def test_technology_to_issue_pathways_on_the_examples(examples_store: Store) -> None:
@@ -70,6 +71,6 @@ def test_pathways_on_the_real_scans_match_networkx_shortest_paths(corpus_store: 
 
 def test_structure_edges_cite_their_row(examples_store: Store) -> None:
     graph = project(examples_store)
-    signal = "https://w3id.org/foresight/id/scan/oversight-board-review/signal/statutory-oversight-boards"
+    signal = scan_node(OVERSIGHT) + "/signal/statutory-oversight-boards"
     cited = evidence(graph, f"{signal}/driving-force", signal)
     assert cited == "same signal row (oversight-board-review.yaml, line 20)"

@@ -13,9 +13,9 @@ from foresight.derived.projection import project, read_pieces
 from foresight.ingest import ingest
 from foresight.store import open_store
 from foresight.store.base import Store
-from tests.conftest import EXAMPLES, TEST_DATA
+from tests.conftest import EXAMPLES, OVERSIGHT, SURVEY, TEST_DATA, scan_node
 
-SCAN = "https://w3id.org/foresight/id/scan/oversight-board-review"
+SCAN = scan_node(OVERSIGHT)
 
 
 def test_projection_has_typed_nodes_and_the_pathway_edges(examples_store: Store) -> None:
@@ -48,7 +48,7 @@ def test_curated_and_inferred_links_carry_score_method_and_evidence(examples_sto
     assert (curated["relation"], curated["method"], curated["score"]) == ("enables", "curated", 1.0)
     assert curated["evidence"].startswith("Mobile camera vans")
     assert curated["link"] == f"{SCAN}/link/1"
-    survey = "https://w3id.org/foresight/id/scan/1328adec02ad8e20036bac1cfd123475"
+    survey = scan_node(SURVEY)
     found = graph.edges[f"{survey}/technology/live-facial-recognition", f"{survey}/behavior/public-self-censorship"]
     assert (found["relation"], found["method"]) == ("enables", "name-mention")
     assert "Live Facial Recognition" in found["evidence"]

@@ -12,9 +12,10 @@ from rdflib.term import Node
 
 from foresight.errors import QueryError
 from foresight.store.base import SelectResult, Store, bind_variables
-from foresight.vocab import FS, ID, RDF, RDFS
+from foresight.vocab import FS, RDF, RDFS
+from tests.conftest import OVERSIGHT, scan_node
 
-SCAN = URIRef(ID + "scan/oversight-board-review")
+SCAN = URIRef(scan_node(OVERSIGHT))
 LABEL = Literal("Live Facial Recognition")
 FROM_SCAN = URIRef(FS + "fromScan")
 
@@ -56,7 +57,7 @@ def test_a_bound_construct_with_two_variables(examples_store: Store) -> None:
     sparql = "CONSTRUCT { ?s rdfs:label ?label ; fs:fromScan ?scan } WHERE { ?s rdfs:label ?label ; fs:fromScan ?scan }"
     graph = answer(examples_store, sparql, {"scan": SCAN, "label": LABEL})
     subjects = set(graph.subjects())
-    assert subjects == {URIRef(ID + "scan/oversight-board-review/technology/live-facial-recognition")}
+    assert subjects == {URIRef(SCAN + "/technology/live-facial-recognition")}
     assert len(graph) == 2
 
 

@@ -11,7 +11,7 @@ from foresight.errors import QueryError, StoreError
 from foresight.ingest import ingest
 from foresight.store import open_store
 from foresight.store.base import Store, bind_variables
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, OVERSIGHT, scan_node
 
 
 def test_store_persists_on_disk(tmp_path: Path) -> None:
@@ -46,7 +46,7 @@ def test_bound_values_are_never_pasted(examples_store: Store) -> None:
 
 def test_binding_an_unprojected_variable_restricts_before_grouping(examples_store: Store) -> None:
     query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a fs:Issue ; fs:fromScan ?scan }"
-    scan = URIRef("https://w3id.org/foresight/id/scan/oversight-board-review")
+    scan = URIRef(scan_node(OVERSIGHT))
     assert examples_store.select(query, {"scan": scan}).values() == [(3,)]
 
 

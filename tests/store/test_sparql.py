@@ -21,7 +21,7 @@ from foresight.store.base import Store
 from foresight.store.config import Endpoint
 from foresight.store.sparql import SparqlStore
 from foresight.vocab import FS
-from tests.conftest import EXAMPLES, spy_concept_writes
+from tests.conftest import EXAMPLES, OVERSIGHT, scan_node, spy_concept_writes
 from tests.store.conftest import clear
 
 runner = CliRunner()
@@ -154,7 +154,7 @@ def test_bound_values_are_never_pasted_into_the_query(remote: SparqlStore) -> No
 def test_bound_construct_queries_restrict_their_pattern_on_the_server(remote: SparqlStore) -> None:
     # the server gets the bindings as a VALUES block: in the WHERE clause, never in the template
     ingest(remote, [EXAMPLES])
-    scan = URIRef("https://w3id.org/foresight/id/scan/oversight-board-review")
+    scan = URIRef(scan_node(OVERSIGHT))
     for sparql, size in (("CONSTRUCT { ?s fs:fromScan ?scan } WHERE { ?s a fs:Issue ; fs:fromScan ?scan }", 3),
                          ("CONSTRUCT WHERE { ?s a fs:Issue ; fs:fromScan ?scan }", 6)):
         graph = remote.query(sparql, {"scan": scan})
