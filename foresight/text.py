@@ -31,6 +31,19 @@ people
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _WORD = re.compile(r"[a-z0-9]+")
+# "C++" and "C#" are words of their own, not "c": the symbols after a letter or digit are spelled out
+_SYMBOLS = re.compile(r"(?<=[A-Za-z0-9])(\+\+|#)")
+
+
+def spell_symbols(text: str) -> str:
+    """Spell out ``++`` and ``#`` after a letter or digit, so that C, C# and C++ stay three words.
+
+    >>> spell_symbols("C, C# and C++ but #MeToo")
+    'C, Csharp and Cpp but #MeToo'
+    """
+    if "#" not in text and "+" not in text:
+        return text
+    return _SYMBOLS.sub(lambda match: "pp" if match.group(1) == "++" else "sharp", text)
 
 
 def normalise(text: str) -> str:
@@ -43,6 +56,7 @@ def normalise(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
+    text = spell_symbols(text)
     if not text.isascii():  # accents folded: "Assemblée" is "assemblee"
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _WORD.findall(text.lower())

@@ -13,6 +13,6 @@ so that what was written under the old number is rebuilt:
 # FORMAT_VERSION 2: links inferred between the rows of a scan; 3: stems; 4: exact link sums;
 # 5: scan ids are the article and a digest of the content, closestTo names articles
 FORMAT_VERSION = "5"
-MERGER_VERSION = "6"
+MERGER_VERSION = "7"  # 7: C, C# and C++ are three words
 PROJECTION_VERSION = "3"  # 3: pieces in SQLite instead of pickles
 INDEX_VERSION = "3"  # 2: light node and edge columns; 3: and descriptions

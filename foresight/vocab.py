@@ -15,6 +15,8 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from foresight.text import spell_symbols
+
 FS = "https://w3id.org/foresight/ontology#"
 ID = "https://w3id.org/foresight/id/"
 
@@ -90,7 +92,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 def concept_key(text: str) -> str:
     """The key under which two wordings count as the same keyword, theme or category."""
-    return slug(" ".join(text.split()).casefold(), limit=80)
+    return slug(spell_symbols(" ".join(text.split())).casefold(), limit=80)
 
 
 def scan_iri(scan_id: str) -> str:

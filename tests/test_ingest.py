@@ -15,7 +15,7 @@ from foresight.ingest import ingest
 from foresight.readers.markdown import read_markdown
 from foresight.store import open_store
 from foresight.store.base import Store
-from tests.conftest import EXAMPLES, SCANS, SEED, SURVEY, need_corpus, scan_node
+from tests.conftest import EXAMPLES, OVERSIGHT, SCANS, SEED, SURVEY, need_corpus, scan_node
 
 SECTION_CLASS = {"Signals": "Signal", "Concerns": "Concern", "Behaviors": "Behavior",
                  "Technologies": "Technology", "Issues": "Issue"}
@@ -413,3 +413,19 @@ def test_a_file_of_the_same_name_from_another_article_does_not_overwrite_a_scan(
         moved.parent.mkdir()
         shutil.copy(first, moved)
         assert ingest(store, [moved]).unchanged == 1
+
+
+def test_the_keywords_c_c_sharp_and_c_plus_plus_stay_three_concepts(tmp_path: Path) -> None:
+    # bug: keywords C, C# and C++ became one concept ("c"), and their names one merger term
+    from foresight.merging import same_concept
+
+    scan = tmp_path / "languages.yaml"
+    scan.write_text(OVERSIGHT.read_text(encoding="utf-8").replace(
+        "keywords: [surveillance,", "keywords: [C, 'C#', C++, cpp, surveillance,"), encoding="utf-8")
+    with open_store("memory:") as store:
+        assert ingest(store, [scan]).errors == []
+        labels = store.select("SELECT ?label WHERE { ?k a fs:Keyword ; skos:prefLabel ?label }").values()
+    keywords = {str(label) for (label,) in labels}
+    assert {"C", "C#"} <= keywords and ({"C++", "cpp"} & keywords)  # C++ and cpp are one spelling
+    assert len(keywords & {"C", "C#", "C++", "cpp"}) == 3
+    assert not same_concept("C#", "C++").same and not same_concept("C", "C#").same
