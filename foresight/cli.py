@@ -470,25 +470,40 @@ def export(
 @app.command()
 @reports_errors
 def validate(
-    show_report: bool = typer.Option(False, "--report", help="Print the full SHACL report even when it conforms."),
+    show_report: bool = typer.Option(False, "--report", help="Print every failing graph and violation kept, not "
+                                     "the first 20 graphs."),
+    engine: str = typer.Option("graphs", "--engine", help="graphs: each scan graph on its own (fast, linear); "
+                               "pyshacl: the union of all graphs with pySHACL, for any shape (slow on big stores)."),
 ) -> None:
-    """Check the graph against the SHACL shapes in ontology/shapes.ttl; exit 1 when it does not conform.
+    """Check each scan graph against the SHACL shapes in ontology/shapes.ttl; exit 1 naming the scans that fail.
 
     Example: foresight validate
     """
-    from foresight.export.output import terminal_safe
-    from foresight.validate import validate_store
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with _open(read_only=True) as store:
-        report = validate_store(store)
-    if report.conforms:
-        _stdout().print("conforms: the graph satisfies every shape")
-        if show_report:
+    from foresight.export.output import terminal_safe
+    from foresight.validate import report_text, validate_store
+
+    err = _stderr()
+    with _open(read_only=True) as store, \
+            Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                     console=err, transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("checking", total=None)
+        report = validate_store(store, engine=engine,
+                                progress=lambda done, total: progress.update(task, completed=done, total=total))
+    if engine == "pyshacl":
+        if report.conforms:
+            _stdout().print("conforms: the graph satisfies every shape")
+        if show_report or not report.conforms:
             typer.echo(terminal_safe(report.text))
-        return
-    typer.echo(terminal_safe(report.text))
-    _stderr().print(f"[bold red]does not conform:[/] {report.violations} violations")
-    raise typer.Exit(1)
+    elif report.conforms:
+        _stdout().print(f"conforms: {report.graphs} graphs checked, every shape satisfied")
+    else:
+        typer.echo(terminal_safe(report_text(report, limit=None if show_report else 20)))
+    if not report.conforms:
+        _stderr().print(f"[bold red]does not conform:[/] {report.violations} violations"
+                        + (f" in {len(report.failing)} graphs" if report.failing else ""))
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -169,12 +169,24 @@ def decode_nt(term: str) -> Value:
     """
     if term.startswith("<"):
         return term[1:-1]
+    body, datatype, _ = literal_parts(term)
+    return plain_literal(body, datatype)
+
+
+def literal_parts(term: str) -> tuple[str, str | None, str | None]:
+    """An N-Triples literal's text, datatype IRI and language tag.
+
+    >>> literal_parts(r'"say \\"hi\\""@en'), literal_parts('"4"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    (('say "hi"', None, 'en'), ('4', 'http://www.w3.org/2001/XMLSchema#integer', None))
+    """
     end = term.rfind('"')
     body = term[1:end]
     if "\\" in body:
         body = _ESCAPE.sub(_unescape, body)
     rest = term[end + 1:]
-    return plain_literal(body, rest[3:-1] if rest.startswith("^^<") else None)
+    if rest.startswith("^^<"):
+        return body, rest[3:-1], None
+    return body, None, rest[1:] if rest.startswith("@") else None
 
 
 # ----- the pieces cache ---------------------------------------------------------------------------

@@ -325,15 +325,15 @@ class OxigraphStore(Store):
         return location.with_name(location.name + ".cache")
 
     def graph_lines(self, graph: str) -> Iterator[str]:
-        from foresight.store.base import _LINES_AT_ONCE, _lines
-
-        batch: list[ox.Quad] = []
-        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            batch.append(quad)
-            if len(batch) >= _LINES_AT_ONCE:
-                yield from _lines(batch)
-                batch = []
-        yield from _lines(batch)
+        # Oxigraph writes the graph as N-Triples in one call (the same canonical terms as a quad at a
+        # time, many times faster); the graph name is put back on each line
+        data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+        ending = f" <{graph}> .\n"
+        start = 0
+        while (end := data.find(b"\n", start)) >= 0:  # a line at a time: a big graph is never copied whole
+            if end > start:
+                yield data[start:end - 2].decode("utf-8") + ending
+            start = end + 1
 
     def bulk_quads(self) -> ox.Store:
         """The underlying Oxigraph store, for fast read paths (projections, exports)."""
