@@ -323,8 +323,10 @@ def sparql(
         None, "--format", "-f",
         help="table|csv|tsv|json for SELECT and ASK; turtle|nt|jsonld for CONSTRUCT and DESCRIBE.",
     ),
-    update: bool = typer.Option(False, "--update", help="Allow a SPARQL update that changes the store."),
+    update: bool = typer.Option(False, "--update", help="Allow a SPARQL update that changes the store; the "
+                                "concepts graph is brought up to date after it."),
     allow_service: bool = _ALLOW_SERVICE,
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
     """Run a SPARQL 1.1 query over all scan graphs (read-only unless --update).
 
@@ -339,9 +341,15 @@ def sparql(
     if is_update(text):
         if not update:
             raise QueryError("this is a SPARQL update; pass --update to change the store")
+        from foresight.ingest import refresh_views
+
         with _open() as store:
             store.allow_service = allow_service
             store.update(text)  # the store's generation changes: what is derived from it is rebuilt
+            # and the concepts graph in the store follows at once, for the next SPARQL query too
+            with _stderr().status("bringing the concepts up to date", spinner="dots") if sys.stderr.isatty() \
+                    else contextlib.nullcontext():
+                refresh_views(store, _rules(overrides))
             _stdout().print(f"update done; {store.triple_count()} triples in the store")
         return
     with _open(read_only=True) as store:

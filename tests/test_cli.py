@@ -479,6 +479,26 @@ def test_remove_drops_a_scan_and_its_concepts_follow(store_dir: Path, tmp_path: 
     assert "1 scans written, 9 unchanged" in again.stdout
 
 
+def test_a_scan_graph_dropped_by_hand_leaves_no_stale_concepts(store_dir: Path) -> None:
+    # bug: DROP GRAPH by hand left 672 stale concept quads that ingest never refreshed
+    count = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH fsid:graph\\/concepts { ?s ?p ?o "
+             f"FILTER(STRSTARTS(STR(?s), '{scan_node(SURVEY)}')) }} }}")
+    def stale() -> int:
+        answer = json.loads(run(store_dir, "sparql", count, "-f", "json").stdout)
+        return int(answer["results"]["bindings"][0]["n"]["value"])
+
+    def scans_naming(label: str) -> int:
+        concepts = json.loads(run(store_dir, "concepts", "--type", "Behavior", "-f", "json", "-n", "500").stdout)
+        return int(next(concept["scans"] for concept in concepts if concept["label"] == label))
+
+    assert stale() > 0
+    before = scans_naming("Public Self-Censorship")
+    result = run(store_dir, "sparql", "--update", f"DROP GRAPH <{scan_node(SURVEY, graph=True)}>")
+    assert result.exit_code == 0, result.output
+    assert stale() == 0
+    assert scans_naming("Public Self-Censorship") == before - 1
+
+
 def test_remove_by_article_id_drops_every_scan_of_that_article(store_dir: Path, tmp_path: Path) -> None:
     other = tmp_path / "second-look.md"  # another scan of the survey's article, under another name
     other.write_text(SURVEY.read_text(encoding="utf-8").replace("Route Avoidance", "Detour Taking"),

@@ -49,7 +49,7 @@ _MAX_ROWS_ENV = "FORESIGHT_MAX_SCAN_ROWS"
 
 def max_bytes() -> int:
     """The largest scan file read: 5 MB unless ``FORESIGHT_MAX_SCAN_BYTES`` says otherwise."""
-    return _limit(_MAX_BYTES_ENV, 5_000_000)
+    return limit(_MAX_BYTES_ENV, 5_000_000)
 
 
 def max_rows() -> int:
@@ -58,10 +58,11 @@ def max_rows() -> int:
     Rows of one scan are compared pairwise for links, so the cost grows with the square of
     the rows; real scans hold tens.
     """
-    return _limit(_MAX_ROWS_ENV, 1_000)
+    return limit(_MAX_ROWS_ENV, 1_000)
 
 
-def _limit(name: str, default: int) -> int:
+def limit(name: str, default: int) -> int:
+    """A positive whole number from the environment variable ``name``, else ``default``."""
     text = os.environ.get(name, "").strip()
     return int(text) if text.isdigit() and int(text) > 0 else default
 

@@ -42,7 +42,15 @@ from foresight.model import (
     parse_shift,
     scan_id,
 )
-from foresight.readers.base import ReadResult, ScanWarning, clean_text, parse_page_date, parse_relevancy, read_text
+from foresight.readers.base import (
+    ReadResult,
+    ScanWarning,
+    clean_text,
+    limit,
+    parse_page_date,
+    parse_relevancy,
+    read_text,
+)
 from foresight.vocab import is_safe_iri
 
 _TOP_KEYS = {
@@ -63,8 +71,41 @@ class _Lined(dict[str, Any]):
     key_lines: dict[str, int]
 
 
+class _TooComplex(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 class _LineLoader(pyyaml.SafeLoader):
-    pass
+    """PyYAML's safe loader, with line numbers kept and bounds on nesting and aliases."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.aliases = 0
+        self.max_depth = limit(_MAX_DEPTH_ENV, 50)
+        self.max_aliases = limit(_MAX_ALIASES_ENV, 50)
+
+    def compose_node(self, parent: pyyaml.Node | None, index: Any) -> pyyaml.Node | None:
+        line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+        if self.check_event(pyyaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.max_aliases:  # a billion laughs: a few lines standing for billions of values
+                raise _TooComplex(line, f"more than {self.max_aliases:,} YAML aliases (*name); real scans use none "
+                                        f"(set {_MAX_ALIASES_ENV} to raise it)")
+        self.depth += 1
+        try:
+            if self.depth > self.max_depth:
+                raise _TooComplex(line, f"YAML nested more than {self.max_depth} deep; real scans nest 3 "
+                                        f"(set {_MAX_DEPTH_ENV} to raise it)")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+_MAX_DEPTH_ENV = "FORESIGHT_MAX_YAML_DEPTH"
+_MAX_ALIASES_ENV = "FORESIGHT_MAX_YAML_ALIASES"
 
 
 def _construct_mapping(loader: _LineLoader, node: pyyaml.MappingNode) -> _Lined:
@@ -187,6 +228,8 @@ class _Reader:
             raise ScanFormatError(self.path, line, f"invalid YAML: {error.problem or error}") from None
         except pyyaml.YAMLError as error:
             raise ScanFormatError(self.path, None, f"invalid YAML: {error}") from None
+        except _TooComplex as error:
+            raise ScanFormatError(self.path, error.line, str(error)) from None
         except RecursionError:
             raise ScanFormatError(self.path, None, "YAML nested too deeply for a scan") from None
         except ValueError as error:  # an integer of more digits than Python converts, say

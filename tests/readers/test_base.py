@@ -54,6 +54,21 @@ def test_a_file_bigger_than_the_limit_is_refused_before_it_is_read(tmp_path: Pat
         read_scan(SOURCE)
 
 
+def test_a_6_gb_file_in_the_folder_is_refused_without_being_read(tmp_path: Path) -> None:
+    # bug: a 6 GB file in the folder crashed the run
+    from foresight.ingest import ingest
+    from foresight.store import open_store
+
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as handle:
+        handle.truncate(6 * 1024**3)  # sparse: 6 GB long, nothing on disk
+    (tmp_path / SOURCE.name).write_bytes(SOURCE.read_bytes())
+    with open_store("memory:") as store:
+        report = ingest(store, [tmp_path])
+    assert report.written == 1 and len(report.errors) == 1
+    assert str(report.errors[0]).startswith(f"{huge}: 6,442,450,944 bytes, more than the 5,000,000")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
     # bug: a FIFO named on the command line hung the run

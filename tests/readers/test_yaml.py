@@ -99,3 +99,30 @@ def test_invalid_yaml_is_one_clear_error(tmp_path: Path, text: str, line: int, r
         read_yaml(path)
     assert caught.value.line == line
     assert reason in str(caught.value)
+
+
+def _laughs(levels: int) -> str:
+    lines = ["title: laughs", "url: https://example.org/laughs", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, levels + 1)]
+    return "\n".join([*lines, f"keywords: *a{levels}"]) + "\n"
+
+
+def test_a_billion_laughs_is_refused_at_the_alias_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # bug: a billion-laughs YAML hit MemoryError
+    path = tmp_path / "laughs.yaml"
+    path.write_text(_laughs(9), encoding="utf-8")  # 5 * 10**9 values from 91 aliases
+    with pytest.raises(ScanFormatError, match=r"laughs.yaml:9: more than 50 YAML aliases .*FORESIGHT_MAX_YAML_ALIASES"):
+        read_yaml(path)
+    monkeypatch.setenv("FORESIGHT_MAX_YAML_ALIASES", "1000")
+    result = read_yaml(path)  # allowed, the aliases stay shared: nothing is expanded
+    assert result.scan.keywords == ()
+    assert any("'keywords' should be a list of texts" in warning.message for warning in result.warnings)
+
+
+def test_nesting_is_bounded_and_the_bound_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("title: deep\nextra: " + "[" * 60 + "]" * 60 + "\n", encoding="utf-8")
+    with pytest.raises(ScanFormatError, match=r"deep.yaml:2: YAML nested more than 50 deep.*FORESIGHT_MAX_YAML_DEPTH"):
+        read_yaml(path)
+    monkeypatch.setenv("FORESIGHT_MAX_YAML_DEPTH", "100")
+    assert any("unknown field 'extra'" in w.message for w in read_yaml(path).warnings)
