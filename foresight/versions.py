@@ -11,7 +11,8 @@ so that what was written under the old number is rebuilt:
 """
 
 # FORMAT_VERSION 2: links inferred between the rows of a scan; 3: stems; 4: exact link sums;
-# 5: scan ids are the article and a digest of the content, closestTo names articles
+# 5: scan ids are the article and a digest of the content, closestTo names articles, lists spelled one
+# character per entry are read as words, YYYYMMDD-slug page ids dated
 FORMAT_VERSION = "5"
 MERGER_VERSION = "7"  # 7: C, C# and C++ are three words
 PROJECTION_VERSION = "3"  # 3: pieces in SQLite instead of pickles

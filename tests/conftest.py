@@ -18,6 +18,7 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SCANS = CORPUS / "scans"
 BULK = CORPUS / "bulk"
+REAL = CORPUS / "real"
 SEED = SHARED / "seeds" / "000_e251099c2744807b.txt"
 SEED_ARTICLE = SHARED / "seeds" / "001_b671387d92c4b85d.txt"
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -89,6 +90,16 @@ def corpus_store() -> Iterator[tuple[Store, object]]:
     need_corpus()
     with open_store("memory:") as memory:
         report = ingest(memory, [SCANS, SEED, EXAMPLES])
+        refresh_concepts(memory)
+        yield memory, report
+
+
+@pytest.fixture(scope="session")
+def real_store() -> Iterator[tuple[Store, object]]:
+    """The 200 real scans of ``corpus/real``, ingested once, with their concepts (as the CLI does)."""
+    need_corpus()
+    with open_store("memory:") as memory:
+        report = ingest(memory, [REAL])
         refresh_concepts(memory)
         yield memory, report
 

@@ -15,7 +15,7 @@ from foresight.ingest import ingest
 from foresight.readers.markdown import read_markdown
 from foresight.store import open_store
 from foresight.store.base import Store
-from tests.conftest import EXAMPLES, OVERSIGHT, SCANS, SEED, SURVEY, need_corpus, scan_node
+from tests.conftest import EXAMPLES, OVERSIGHT, REAL, SCANS, SEED, SURVEY, need_corpus, scan_node
 
 SECTION_CLASS = {"Signals": "Signal", "Concerns": "Concern", "Behaviors": "Behavior",
                  "Technologies": "Technology", "Issues": "Issue"}
@@ -46,17 +46,65 @@ def _count(store: Store, path: Path, cls: str) -> int:
     return int(result.values()[0][0])
 
 
+def _every_row_stored_or_reported(store: Store, files: list[Path]) -> None:
+    for path in files:
+        warnings = read_markdown(path).warnings
+        for section, rows in _rows_per_section(path).items():
+            reported = [w for w in warnings if w.message.startswith(f"{section}:")
+                        and ("skipped" in w.message or "joined" in w.message)]
+            assert all(w.line for w in reported), (path.name, section)  # each reported with file:line
+            assert _count(store, path, SECTION_CLASS[section]) == rows - len(reported), (path.name, section)
+
+
 def test_every_table_row_of_the_corpus_is_in_the_store(corpus_store) -> None:  # type: ignore[no-untyped-def]
     store, report = corpus_store
     assert report.errors == []
     files = [*sorted(SCANS.glob("*.md")), SEED]
     assert len(files) == 26
-    for path in files:
-        warnings = read_markdown(path).warnings
-        for section, rows in _rows_per_section(path).items():
-            reported = sum(1 for w in warnings if w.message.startswith(f"{section}:")
-                           and ("skipped" in w.message or "joined" in w.message))
-            assert _count(store, path, SECTION_CLASS[section]) == rows - reported, (path.name, section)
+    _every_row_stored_or_reported(store, files)
+
+
+def test_every_table_row_of_the_real_scans_is_stored_or_reported(real_store) -> None:  # type: ignore[no-untyped-def]
+    store, report = real_store
+    files = sorted(REAL.glob("*.md"))
+    assert len(files) == 200 and report.errors == [] and report.written == 200
+    _every_row_stored_or_reported(store, files)
+
+
+def test_the_real_scans_give_at_most_one_warning_per_file_and_section(real_store) -> None:  # type: ignore[no-untyped-def]
+    # bug: 235 warnings, one per letter of the keywords listed one character per line
+    _, report = real_store
+    places = [(warning.path, warning.message.partition(":")[0] if ":" in warning.message[:20] else "header")
+              for warning in report.warnings]
+    assert len(places) == len(set(places)) and len(places) <= 40
+    assert not any("list entry" in warning.message for warning in report.warnings)
+
+
+def test_keywords_listed_one_character_per_line_are_read_as_words(real_store) -> None:  # type: ignore[no-untyped-def]
+    # bug: twelve files held their keywords as one character per entry; the letters became keywords
+    h1b = read_markdown(REAL / "24bfe5adba3549d63e2f61f6d5c398fd.md")
+    assert h1b.scan.keywords[:3] == ("H-1B", "wage theft", "high tech")
+    assert h1b.scan.themes == ("H-1B", "wage theft", "high tech", "immigration", "capitalism")
+    assert [w.line for w in h1b.warnings if w.message.startswith("Keywords:")] == [9]
+    store, _ = real_store
+    from foresight.stats import graph_stats
+
+    top = graph_stats(store, top=10).top
+    for kind in ("keywords", "themes"):
+        labels = [label for label, _ in top[kind]]
+        assert len(labels) == 10 and all(len(label) > 1 and any(c.isalpha() for c in label) for label in labels)
+    assert top["keywords"][0] == ("AI", 25)
+
+
+def test_odd_page_ids_are_kept_and_dated_only_when_real() -> None:
+    need_corpus()
+    dates = {}
+    for path in sorted(REAL.glob("*.md")):
+        scan = read_markdown(path).scan
+        dates[scan.page_id] = scan.page_date
+    assert str(dates["20251231-a-yearly-review"]) == "2025-12-31"
+    assert str(dates["20040714"]) == "2004-07-14"
+    assert dates["20290911"] is None and dates["1938.0"] is None  # a future date, a float: ids only
 
 
 def test_seed_scan_in_the_store(corpus_store) -> None:  # type: ignore[no-untyped-def]

@@ -57,3 +57,10 @@ def test_saved_queries_run_on_the_corpus(corpus_store) -> None:  # type: ignore[
         result = store.query(path.read_text(encoding="utf-8"))
         assert isinstance(result, SelectResult), name
         assert len(result) > 0, name
+
+
+def test_the_real_scans_conform_to_the_shapes(real_store) -> None:  # type: ignore[no-untyped-def]
+    store, _ = real_store
+    report = validate_store(store)
+    assert report.conforms, report.text
+    assert report.graphs >= 202  # the 200 scans, the vocabulary and the concepts

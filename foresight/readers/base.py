@@ -136,11 +136,11 @@ def clean_text(text: str) -> tuple[str, int]:
     return cleaned, count
 
 
-_PAGE_ID = re.compile(r"^(\d{4})(\d{2})(\d{2})[a-z]?$")
+_PAGE_ID = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[a-z]|-[\w-]+)?$")
 
 
 def parse_page_date(page_id: str, today: date | None = None) -> tuple[date | None, str | None]:
-    """Turn a page id such as ``20250323d`` into a date.
+    """Turn a page id such as ``20250323d`` or ``20251231-a-yearly-review`` into a date.
 
     Returns:
         The date, or ``None`` with the reason when the id is no possible date
@@ -148,6 +148,8 @@ def parse_page_date(page_id: str, today: date | None = None) -> tuple[date | Non
 
     >>> parse_page_date("20250323d", date(2026, 1, 1))
     (datetime.date(2025, 3, 23), None)
+    >>> parse_page_date("20251231-a-yearly-review", date(2026, 1, 1))
+    (datetime.date(2025, 12, 31), None)
     >>> parse_page_date("20290911", date(2026, 1, 1))[1]
     'page date 2029-09-11 is in the future; kept as page id only'
     """

@@ -171,6 +171,9 @@ class _Reader:
 
     # -- lists ------------------------------------------------------------------------------
     def bullets(self, section: str, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        spelled = self.spelled_out(section, lines)
+        if spelled is not None:
+            return spelled
         found = []
         for number, raw in lines:
             line = raw.strip()
@@ -181,6 +184,35 @@ class _Reader:
                 found.append((number, match.group("text").strip()))
             else:
                 self.warn(number, f"{section}: expected a '* ' list entry, ignored: {line[:60]!r}")
+        return found
+
+    def spelled_out(self, section: str, lines: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
+        """A list written one character per entry (``* H``, ``* -``, ``* 1``, ``* B``, ``* ,``, …), read back.
+
+        Some generated scans hold their keywords as one comma-separated text listed letter by
+        letter, spaces included. When every entry is one character and they spell commas or
+        spaces, the letters are joined and split at the commas, each entry keeping the line of
+        its first letter; ``None`` for any other list.
+        """
+        entries = [(number, raw) for number, raw in lines if raw.strip()]
+        if len(entries) < 4 or any(len(raw) != 3 or raw[:2] not in {"* ", "- ", "+ "} for _, raw in entries):
+            return None
+        letters = [(number, raw[2]) for number, raw in entries]
+        if not any(letter in ", " for _, letter in letters):
+            return None
+        found: list[tuple[int, str]] = []
+        start, word = None, ""
+        for number, letter in [*letters, (0, ",")]:
+            if letter == ",":
+                if word.strip():
+                    found.append((start or number, " ".join(word.split())))
+                start, word = None, ""
+            else:
+                if start is None and letter != " ":
+                    start = number
+                word += letter
+        self.warn(entries[0][0], f"{section}: listed one character per line; read as {len(found)} "
+                                 "comma-separated entries")
         return found
 
     # -- tables -----------------------------------------------------------------------------
@@ -310,7 +342,7 @@ class _Reader:
                 self.warn(number, f"Other: unknown entry {entry[:40]!r}, ignored")
 
         summary_lines = [line.strip() for _, line in sections.get("Summary", [])]
-        summary = "\n".join(summary_lines).strip() or None
+        summary = _without_stray_fence("\n".join(summary_lines).strip()) or None
 
         signals = self.signals(sections.get("Signals", []))
         items: list[Item] = []
@@ -382,6 +414,22 @@ class _Reader:
             )
             self.rows += 1
         return signals
+
+
+def _without_stray_fence(text: str) -> str:
+    """A summary without the lone code fence some generated scans end (or start) it with.
+
+    >>> _without_stray_fence("Remote exams match in-person ones. ```")
+    'Remote exams match in-person ones.'
+    >>> _without_stray_fence("Run ```make``` first.")
+    'Run ```make``` first.'
+    """
+    if text.count("```") % 2 == 1:
+        if text.endswith("```"):
+            return text[:-3].rstrip()
+        if text.startswith("```"):
+            return text[3:].lstrip()
+    return text
 
 
 def _present(value: str | None) -> str | None:

@@ -238,3 +238,27 @@ def test_a_second_signals_section_is_left_out_not_read_as_rows(tmp_path: Path) -
     assert [s.name for s in after.scan.signals] == [s.name for s in before.scan.signals]
     assert not {"name", ":--"} & {s.name for s in after.scan.signals}
     assert any("appears a second time; this one is left out" in str(w) for w in after.warnings)
+
+
+def _with_keywords(tmp_path: Path, entries: list[str]) -> Path:
+    path = tmp_path / "k.md"
+    path.write_text("# __Spelled__, (from page [20250101](https://kghosh.substack.com/p/20250101).)\n\n"
+                    "__[External link](https://example.org/spelled)__\n\n## Keywords\n\n"
+                    + "\n".join(f"* {entry}" for entry in entries) + "\n\n## Themes\n\n* spelling\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_list_spelled_one_character_per_entry_is_joined_and_split_at_commas(tmp_path: Path) -> None:
+    result = read_markdown(_with_keywords(tmp_path, list("C++, wage theft,  AI")))
+    assert result.scan.keywords == ("C++", "wage theft", "AI")
+    (warning,) = result.warnings
+    assert (warning.line, warning.message) == (7, "Keywords: listed one character per line; read as 3 "
+                                                  "comma-separated entries")
+
+
+def test_single_letter_keywords_that_spell_nothing_stay_as_they_are(tmp_path: Path) -> None:
+    result = read_markdown(_with_keywords(tmp_path, ["C", "R", "D", "Go"]))
+    assert result.scan.keywords == ("C", "R", "D", "Go") and result.warnings == []
+    result = read_markdown(_with_keywords(tmp_path, ["C", "R", "D", "F"]))  # no comma or space: four languages
+    assert result.scan.keywords == ("C", "R", "D", "F") and result.warnings == []
