@@ -23,6 +23,7 @@ a long scan does not become a clique.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -151,39 +152,71 @@ def infer_links(scan: Scan) -> list[RowLink]:
         name = names[i]
         return name.usable and name.words <= vocab[j] and _contains(words[j], name.tokens)
 
-    for i, a in enumerate(rows):
-        terms_i = terms[i]
-        for j in range(i + 1, count):
-            # both matchers need a shared word: a name mentioned is a shared word too
-            if terms_i.isdisjoint(terms[j]):
-                continue
-            b = rows[j]
-            if names[i].usable and names[i].tokens == names[j].tokens:
-                offer(a, b, 1.0, "name-mention", f"both rows are named '{a.label}'")
-                continue
-            named = (i, j) if mentions(i, j) else (j, i) if mentions(j, i) else None
-            if named:
-                row, other = rows[named[0]], rows[named[1]]
-                offer(a, b, names[named[0]].score, "name-mention",
-                      f"the {other.kind.lower()} '{other.label}' names "
-                      f"the {row.kind.lower()} '{row.label}' in its text")
-                continue
-            shared = terms[i] & terms[j]
-            common_phrases = phrases[i] & phrases[j]
-            if (len(shared) < 2 and not common_phrases) or not mass[i] or not mass[j]:
-                continue
-            overlap = math.fsum(weight[t] for t in shared) / min(mass[i], mass[j])
-            score = min(0.8, overlap + 0.1 * len(common_phrases))
-            if score < MIN_SHARED_SCORE:
-                continue
-            ranked = sorted(shared, key=lambda t: (-weight[t], t))
-            parts = []
-            if common_phrases:
-                parts.append("shared keyword " + ", ".join(f"'{p}'" for p in sorted(common_phrases)))
-            if ranked:
-                parts.append("shared terms " + ", ".join(ranked[:6]))
-            offer(a, b, score, "shared-terms", "; ".join(parts))
+    # rows of one name are linked pairwise; a name repeated more than a few times, to its first row only
+    # (pairwise, a scan repeating one name thousands of times would make millions of links)
+    named_alike: dict[tuple[str, ...], list[int]] = {}
+    for index, name in enumerate(names):
+        if name.usable:
+            named_alike.setdefault(tuple(name.tokens), []).append(index)
+    for group in named_alike.values():
+        pairs = itertools.combinations(group, 2) if len(group) <= _PAIRWISE_NAMES else \
+            ((group[0], other) for other in group[1:])
+        for i, j in pairs:
+            offer(rows[i], rows[j], 1.0, "name-mention", f"both rows are named '{rows[i].label}'")
+
+    for i, j in _pairs_sharing_a_term(terms):
+        # both matchers need a shared word: a name mentioned is a shared word too
+        a, b = rows[i], rows[j]
+        if names[i].usable and names[i].tokens == names[j].tokens:
+            continue
+        named = (i, j) if mentions(i, j) else (j, i) if mentions(j, i) else None
+        if named:
+            row, other = rows[named[0]], rows[named[1]]
+            offer(a, b, names[named[0]].score, "name-mention",
+                  f"the {other.kind.lower()} '{other.label}' names "
+                  f"the {row.kind.lower()} '{row.label}' in its text")
+            continue
+        shared = terms[i] & terms[j]
+        common_phrases = phrases[i] & phrases[j]
+        if (len(shared) < 2 and not common_phrases) or not mass[i] or not mass[j]:
+            continue
+        overlap = math.fsum(weight[t] for t in shared) / min(mass[i], mass[j])
+        score = min(0.8, overlap + 0.1 * len(common_phrases))
+        if score < MIN_SHARED_SCORE:
+            continue
+        ranked = sorted(shared, key=lambda t: (-weight[t], t))
+        parts = []
+        if common_phrases:
+            parts.append("shared keyword " + ", ".join(f"'{p}'" for p in sorted(common_phrases)))
+        if ranked:
+            parts.append("shared terms " + ", ".join(ranked[:6]))
+        offer(a, b, score, "shared-terms", "; ".join(parts))
     return _cap(best.values())
+
+
+def _pairs_sharing_a_term(terms: list[set[str]]) -> list[tuple[int, int]]:
+    """The pairs of rows (i < j, in order) that share a term held by few rows.
+
+    In a scan of tens of rows that is every pair sharing a word. A term held by more than
+    a tenth of the rows of a big scan (and more than 64) says little about any one pair and
+    would make the pairs quadratic in the rows, so it proposes none.
+    """
+    postings: dict[str, list[int]] = {}
+    for index, row_terms in enumerate(terms):
+        for term in row_terms:
+            postings.setdefault(term, []).append(index)
+    limit = max(_COMMON_ROWS, len(terms) // 10)
+    pairs: set[tuple[int, int]] = set()
+    for holders in postings.values():
+        if 1 < len(holders) <= limit:
+            pairs.update(itertools.combinations(holders, 2))
+    return sorted(pairs)
+
+
+#: a term held by more rows than this (or a tenth of a big scan's rows) proposes no pairs
+_COMMON_ROWS = 64
+#: rows sharing one name are linked pairwise up to this many, else each to the first
+_PAIRWISE_NAMES = 8
 
 
 class _Name:

@@ -98,14 +98,19 @@ class _Minter:
     def __init__(self, scan_node: str) -> None:
         self.base = scan_node
         self.used: set[str] = set()
+        #: the last number tried after each stem (a name repeated n times costs n tries, not n squared)
+        self.last: dict[str, int] = {}
 
     def __call__(self, kind: str, text: str) -> str:
         stem = f"{self.base}/{kind}/{slug(text)}"
-        candidate, number = stem, 1
+        candidate, number = stem, self.last.get(stem, 1)
+        if number > 1:
+            candidate = f"{stem}-{number}"
         while candidate in self.used:
             number += 1
             candidate = f"{stem}-{number}"
         self.used.add(candidate)
+        self.last[stem] = number
         return candidate
 
 

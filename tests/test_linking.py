@@ -108,3 +108,21 @@ def test_links_are_in_sparql_with_their_evidence(corpus_store: tuple[Store, obje
     counts = {method: (int(n), int(evidence)) for method, n, evidence in rows}
     assert counts["name-mention"][0] > 20 and counts["shared-terms"][0] > 20
     assert all(n == evidence for method, (n, evidence) in counts.items() if method != "curated")
+
+
+def test_a_scan_repeating_one_row_thousands_of_times_stays_linear() -> None:
+    # bug: one scan of 16k rows took 227 s and 1.44 GB (rows are linked pairwise, IRIs minted by counting up)
+    from foresight.mapping import map_scan
+
+    row = Item(ItemKind.ISSUE, "Watchlist Inflation", "Watchlists grow faster than the reviews that check them.")
+    scan = Scan(id="s", title="t", items=(row,) * 3000)
+    links = infer_links(scan)
+    assert len(links) == 2999  # each repeat linked to the first row, not every pair (4.5 million)
+    assert {link.source for link in links} == {0}
+    subjects = {s for s, p, o in map_scan(scan).triples if o.endswith("#Issue>")}
+    assert len(subjects) == 3000  # one IRI a row, each minted once
+
+
+def test_a_name_repeated_a_few_times_links_every_pair() -> None:
+    row = Item(ItemKind.ISSUE, "Watchlist Inflation", "Watchlists grow.")
+    assert len(infer_links(Scan(id="s", title="t", items=(row,) * 4))) == 6  # every pair, as in real scans
