@@ -39,7 +39,8 @@ TARGETS = {"driving-force": 130, "outlook": 80, "shift": 40, "keyword": 50, "the
            "technology": 40, "concern": 30, "issue": 30, "behavior": 30}
 MIX = (("neighbour", 0.35), ("overlap", 0.25), ("contained", 0.2), ("shared-word", 0.2))
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(["a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "with", "by", "from", "as", "at", "into", "its", "their", "is", "are", "be", "more", "less", "new"])
+_STOP = frozenset({"a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "with", "by", "from", "as", "at",
+                   "into", "its", "their", "is", "are", "be", "more", "less", "new"})
 
 
 def words(text: str) -> frozenset[str]:
