@@ -37,6 +37,33 @@ SURVEY = EXAMPLES / "1328adec02ad8e20036bac1cfd123475.md"
 OVERSIGHT = EXAMPLES / "oversight-board-review.yaml"
 
 
+GOLD_SENTENCE_KINDS = {"driving-force": "driving_force", "shift": "change", "outlook": "outlook"}
+
+
+def gold_pairs() -> list[dict[str, str]]:
+    """The second gold set (``tests/data/concept-pairs.tsv``), sentences read from the corpus in place."""
+    import csv
+
+    from foresight.readers import read_scan
+
+    need_corpus()
+    with (TEST_DATA / "concept-pairs.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    scans: dict[str, object] = {}
+    for row in rows:
+        for side in ("a", "b"):
+            if row["kind"] in GOLD_SENTENCE_KINDS:
+                file, line, _ = row[side].rsplit(":", 2)
+                if file not in scans:
+                    scans[file] = read_scan(CORPUS / file).scan
+                signal = next(s for s in scans[file].signals if s.line == int(line))  # type: ignore[attr-defined]
+                value = getattr(signal, GOLD_SENTENCE_KINDS[row["kind"]])
+                row[side + "_text"] = value.text if row["kind"] == "shift" else value
+            else:
+                row[side + "_text"] = row[side]
+    return rows
+
+
 def need_corpus() -> None:
     """Skip, saying why, when ../shared is not beside the project."""
     if not SCANS.is_dir() or not SEED.is_file():
