@@ -24,6 +24,21 @@ SEED_ARTICLE = SHARED / "seeds" / "001_b671387d92c4b85d.txt"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
+def pytest_report_header() -> str:
+    """Say which matching the run used: the tests run with and without the semantic extra."""
+    from foresight.derived.embeddings import mode
+
+    return f"foresight matching: {mode()}"
+
+
+def semantic_or_skip() -> None:
+    """Skip, saying why, when semantic similarity is off in this run."""
+    from foresight.derived.embeddings import mode, semantic_enabled
+
+    if not semantic_enabled():
+        pytest.skip(f"matching is {mode()}: this test needs the semantic extra")
+
+
 def scan_node(path: Path, graph: bool = False) -> str:
     """The IRI of the scan read from ``path`` (or of its graph): ids hold a digest of the content."""
     from foresight.readers import read_scan

@@ -31,6 +31,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from foresight.derived.concepts import ConceptSet, Overrides, build_concepts, overrides_key
+from foresight.derived.embeddings import EmbeddingCache
 from foresight.derived.index import GraphIndex, build_index
 from foresight.derived.projection import Piece, PieceCache, piece_hashes, project_store
 from foresight.versions import MERGER_VERSION, PROJECTION_VERSION
@@ -69,6 +70,7 @@ class Views:
         folder = store.cache_dir()
         self.folder = folder / "derived" if folder is not None else None
         self.pieces = PieceCache(self.folder / "pieces.sqlite" if self.folder is not None else None)
+        self.embeddings = EmbeddingCache(self.folder / "embeddings.sqlite" if self.folder is not None else None)
         self._generation: str | None = None
         self._key: str | None = None
         self._rows: nx.DiGraph[str] | None = None
