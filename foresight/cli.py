@@ -225,7 +225,10 @@ def ingest(
         + (f"; {len(report.removed)} scans removed" if prune else "")
     )
     if concept_set is not None:
-        _stdout().print(f"{concept_set.concepts} concepts, {concept_set.recurring} named in 3 or more scans; "
+        if concept_set.superseded:
+            _stdout().print(f"{concept_set.superseded} scans are copies or older revisions of "
+                            f"{concept_set.superseded_articles} articles scanned again; only the newest of each counts")
+        _stdout().print(f"{concept_set.concepts} concepts, {concept_set.recurring} named in 3 or more articles; "
                         f"{concept_set.review} likely merges to review (foresight concepts --review)")
     if report.errors:
         raise typer.Exit(1)
@@ -277,7 +280,8 @@ def stats(
         typer.echo(json.dumps({
             "triples": figures.triples,
             "counts": figures.counts,
-            "top": {name: [{"label": label, "scans": n} for label, n in rows] for name, rows in figures.top.items()},
+            "superseded_scans": figures.superseded,
+            "top": {name: [{"label": label, "articles": n} for label, n in rows] for name, rows in figures.top.items()},
             "page_dates": {"first": figures.first_date and figures.first_date.isoformat(),
                            "last": figures.last_date and figures.last_date.isoformat()},
         }, indent=1, ensure_ascii=False))
@@ -291,10 +295,13 @@ def stats(
     for name, count in figures.counts.items():
         counts.add_row(name, str(count))
     out.print(counts)
+    if figures.superseded:
+        out.print(f"{figures.superseded} scans are copies or older revisions of an article scanned again: only the "
+                  "newest scan of each article counts")
     for name, rows in figures.top.items():
         table = Table(title=f"top {name}", title_justify="left")
         table.add_column(name[:-1] if not name.endswith("ies") else name[:-3] + "y")
-        table.add_column("scans", justify="right")
+        table.add_column("articles", justify="right")
         for label, n in rows:
             table.add_row(_escape(label), str(n))
         out.print(table)
@@ -1045,6 +1052,7 @@ def concepts(
     if review:
         records = [{"kind": a.kind, "a": a.label, "b": b.label, "score": score, "method": method,
                     "evidence": evidence, "a_scans": len(a.scans), "b_scans": len(b.scans),
+                    "a_articles": len(a.articles), "b_articles": len(b.articles),
                     "a_iri": a.iri, "b_iri": b.iri} for a, b, score, method, evidence in pending]
         emit(records, [field("kind"), field("a", "concept"), field("a_scans", "scans"),
                        field("b", "likely the same as"), field("b_scans", "scans"),
@@ -1053,14 +1061,16 @@ def concepts(
              "overrides file")
         return
     records = [{"iri": c.iri, "kind": c.kind, "label": c.label, "alt_labels": c.alt_labels,
-                "scans": len(c.scans), "rows": len(c.rows), "first": c.first, "last": c.last,
+                "articles": len(c.articles), "scans": len(c.scans), "rows": len(c.rows), "first": c.first,
+                "last": c.last,
                 "months": dict(sorted(c.months.items()))} for c in shown]
 
     def others(record: Mapping[str, Any]) -> str:
         alt = record["alt_labels"]
         return "; ".join(alt[:3]) + (f" (+{len(alt) - 3})" if len(alt) > 3 else "")
 
-    emit(records, [field("kind"), field("label", "concept"), field("scans"), field("rows"), field("first"),
+    emit(records, [field("kind"), field("label", "concept"), field("articles"), field("scans"), field("rows"),
+                   field("first"),
                    field("last"), Column("also worded", others)], fmt.value,
          caption=f"{len(records)} of {total} concepts{' (stored)' if rebuild else ''}")
 
@@ -1104,7 +1114,7 @@ def timeline(
         else:
             assert concept is not None
             found = index.concepts_by_iri(_resolve(ConceptNames(index, kinds), concept))
-            found.sort(key=lambda c: (-len(c.scans), c.iri))
+            found.sort(key=lambda c: (-len(c.articles), c.iri))
     if emerging_:
         rising = emerging(concept_set, months=months, kinds=kinds, limit=limit, until=latest)
         if chart_path:
@@ -1114,29 +1124,32 @@ def timeline(
 
         emit([{"iri": e.concept.iri, "kind": e.concept.kind, "label": e.concept.label,
                "recent": e.recent, "before": e.before, "growth_per_month": e.growth,
-               "scans": len(e.concept.scans), "first": e.concept.first} for e in rising],
+               "articles": len(e.concept.articles), "scans": len(e.concept.scans), "first": e.concept.first}
+              for e in rising],
              [field("kind"), field("label", "concept"), field("recent"), field("before"),
-              Column("growth/month", lambda r: f"{r['growth_per_month']:+.2f}"), field("scans", "all scans"),
+              Column("growth/month", lambda r: f"{r['growth_per_month']:+.2f}"), field("articles", "all articles"),
               field("first", "first seen")], fmt.value,
-             caption=f"scans in the last {months} months against the {months} before")
+             caption=f"articles in the last {months} months against the {months} before")
     else:
         series = {f"{c.label} [{c.kind}]": monthly(c) for c in found}
         if chart_path:
-            chart(series, chart_path, f"Scans naming {found[0].label}")
+            chart(series, chart_path, f"Articles naming {found[0].label}")
         if fmt is not ViewFormat.table:
             from foresight.export.output import emit, field
 
-            records: list[dict[str, Any]] = [{"iri": c.iri, "kind": c.kind, "label": c.label, "scans": len(c.scans),
+            records: list[dict[str, Any]] = [{"iri": c.iri, "kind": c.kind, "label": c.label,
+                                              "articles": len(c.articles), "scans": len(c.scans),
                                               "first": c.first,
                         "last": c.last, "months": dict(monthly(c))} for c in found]
-            flat = [{"concept": r["label"], "kind": r["kind"], "month": month, "scans": count}
+            flat = [{"concept": r["label"], "kind": r["kind"], "month": month, "articles": count}
                     for r in records for month, count in r["months"].items()]
             emit(records if fmt is ViewFormat.json else flat,
-                 [field("concept"), field("kind"), field("month"), field("scans")], fmt.value)
+                 [field("concept"), field("kind"), field("month"), field("articles")], fmt.value)
             return
         out = _stdout()
         for c in found:
-            out.print(f"[bold]{_escape(c.label)}[/] [{c.kind}] · {len(c.scans)} scans · {c.first} to {c.last}")
+            out.print(f"[bold]{_escape(c.label)}[/] [{c.kind}] · {len(c.articles)} articles ({len(c.scans)} scans) · "
+                      f"{c.first} to {c.last}")
             peak = max((n for _, n in monthly(c)), default=0) or 1
             for month, count in monthly(c):
                 out.print(f"  {month}  {count:>3}  {'█' * max(0, round(30 * count / peak))}")

@@ -136,6 +136,8 @@ def map_scan(scan: Scan) -> ScanGraph:
         add((s, iri(FS + "sourceFile"), literal(scan.source_file)))
     if scan.digest:
         add((s, DIGEST, literal(scan.digest)))
+    if scan.body_digest:
+        add((s, iri(FS + "bodyDigest"), literal(scan.body_digest)))
     if scan.page_id:
         add((s, iri(FS + "pageId"), literal(scan.page_id)))
     if scan.page_date:

@@ -154,6 +154,21 @@ class Scan:
     digest: str | None = field(default=None, compare=False)
 
     @property
+    def body_digest(self) -> str | None:
+        """A digest of what the scan says (its rows), blind to case, spacing, order, title, link and date.
+
+        Two scans of one article, copied under two links or dates, have the same body digest;
+        ``None`` for a scan with no rows.
+        """
+        parts = [f"signal\0{s.name}\0{s.description}\0{s.change.text if s.change else ''}\0{s.outlook}\0"
+                 f"{s.driving_force}" for s in self.signals]
+        parts += [f"{item.kind.value}\0{item.name}\0{item.description}" for item in self.items]
+        if not parts:
+            return None
+        body = "\n".join(sorted(" ".join(part.casefold().split()) for part in parts))
+        return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    @property
     def corpus_id(self) -> str | None:
         """The id the scan corpus gives this scan's article (see :func:`corpus_id`)."""
         return corpus_id(self.url) if self.url else None

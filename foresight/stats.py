@@ -18,6 +18,8 @@ class Stats:
     first_date: date | None = None
     last_date: date | None = None
     triples: int = 0
+    #: scans that do not count: copies and older revisions of an article scanned again
+    superseded: int = 0
 
 
 def graph_stats(store: Store, top: int = 10) -> Stats:
@@ -35,10 +37,14 @@ def graph_stats(store: Store, top: int = 10) -> Stats:
     stats.counts = {name: int(found.get(FS + name, 0)) for name in COUNTED_TYPES}
     for name, predicate in (("keywords", "dcterms:subject"), ("themes", "fs:theme"), ("categories", "fs:category")):
         rows = store.select(
+            # distinct articles: a scan another scan revises (the concepts graph says so) does not count
             f"SELECT ?label (COUNT(DISTINCT ?scan) AS ?n) WHERE {{ ?scan a fs:Scan ; {predicate} ?c . "
-            "?c skos:prefLabel ?label } GROUP BY ?c ?label ORDER BY DESC(?n) ?label LIMIT " + str(int(top))
+            "?c skos:prefLabel ?label FILTER NOT EXISTS { ?newer prov:wasRevisionOf ?scan } } "
+            "GROUP BY ?c ?label ORDER BY DESC(?n) ?label LIMIT " + str(int(top))
         ).values()
         stats.top[name] = [(str(label), int(n)) for label, n in rows]
+    stats.superseded = int(store.select(
+        "SELECT (COUNT(DISTINCT ?scan) AS ?n) WHERE { ?newer prov:wasRevisionOf ?scan }").values()[0][0])
     span = store.select("SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE { ?scan fs:pageDate ?d }").values()
     if span and span[0][0] is not None:
         stats.first_date, stats.last_date = span[0]

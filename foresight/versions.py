@@ -14,6 +14,6 @@ so that what was written under the old number is rebuilt:
 # 5: scan ids are the article and a digest of the content, closestTo names articles, lists spelled one
 # character per entry are read as words, YYYYMMDD-slug page ids dated
 FORMAT_VERSION = "5"
-MERGER_VERSION = "7"  # 7: C, C# and C++ are three words
-PROJECTION_VERSION = "3"  # 3: pieces in SQLite instead of pickles
-INDEX_VERSION = "3"  # 2: light node and edge columns; 3: and descriptions
+MERGER_VERSION = "8"  # 7: C, C# and C++ are three words; 8: counts by distinct article, revisions
+PROJECTION_VERSION = "4"  # 3: pieces in SQLite instead of pickles; 4: scans carry their article and body digest
+INDEX_VERSION = "4"  # 2: light node and edge columns; 3: and descriptions; 4: concepts ranked by articles

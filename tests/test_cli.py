@@ -161,7 +161,7 @@ def test_stats_json(store_dir: Path) -> None:
     figures = json.loads(run(store_dir, "stats", "--json").output)
     assert figures["counts"]["Scan"] == 10
     assert figures["counts"]["Signal"] == 34
-    assert figures["top"]["keywords"][0] == {"label": "surveillance", "scans": 9}
+    assert figures["top"]["keywords"][0] == {"label": "surveillance", "articles": 9}
     assert figures["page_dates"] == {"first": "2023-03-20", "last": "2026-07-14"}
 
 

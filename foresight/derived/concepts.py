@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from foresight.derived.articles import Edition, editions
 from foresight.errors import ForesightError
 from foresight.merging import Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
 from foresight.versions import MERGER_VERSION
@@ -54,6 +55,8 @@ class Concept:
     months: Counter[str] = field(default_factory=Counter)
     first: str | None = None
     last: str | None = None
+    #: the distinct articles that name it, through the newest scan of each (what recurrence counts)
+    articles: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class ConceptSet:
     of_row: dict[str, str]
     matches: list[Match]
     review: list[tuple[Concept, Concept, Verdict]]
+    #: each scan as an edition of its article (which scans count, which revise which)
+    editions: dict[str, Edition] = field(default_factory=dict)
 
 
 @dataclass
@@ -222,6 +227,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
     """
     overrides = overrides or Overrides()
     scans = graph.graph.get("scans", {})
+    found = editions(scans)
     concepts: dict[str, Concept] = {}
     of_row: dict[str, str] = {}
     matches: list[Match] = []
@@ -302,7 +308,14 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                     method = verdict.method if verdict.same else (
                         "curated" if key_of[node] in curated else "fuzzy-name, through a closer wording")
                     matches.append(Match(node, iri, "exactMatch", verdict.score, method, verdict.evidence))
-            days = sorted(d for d in (scans.get(s, {}).get("date") for s in concept.scans) if d)
+            # what counts: the newest scan of each article naming it, one date an article
+            dated: dict[str, str | None] = {}
+            for scan in sorted(concept.scans):
+                edition = found.get(scan)
+                if edition is None or edition.counts:
+                    dated[edition.article if edition else scan] = scans.get(scan, {}).get("date")
+            concept.articles = set(dated)
+            days = sorted(day for day in dated.values() if day)
             if days:
                 concept.first, concept.last = days[0], days[-1]
                 concept.months = Counter(day[:7] for day in days)
@@ -319,7 +332,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                 if key_of[node] == pair.a:
                     matches.append(Match(node, right.iri, "closeMatch", pair.verdict.score, pair.verdict.method,
                                          pair.verdict.evidence))
-    return ConceptSet(concepts, of_row, matches, review)
+    return ConceptSet(concepts, of_row, matches, review, found)
 
 
 def concepts_nquads(concept_set: ConceptSet, marker: str | None = None) -> str:
@@ -334,7 +347,7 @@ RANKED = 100
 
 def _ranks(concept_set: ConceptSet) -> dict[str, int]:
     """Each concept's rank within its kind (1: the most scans; ties by label)."""
-    ranked = sorted(concept_set.concepts.values(), key=lambda c: (c.kind, -len(c.scans), c.label.casefold(), c.iri))
+    ranked = sorted(concept_set.concepts.values(), key=lambda c: (c.kind, -len(c.articles), c.label.casefold(), c.iri))
     rank: dict[str, int] = {}
     count: dict[str, int] = {}
     for concept in ranked:
@@ -356,7 +369,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
 
     Units are keyed by stable IRIs, so two builds of the graph can be compared unit by unit.
     """
-    from foresight.vocab import FS, RDF, SCHEME_NAMES, SKOS, XSD, iri, literal
+    from foresight.vocab import FS, PROV, RDF, SCHEME_NAMES, SKOS, XSD, iri, literal
 
     graph = iri(CONCEPTS_GRAPH)
     a = iri(RDF + "type")
@@ -389,6 +402,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
         for label in concept.alt_labels:
             add(node, iri(SKOS + "altLabel"), literal(label))
         add(node, iri(FS + "scanCount"), literal(len(concept.scans)))
+        add(node, iri(FS + "articleCount"), literal(len(concept.articles)))
         add(node, iri(FS + "rowCount"), literal(len(concept.rows)))
         if rank[concept.iri] <= RANKED:
             add(node, iri(FS + "rank"), literal(rank[concept.iri]))
@@ -396,7 +410,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
             add(node, iri(FS + "firstSeen"), literal(concept.first, XSD + "date"))
             add(node, iri(FS + "lastSeen"), literal(concept.last, XSD + "date"))
         # one scan: its month is the first-seen date's, no bucket needed
-        for month, count in sorted(concept.months.items()) if len(concept.scans) > 1 else ():
+        for month, count in sorted(concept.months.items()) if len(concept.articles) > 1 else ():
             bucket = iri(f"{concept.iri}/month/{month}")
             add(node, iri(FS + "monthlyCount"), bucket)
             add(bucket, a, iri(FS + "MonthlyCount"))
@@ -405,6 +419,14 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
         for row in concept.rows:
             add(iri(row), iri(SKOS + "exactMatch"), node)
         yield concept.iri, lines
+    # scans of one article: each newer one a revision of the one before (only the newest counts)
+    for scan, edition in sorted(concept_set.editions.items()):
+        unit = f"{scan}#revision"
+        if edition.revision_of is None or (only is not None and unit not in only):
+            continue
+        lines = []
+        add(iri(scan), iri(PROV + "wasRevisionOf"), iri(edition.revision_of))
+        yield unit, lines
     for match in concept_set.matches:
         name = _match_iri(match)
         if only is not None and name not in only:
@@ -590,4 +612,4 @@ def refresh_concepts(store: Store, overrides: Overrides | None = None, *, force:
 def summary(concept_set: ConceptSet, kind: str | None = None) -> list[Concept]:
     """Concepts by how many scans mention them, most first (ties by label)."""
     chosen = [c for c in concept_set.concepts.values() if kind is None or c.kind == kind]
-    return sorted(chosen, key=lambda c: (-len(c.scans), -len(c.rows), c.label.casefold(), c.iri))
+    return sorted(chosen, key=lambda c: (-len(c.articles), -len(c.rows), c.label.casefold(), c.iri))

@@ -51,9 +51,11 @@ CREATE TABLE signal_scans(signal INTEGER, scan TEXT);
 CREATE TABLE scan_terms(scan TEXT, field TEXT, value TEXT);
 CREATE TABLE force_words(word TEXT, force INTEGER);
 CREATE TABLE concepts(id INTEGER PRIMARY KEY, iri TEXT, kind TEXT, label TEXT, fold TEXT, alt_labels TEXT,
-                      rows TEXT, scans TEXT, months TEXT, first TEXT, last TEXT, nscans INTEGER, nrows INTEGER);
+                      rows TEXT, scans TEXT, months TEXT, first TEXT, last TEXT, nscans INTEGER, nrows INTEGER,
+                      articles TEXT, narticles INTEGER);
 CREATE TABLE concept_names(key TEXT, stem TEXT, concept INTEGER);
 CREATE TABLE concept_months(concept INTEGER, month TEXT, count INTEGER);
+CREATE TABLE editions(scan TEXT PRIMARY KEY, article TEXT, counts INTEGER, revision_of TEXT);
 CREATE TABLE matches(row TEXT, concept TEXT, relation TEXT, score REAL, method TEXT, evidence TEXT);
 CREATE TABLE review(position INTEGER PRIMARY KEY, a TEXT, b TEXT, kind TEXT, score REAL, method TEXT, evidence TEXT);
 CREATE VIRTUAL TABLE texts USING fts5(label, description, node UNINDEXED, type UNINDEXED, relevancy UNINDEXED,
@@ -70,7 +72,7 @@ CREATE INDEX chains_rank ON chains(relevancy DESC, raised DESC, stamp DESC, iri)
 CREATE INDEX signal_scans_scan ON signal_scans(scan);
 CREATE INDEX force_words_word ON force_words(word);
 CREATE INDEX concepts_iri ON concepts(iri);
-CREATE INDEX concepts_rank ON concepts(nscans DESC, nrows DESC, fold, iri);
+CREATE INDEX concepts_rank ON concepts(narticles DESC, nrows DESC, fold, iri);
 CREATE INDEX concept_names_key ON concept_names(key);
 CREATE INDEX concept_names_stem ON concept_names(stem);
 CREATE INDEX concept_months_month ON concept_months(month);
@@ -225,13 +227,16 @@ def _fill_chains(connection: sqlite3.Connection, graph: nx.DiGraph[str], ids: di
 
 def _fill_concepts(connection: sqlite3.Connection, concept_set: ConceptSet) -> None:
     numbers = {iri: number for number, iri in enumerate(concept_set.concepts)}
-    connection.executemany("INSERT INTO concepts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+    connection.executemany("INSERT INTO concepts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
         (numbers[c.iri], c.iri, c.kind, c.label, c.label.casefold(), _json(c.alt_labels), _json(c.rows),
-         _json(sorted(c.scans)), _json(dict(c.months)), c.first, c.last, len(c.scans), len(c.rows))
+         _json(sorted(c.scans)), _json(dict(c.months)), c.first, c.last, len(c.scans), len(c.rows),
+         _json(sorted(c.articles)), len(c.articles))
         for c in concept_set.concepts.values()))
     connection.executemany("INSERT INTO concept_names VALUES (?, ?, ?)", (
         (name_key(label), stem_key(label), numbers[c.iri])
         for c in concept_set.concepts.values() for label in {c.label, *c.alt_labels}))
+    connection.executemany("INSERT INTO editions VALUES (?, ?, ?, ?)", (
+        (scan, e.article, int(e.counts), e.revision_of) for scan, e in concept_set.editions.items()))
     connection.executemany("INSERT INTO concept_months VALUES (?, ?, ?)", (
         (numbers[c.iri], month, count) for c in concept_set.concepts.values() for month, count in c.months.items()))
     connection.executemany("INSERT INTO matches VALUES (?, ?, ?, ?, ?, ?)", (
@@ -266,11 +271,14 @@ def _fill_texts(connection: sqlite3.Connection, concept_set: ConceptSet, graph: 
 
 @dataclass(frozen=True)
 class ConceptSummary:
-    """What the concepts come to: how many, how many named in 3 or more scans, how many merges to review."""
+    """What the concepts come to: how many, how many named in 3 or more articles, how many merges to review."""
 
     concepts: int
     recurring: int
     review: int
+    #: scans that do not count (copies, older revisions), and of how many articles
+    superseded: int = 0
+    superseded_articles: int = 0
 
 
 @dataclass(frozen=True)
@@ -551,24 +559,27 @@ class GraphIndex:
     def _concept(self, row: Sequence[Any]) -> Concept:
         from foresight.derived.concepts import Concept
 
-        iri, kind, label, alt_labels, rows, scans, months, first, last = row
+        iri, kind, label, alt_labels, rows, scans, months, first, last, articles = row
         return Concept(iri, kind, label, json.loads(alt_labels), json.loads(rows), set(json.loads(scans)),
-                       Counter(json.loads(months)), first, last)
+                       Counter(json.loads(months)), first, last, set(json.loads(articles)))
 
-    _CONCEPT = "SELECT iri, kind, label, alt_labels, rows, scans, months, first, last FROM concepts"
+    _CONCEPT = "SELECT iri, kind, label, alt_labels, rows, scans, months, first, last, articles FROM concepts"
 
     def summary(self) -> ConceptSummary:
-        """How many concepts, how many named in 3 or more scans, how many merges left for review."""
+        """How many concepts, how many named in 3 or more articles, how many merges left for review, how many
+        scans do not count."""
         return ConceptSummary(int(self._one("SELECT COUNT(*) FROM concepts")),
-                              int(self._one("SELECT COUNT(*) FROM concepts WHERE nscans >= 3")),
-                              int(self._one("SELECT COUNT(*) FROM review")))
+                              int(self._one("SELECT COUNT(*) FROM concepts WHERE narticles >= 3")),
+                              int(self._one("SELECT COUNT(*) FROM review")),
+                              int(self._one("SELECT COUNT(*) FROM editions WHERE counts = 0")),
+                              int(self._one("SELECT COUNT(DISTINCT article) FROM editions WHERE counts = 0")))
 
     def concept_list(self, kinds: list[str] | None, min_scans: int, limit: int) -> tuple[list[Concept], int]:
         """The concepts named in the most scans (as :func:`foresight.derived.concepts.summary` orders them)."""
         clause, args = self._kinds(kinds)
-        where = f"WHERE nscans >= ? {('AND ' + clause) if clause else ''}"
+        where = f"WHERE narticles >= ? {('AND ' + clause) if clause else ''}"
         total = int(self._one(f"SELECT COUNT(*) FROM concepts {where}", min_scans, *args))
-        rows = self.connection.execute(f"{self._CONCEPT} {where} ORDER BY nscans DESC, nrows DESC, fold, iri "
+        rows = self.connection.execute(f"{self._CONCEPT} {where} ORDER BY narticles DESC, nrows DESC, fold, iri "
                                        f"LIMIT ?", (min_scans, *args, limit)).fetchall()
         return [self._concept(row) for row in rows], total
 
@@ -622,6 +633,7 @@ class GraphIndex:
 
     def concept_set(self) -> ConceptSet:
         """Every concept, match and review entry, as :func:`foresight.derived.concepts.build_concepts` made them."""
+        from foresight.derived.articles import Edition
         from foresight.derived.concepts import ConceptSet, Match
         from foresight.merging import Verdict
 
@@ -632,7 +644,9 @@ class GraphIndex:
             "SELECT row, concept, relation, score, method, evidence FROM matches ORDER BY rowid")]
         review = [(concepts[a], concepts[b], Verdict(score, method, evidence)) for a, b, score, method, evidence in
                   self.connection.execute("SELECT a, b, score, method, evidence FROM review ORDER BY position")]
-        return ConceptSet(concepts, of_row, matches, review)
+        found = {scan: Edition(article, bool(counts), revision_of) for scan, article, counts, revision_of in
+                 self.connection.execute("SELECT scan, article, counts, revision_of FROM editions")}
+        return ConceptSet(concepts, of_row, matches, review, found)
 
     # ----- search -----------------------------------------------------------------------------------
 
@@ -711,5 +725,5 @@ class ConceptNames:
     def display(self, key: str) -> str:
         value = self.index._one(
             "SELECT concepts.label FROM concept_names JOIN concepts ON concepts.id = concept_names.concept "
-            "WHERE concept_names.key = ? ORDER BY concepts.nscans DESC LIMIT 1", key)
+            "WHERE concept_names.key = ? ORDER BY concepts.narticles DESC LIMIT 1", key)
         return str(value) if value is not None else key

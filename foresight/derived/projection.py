@@ -71,7 +71,7 @@ _PREDICATES = (
     FS + "drives", FS + "hasShift", FS + "leadsTo", FS + "hasOutlook",
     FS + "linkSource", FS + "linkRelation", FS + "linkTarget", FS + "score", FS + "method", FS + "evidence",
     DCTERMS + "title", FS + "pageDate", PROV + "wasDerivedFrom", SCHEMA + "url", FS + "pageUrl",
-    FS + "sourceFile", DCTERMS + "subject", FS + "theme", SKOS + "altLabel",
+    FS + "sourceFile", DCTERMS + "subject", FS + "theme", SKOS + "altLabel", FS + "bodyDigest",
 )
 _ENCODED_PREDICATES = frozenset(f"<{p}>" for p in _PREDICATES)
 # Reading a whole store back costs about 12 microseconds a row: leave out what the graph implies.
@@ -129,6 +129,7 @@ def piece_from_triples(triples: Iterable[PlainTriple]) -> Piece:
                 "title": values.get(DCTERMS + "title", node), "date": str(day) if day else None,
                 "url": props.get(str(article), {}).get(SCHEMA + "url") if article else None,
                 "page_url": values.get(FS + "pageUrl"), "file": values.get(FS + "sourceFile"),
+                "article": str(article) if article else None, "body": values.get(FS + "bodyDigest"),
                 "keywords": _labels(multi.get((node, DCTERMS + "subject"), []), multi),
                 "themes": _labels(multi.get((node, FS + "theme"), []), multi),
             }
