@@ -572,6 +572,19 @@ def search(
 _ROWS = typer.Option(False, "--rows", help="Work on each scan's own rows instead of the concepts across scans.")
 
 
+def _decide(path: Path, overrides: Path | None, default: str | None) -> None:
+    """Write a review file's decisions into the overrides file, then rebuild the concepts."""
+    from foresight.derived.concepts import Overrides, append_decisions, read_decisions, refresh_concepts
+
+    target = overrides if overrides is not None else DEFAULT_OVERRIDES  # --overrides or FORESIGHT_OVERRIDES
+    decisions = read_decisions(path, default)
+    append_decisions(target, decisions)
+    with _open() as store:
+        refresh_concepts(store, _rules(target) if target.is_file() else Overrides(), force=True)
+    _stdout().print(f"{len(decisions.merge)} merges accepted, {len(decisions.never)} rejected, "
+                    f"{decisions.undecided} left undecided; written to {target}")
+
+
 def _rules(overrides: Path | None) -> Overrides:
     from foresight.derived.concepts import load_overrides
 
@@ -1021,21 +1034,34 @@ def concepts(
                                          "Keyword, Theme)."),
     review: bool = typer.Option(False, "--review", help="List the likely merges left undecided, with their evidence."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild the concepts and store them (for SPARQL)."),
-    min_scans: int = typer.Option(1, "--min-scans", help="Only concepts named in at least this many scans."),
+    min_scans: int = typer.Option(1, "--min-articles", "--min-scans",
+                                  help="Only concepts named in at least this many articles."),
     limit: int = typer.Option(30, "--limit", "-n", help="How many to list."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+    decide: Path | None = typer.Option(None, "--decide", help="A review file (concepts --review -f csv) with its "
+                                       "decision column filled in (accept or reject): the decisions go into the "
+                                       "overrides file and the concepts are rebuilt."),
+    accept_all: bool = typer.Option(False, "--accept-all", help="With --decide: accept every undecided pair."),
+    reject_all: bool = typer.Option(False, "--reject-all", help="With --decide: reject every undecided pair."),
 ) -> None:
     """Concepts across scans: rows of many scans that name the same thing, with how many scans name them.
 
     `--review` lists the merges foresight found likely but did not make; accept one by adding it under
     `merge:` in the overrides file, reject it under `never:`.
 
-    Example: foresight concepts --type Concern --min-scans 3
+    Example: foresight concepts --type Concern --min-articles 3
     """
     from foresight.derived import views
 
     kinds = _concept_kinds(node_type)
+    if decide is not None:
+        _decide(decide, overrides, "accept" if accept_all else "reject" if reject_all else None)
+        return
+    if accept_all or reject_all:
+        from foresight.errors import ForesightError
+
+        raise ForesightError("--accept-all and --reject-all go with --decide FILE")
     rules = _rules(overrides)
     with _open(read_only=not rebuild) as store:
         if rebuild:
@@ -1054,11 +1080,17 @@ def concepts(
                     "evidence": evidence, "a_scans": len(a.scans), "b_scans": len(b.scans),
                     "a_articles": len(a.articles), "b_articles": len(b.articles),
                     "a_iri": a.iri, "b_iri": b.iri} for a, b, score, method, evidence in pending]
-        emit(records, [field("kind"), field("a", "concept"), field("a_scans", "scans"),
-                       field("b", "likely the same as"), field("b_scans", "scans"),
-                       Column("score", lambda r: f"{r['score']:.2f}"), field("evidence")], fmt.value,
-             caption=f"{len(records)} of {total} likely merges; accept under merge:, reject under never: in the "
-             "overrides file")
+        if fmt.value == "csv":  # a review file: fill in the decision column, then concepts --decide FILE
+            columns = [field("kind"), field("a"), field("b"), field("a_articles"), field("b_articles"),
+                       Column("score", lambda r: f"{r['score']:.2f}"), field("evidence"),
+                       Column("decision", lambda r: "")]
+        else:
+            columns = [field("kind"), field("a", "concept"), field("a_articles", "articles"),
+                       field("b", "likely the same as"), field("b_articles", "articles"),
+                       Column("score", lambda r: f"{r['score']:.2f}"), field("evidence")]
+        emit(records, columns, fmt.value,
+             caption=f"{len(records)} of {total} likely merges, those changing most articles first; accept under "
+             "merge:, reject under never: in the overrides file, or decide a whole file with --decide")
         return
     records = [{"iri": c.iri, "kind": c.kind, "label": c.label, "alt_labels": c.alt_labels,
                 "articles": len(c.articles), "scans": len(c.scans), "rows": len(c.rows), "first": c.first,

@@ -15,7 +15,7 @@ import rdflib
 from typer.testing import CliRunner
 
 from foresight.cli import app
-from tests.conftest import EXAMPLES, ROOT, SURVEY, scan_node
+from tests.conftest import EXAMPLES, ROOT, SCANS, SURVEY, need_corpus, scan_node
 from tests.conftest import cli as run
 
 runner = CliRunner()
@@ -577,3 +577,41 @@ def test_an_export_that_would_not_parse_fails_and_writes_nothing(tmp_path: Path)
         import xml.dom.minidom
 
         assert "Bell Row" in xml.dom.minidom.parse(str(tmp_path / f"all.{fmt}")).toxml()
+
+
+def test_a_review_file_decides_merges_and_a_rejected_pair_leaves_the_list(tmp_path: Path) -> None:
+    need_corpus()
+    import csv
+
+    store, rules, review = tmp_path / "store", tmp_path / "overrides.yaml", tmp_path / "review.csv"
+    rules.write_text("# our rules\nrename: []\n", encoding="utf-8")
+    assert run(store, "ingest", str(SCANS)).exit_code == 0
+    listed = run(store, "concepts", "--review", "-n", "50", "-f", "csv", "--overrides", str(rules))
+    rows = list(csv.DictReader(listed.stdout.splitlines()))
+    assert len(rows) >= 4 and rows[0]["decision"] == ""
+    impact = [int(r["a articles"]) + int(r["b articles"]) for r in rows]
+    assert impact == sorted(impact, reverse=True)  # the pairs changing most articles first
+    rows[0]["decision"], rows[1]["decision"] = "reject", "accept"
+    with review.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    decided = run(store, "concepts", "--decide", str(review), "--overrides", str(rules))
+    assert decided.exit_code == 0 and f"1 merges accepted, 1 rejected, {len(rows) - 2} left undecided" in decided.stdout
+    assert rules.read_text(encoding="utf-8").startswith("# our rules\nrename: []\n---\n")  # kept as it was
+    after = list(csv.DictReader(run(store, "concepts", "--review", "-n", "50", "-f", "csv", "--overrides",
+                                    str(rules)).stdout.splitlines()))
+    pairs = {(r["a"], r["b"]) for r in after}
+    assert (rows[0]["a"], rows[0]["b"]) not in pairs and (rows[1]["a"], rows[1]["b"]) not in pairs
+    assert len(after) == len(rows) - 2
+    again = run(store, "concepts", "--decide", str(review), "--reject-all", "--overrides", str(rules))
+    assert f"1 merges accepted, {len(rows) - 1} rejected, 0 left undecided" in again.stdout
+    from foresight.derived.concepts import load_overrides
+
+    held = load_overrides(rules)
+    decided_pairs = [(kind, frozenset(names)) for kind, names in held.merge + held.never]
+    assert len(decided_pairs) == len(set(decided_pairs)) == len(rows)  # each pair once: none written twice
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kind,a,b,decision\nIssue,X,Y,maybe\n", encoding="utf-8")
+    refused = run(store, "concepts", "--decide", str(bad), "--overrides", str(rules))
+    assert refused.exit_code == 1 and f"{bad}:2: decision 'maybe' is neither accept" in refused.output

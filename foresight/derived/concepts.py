@@ -114,28 +114,110 @@ def load_overrides(path: str | Path | None) -> Overrides:
 
     where = str(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        # several YAML documents (``---``) add up: decisions from a review file are appended as one
+        documents = [doc or {} for doc in yaml.safe_load_all(Path(path).read_text(encoding="utf-8"))]
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ForesightError(f"{where}: not a YAML overrides file ({str(error).splitlines()[0]})") from None
-    if not isinstance(data, dict):
-        raise ForesightError(f"{where}: expected a mapping with merge, never and rename lists")
-    unknown = set(data) - {"merge", "never", "rename"}
-    if unknown:
-        raise ForesightError(f"{where}: unknown section {sorted(unknown)[0]!r}; use merge, never and rename")
     overrides = Overrides(source=where)
-    for section in ("merge", "never"):
-        for number, entry in enumerate(data.get(section) or [], start=1):
-            kind = _kind(entry, where, section, number)
-            names = entry.get("names")
-            if not isinstance(names, list) or len(names) < 2 or not all(isinstance(n, str) for n in names):
-                raise ForesightError(f"{where}: {section} entry {number}: give 'names' as a list of two or more names")
-            getattr(overrides, section).append((kind, names))
-    for number, entry in enumerate(data.get("rename") or [], start=1):
-        kind = _kind(entry, where, "rename", number)
-        if not isinstance(entry.get("name"), str) or not isinstance(entry.get("to"), str):
-            raise ForesightError(f"{where}: rename entry {number}: give 'name' and 'to'")
-        overrides.rename.append((kind, entry["name"], entry["to"]))
+    counted = {"merge": 0, "never": 0, "rename": 0}
+    for data in documents:
+        if not isinstance(data, dict):
+            raise ForesightError(f"{where}: expected a mapping with merge, never and rename lists")
+        unknown = set(data) - {"merge", "never", "rename"}
+        if unknown:
+            raise ForesightError(f"{where}: unknown section {sorted(unknown)[0]!r}; use merge, never and rename")
+        for section in ("merge", "never"):
+            for entry in data.get(section) or []:
+                counted[section] += 1
+                number = counted[section]
+                kind = _kind(entry, where, section, number)
+                names = entry.get("names")
+                if not isinstance(names, list) or len(names) < 2 or not all(isinstance(n, str) for n in names):
+                    raise ForesightError(f"{where}: {section} entry {number}: give 'names' as a list of two or more "
+                                         "names")
+                getattr(overrides, section).append((kind, names))
+        for entry in data.get("rename") or []:
+            counted["rename"] += 1
+            kind = _kind(entry, where, "rename", counted["rename"])
+            if not isinstance(entry.get("name"), str) or not isinstance(entry.get("to"), str):
+                raise ForesightError(f"{where}: rename entry {counted['rename']}: give 'name' and 'to'")
+            overrides.rename.append((kind, entry["name"], entry["to"]))
     return overrides
+
+
+#: what a review file's ``decision`` column may say
+ACCEPT = frozenset({"accept", "merge", "same", "yes", "y"})
+REJECT = frozenset({"reject", "never", "different", "no", "n"})
+
+
+@dataclass
+class Decisions:
+    """What a curator decided in a review file."""
+
+    merge: list[tuple[str, list[str]]] = field(default_factory=list)
+    never: list[tuple[str, list[str]]] = field(default_factory=list)
+    undecided: int = 0
+
+
+def read_decisions(path: Path, default: str | None = None) -> Decisions:
+    """The decisions of a review file: the CSV ``concepts --review --format csv`` writes, ``decision`` filled in.
+
+    Args:
+        path: the file; columns ``kind``, ``a``, ``b`` and ``decision`` (accept/merge/yes or reject/never/no).
+        default: ``accept`` or ``reject`` for every row whose decision is blank (a whole file at once).
+
+    Raises:
+        ForesightError: a missing column, or a decision that is neither, named with its line.
+    """
+    import csv
+
+    found = Decisions()
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"kind", "a", "b"} - set(reader.fieldnames or ())
+            if missing:
+                raise ForesightError(f"{path}: not a review file (no {', '.join(sorted(missing))} column); write one "
+                                     "with 'foresight concepts --review --format csv'")
+            for number, row in enumerate(reader, start=2):
+                said = (row.get("decision") or default or "").strip().casefold()
+                if not said:
+                    found.undecided += 1
+                    continue
+                if said not in ACCEPT | REJECT:
+                    raise ForesightError(f"{path}:{number}: decision {row.get('decision')!r} is neither accept "
+                                         "(merge, yes) nor reject (never, no)")
+                kind = _kind({"kind": row["kind"]}, str(path), "review", number)
+                (found.merge if said in ACCEPT else found.never).append((kind, [row["a"], row["b"]]))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ForesightError(f"{path}: cannot be read ({error})") from None
+    return found
+
+
+def append_decisions(path: Path, decisions: Decisions) -> None:
+    """Add decisions to an overrides file as one more YAML document; what the file held stays as it was.
+
+    A decision the file holds already (the same kind and names, in any order) is not written twice.
+    """
+    import yaml
+
+    held = load_overrides(path)
+    document: dict[str, list[dict[str, Any]]] = {}
+    for section in ("merge", "never"):
+        known = {(kind, frozenset(names)) for kind, names in getattr(held, section)}
+        entries = [{"kind": kind, "names": names} for kind, names in getattr(decisions, section)
+                   if (kind, frozenset(names)) not in known]
+        if entries:
+            document[section] = entries
+    if not document:
+        return
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000)
+    before = path.read_text(encoding="utf-8") if path.is_file() else ""
+    joint = "" if not before.strip() else ("\n" if not before.endswith("\n") else "") + "---\n"
+    from foresight.files import atomic_write
+
+    atomic_write(path, lambda handle: handle.write((before + joint + "# decided from a review file\n" + text)
+                                                   .encode("utf-8")))
 
 
 def _kind(entry: Any, where: str, section: str, number: int) -> str:
@@ -332,6 +414,9 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                 if key_of[node] == pair.a:
                     matches.append(Match(node, right.iri, "closeMatch", pair.verdict.score, pair.verdict.method,
                                          pair.verdict.evidence))
+    # the review is read top down: the pairs that change the most articles' counts first
+    review.sort(key=lambda entry: (-(len(entry[0].articles) + len(entry[1].articles)), -entry[2].score,
+                                   entry[0].label.casefold(), entry[1].label.casefold()))
     return ConceptSet(concepts, of_row, matches, review, found)
 
 
