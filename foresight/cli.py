@@ -225,6 +225,10 @@ def ingest(
         + (f"; {len(report.removed)} scans removed" if prune else "")
     )
     if concept_set is not None:
+        from foresight.derived.embeddings import mode
+
+        if not quiet:
+            err.print(f"matching: {mode()}")
         if concept_set.superseded:
             _stdout().print(f"{concept_set.superseded} scans are copies or older revisions of "
                             f"{concept_set.superseded_articles} articles scanned again; only the newest of each counts")
@@ -1053,6 +1057,7 @@ def concepts(
     Example: foresight concepts --type Concern --min-articles 3
     """
     from foresight.derived import views
+    from foresight.derived.embeddings import mode
 
     kinds = _concept_kinds(node_type)
     if decide is not None:
@@ -1104,7 +1109,7 @@ def concepts(
     emit(records, [field("kind"), field("label", "concept"), field("articles"), field("scans"), field("rows"),
                    field("first"),
                    field("last"), Column("also worded", others)], fmt.value,
-         caption=f"{len(records)} of {total} concepts{' (stored)' if rebuild else ''}")
+         caption=f"{len(records)} of {total} concepts{' (stored)' if rebuild else ''}; matching: {mode()}")
 
 
 @app.command()

@@ -30,8 +30,8 @@ import hashlib
 import sqlite3
 from typing import TYPE_CHECKING
 
-from foresight.derived.concepts import ConceptSet, Overrides, build_concepts, overrides_key
-from foresight.derived.embeddings import EmbeddingCache
+from foresight.derived.concepts import ConceptSet, Overrides, Vectors, build_concepts, overrides_key
+from foresight.derived.embeddings import EmbeddingCache, encoder, mode
 from foresight.derived.index import GraphIndex, build_index
 from foresight.derived.projection import Piece, PieceCache, piece_hashes, project_store
 from foresight.versions import MERGER_VERSION, PROJECTION_VERSION
@@ -108,7 +108,8 @@ class Views:
     def _content_key(self) -> str:
         # what the rows say (a digest of each scan graph's piece), not where they came from: the same
         # scans give the same key on any store, and a SPARQL update that changed rows changes it
-        state = hashlib.sha256(f"{MERGER_VERSION} {PROJECTION_VERSION}\n{self.rules_key}\n".encode())
+        # the matching mode too: switching the semantic extra on or off merges differently
+        state = hashlib.sha256(f"{MERGER_VERSION} {PROJECTION_VERSION} {mode()}\n{self.rules_key}\n".encode())
         for graph, content in sorted(piece_hashes(self.store, self.pieces).items()):
             state.update(f"{graph}\t{content}\n".encode())
         return state.hexdigest()
@@ -133,14 +134,21 @@ class Views:
             if index is not None and index.key == self.content_key():  # the key covers the overrides
                 self._concepts = index.concept_set()  # read back: several times faster than merging again
             else:
-                self._concepts = build_concepts(self._rows_graph(), self.overrides)
+                self._concepts = build_concepts(self._rows_graph(), self.overrides, vectors=self.vectors())
         return self._concepts
 
     def rebuild_concepts(self) -> ConceptSet:
         """Merge the rows into concepts again, whatever is kept."""
         self._check()
-        self._concepts = build_concepts(self._rows_graph(), self.overrides)
+        self._concepts = build_concepts(self._rows_graph(), self.overrides, vectors=self.vectors())
         return self._concepts
+
+    def vectors(self) -> Vectors | None:
+        """Sentence vectors of texts, kept beside the store; ``None`` when matching is lexical."""
+        encode = encoder()
+        if encode is None:
+            return None
+        return lambda texts: self.embeddings.vectors(texts, encode)
 
     def graph(self, level: str) -> nx.DiGraph[str]:
         """The whole graph of a level (``rows`` or ``concepts``), for exports and the library."""

