@@ -386,6 +386,13 @@ def library_state() -> str:
     return f"{where}, *.py digest {digest.hexdigest()[:12]}"
 
 
+def warn_if_changed(state: str) -> None:
+    """Say so when the library is not what :func:`library_state` found at the start of the run."""
+    now = library_state()
+    if now != state:
+        print(f"WARNING: the library changed during the run ({state} -> {now}): the figures may mix versions")
+
+
 # -- corpora and stores ----------------------------------------------------------------------------
 
 
@@ -545,9 +552,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in names:
                 count = args.count_large if name == LARGE else args.count
                 run_corpus(executable, name, work, bulk.resolve(), count, args.repeats, args.timeout)
-    now = library_state()
-    if now != state:
-        print(f"WARNING: the library changed during the run ({state} -> {now}): the figures may mix versions")
+    warn_if_changed(state)
     return 0
 
 

@@ -47,11 +47,9 @@ and when ``../shared`` is absent.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -62,6 +60,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from commands import library_state, warn_if_changed
 from corpus import DEFAULT_BULK, generate_corpus
 from ingest import _dir_mb, _peak_rss_mb, phase_ingest, run_in_fresh_process, verdict
 from paths import derived_files, replicate
@@ -390,23 +389,6 @@ def print_top(figures: Result) -> None:
               f"{concept['wordings']:>10,}  {also}"[:160].rstrip())
 
 
-def library_state() -> str:
-    """The commit checked out and a digest of the library's source as it is on disk now.
-
-    Others may edit the library while the benchmark runs, and each phase imports it
-    afresh: comparing this before and after tells whether all figures are of one version.
-    """
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "foresight").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "no git checkout"
-    return f"commit {commit}, foresight/*.py digest {digest.hexdigest()[:12]}"
-
-
 # -- main ------------------------------------------------------------------------------------
 
 
@@ -463,9 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     print_top(corpora[0])
     print()
     print(f"temporary files at their largest: {disk:,.0f} MB (removed; each store is removed once measured)")
-    now = library_state()
-    if now != state:
-        print(f"WARNING: the library changed during the run ({state} -> {now}): the figures may mix versions")
+    warn_if_changed(state)
     return 0
 
 

@@ -24,6 +24,7 @@ from foresight.errors import ForesightError
 if TYPE_CHECKING:  # the CLI imports its libraries inside each command, so that --help stays instant
     import networkx as nx
     from rich.console import Console
+    from rich.progress import Progress
 
     from foresight.analysis.paths import Hop, Pathway
     from foresight.analysis.pathways import Chain
@@ -173,15 +174,12 @@ def ingest(
 
     Example: foresight ingest data/examples ../shared/corpus/scans
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from foresight.ingest import ingest as run_ingest
 
     err = _stderr()
     with _open() as store:
         show = sys.stderr.isatty() and not quiet
-        with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True, disable=not show) as progress:
+        with _progress(show) as progress:
             reading = progress.add_task("reading", total=None)
             # scans safely in the store: on a server, writing lags behind reading, and a run cut
             # short resumes from here
@@ -498,15 +496,10 @@ def validate(
 
     Example: foresight validate
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from foresight.export.output import terminal_safe
     from foresight.validate import report_text, validate_store
 
-    err = _stderr()
-    with _open(read_only=True) as store, \
-            Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                     console=err, transient=True, disable=not sys.stderr.isatty()) as progress:
+    with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         task = progress.add_task("checking", total=None)
         report = validate_store(store, engine=engine,
                                 progress=lambda done, total: progress.update(task, completed=done, total=total))
@@ -574,6 +567,14 @@ def search(
 
 
 _ROWS = typer.Option(False, "--rows", help="Work on each scan's own rows instead of the concepts across scans.")
+
+
+def _progress(show: bool) -> Progress:
+    """Progress bars on stderr (description, bar, done of total, time), gone when done; ``show``: drawn at all."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=_stderr(), transient=True, disable=not show)
 
 
 def _decide(path: Path, overrides: Path | None, default: str | None) -> None:
@@ -1038,7 +1039,7 @@ def concepts(
                                          "Keyword, Theme)."),
     review: bool = typer.Option(False, "--review", help="List the likely merges left undecided, with their evidence."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild the concepts and store them (for SPARQL)."),
-    min_scans: int = typer.Option(1, "--min-articles", "--min-scans",
+    min_articles: int = typer.Option(1, "--min-articles", "--min-scans",
                                   help="Only concepts named in at least this many articles."),
     limit: int = typer.Option(30, "--limit", "-n", help="How many to list."),
     overrides: Path | None = _OVERRIDES,
@@ -1077,7 +1078,7 @@ def concepts(
         if review:
             pending, total = index.review(kinds, limit)
         else:
-            shown, total = index.concept_list(kinds, min_scans, limit)
+            shown, total = index.concept_list(kinds, min_articles, limit)
     from foresight.export.output import Column, emit, field
 
     if review:

@@ -1,10 +1,12 @@
-"""Writing files so that an interruption never leaves half of one behind."""
+"""Writing files so that an interruption never leaves half of one behind; SQLite files of derived data."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -42,3 +44,49 @@ def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object]) -> Path
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+class CacheTable:
+    """One table of derived data in SQLite: a file beside a store, or memory for a store in memory.
+
+    A file of another layout (other columns) or damaged (not a database) is started again; a
+    file that cannot be opened at all gives no connection, and the caller does without.
+    """
+
+    def __init__(self, path: Path | None, table: str, columns: str) -> None:
+        self.path = path
+        self.table = table
+        self.columns = columns  # the column definitions, as CREATE TABLE takes them
+        self._memory = self._connect(":memory:") if path is None else None
+
+    def _connect(self, where: str) -> sqlite3.Connection:
+        connection = sqlite3.connect(where, timeout=30, check_same_thread=False)
+        names = tuple(row[1] for row in connection.execute(f"PRAGMA table_info({self.table})"))
+        wanted = tuple(column.split()[0] for column in self.columns.split(","))
+        if names and names != wanted:  # written by another version: start again
+            with connection:
+                connection.execute(f"DROP TABLE {self.table}")
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {self.table}({self.columns})")
+        return connection
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection | None]:
+        """A connection for one use (closed after it), or ``None`` when the file cannot be had."""
+        if self._memory is not None:
+            yield self._memory
+            return
+        assert self.path is not None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                connection = self._connect(str(self.path))
+            except sqlite3.DatabaseError:  # not a database (damaged): derived data, so start it again
+                self.path.unlink(missing_ok=True)
+                connection = self._connect(str(self.path))
+        except (OSError, sqlite3.Error):
+            yield None
+            return
+        try:
+            yield connection
+        finally:
+            connection.close()

@@ -36,6 +36,7 @@ from foresight.vocab import (
     iri,
     literal,
     scan_graph_iri,
+    scan_id_of_graph,
 )
 
 Progress = Callable[[int, int, Path], None]
@@ -249,8 +250,6 @@ def stored_sources(store: Store, file: str | None = None) -> dict[str, tuple[fro
     the file it was read from. A scan stored before ids held a digest has two: its article's
     corpus id and its old id (a YAML scan's own ``id``).
     """
-    from urllib.parse import unquote
-
     from rdflib import Literal
 
     query = ("SELECT ?g ?file ?url WHERE { GRAPH ?g { ?scan a fs:Scan ; fs:sourceFile ?file . "
@@ -258,7 +257,7 @@ def stored_sources(store: Store, file: str | None = None) -> dict[str, tuple[fro
     rows = store.select(query, {"file": Literal(file)} if file is not None else None).values()
     found: dict[str, tuple[frozenset[str], str]] = {}
     for graph, name, url in rows:
-        scan = unquote(str(graph).removeprefix(SCAN_GRAPH_PREFIX))
+        scan = scan_id_of_graph(str(graph))
         source = scan_source(scan)
         sources = {source} if source else {scan} | ({corpus_id(str(url))} if url is not None else set())
         found[str(graph)] = (frozenset(sources), str(name))
@@ -284,14 +283,12 @@ def find_scans(store: Store, names: Iterable[str]) -> tuple[list[str], list[str]
     (an article's corpus id: every scan of that article), a scan or scan-graph IRI, or the
     file name a scan was read from (``fs:sourceFile``, for a file since deleted).
     """
-    from urllib.parse import unquote
-
     from rdflib import Literal
 
     present = store.scan_digests()
     by_source: dict[str, set[str]] = {}
     for graph in present:
-        source = scan_source(unquote(graph.removeprefix(SCAN_GRAPH_PREFIX)))
+        source = scan_source(scan_id_of_graph(graph))
         if source:
             by_source.setdefault(source, set()).add(graph)
     found: list[str] = []

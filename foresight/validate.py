@@ -20,19 +20,27 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import unquote
 
 from foresight.errors import ForesightError
 from foresight.resources import ontology_path, shapes_path
 from foresight.store.base import Store
 from foresight.store.sparql import STATE_GRAPH
-from foresight.vocab import GRAPH_PREFIX, ONTOLOGY_GRAPH, SCAN_GRAPH_PREFIX, VOCABULARY_GRAPH
+from foresight.vocab import (
+    FS,
+    GRAPH_PREFIX,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    RDF,
+    SCAN_GRAPH_PREFIX,
+    SH,
+    VOCABULARY_GRAPH,
+    XSD,
+    compact,
+    scan_id_of_graph,
+)
 
-SH = "http://www.w3.org/ns/shacl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+RDF_TYPE = RDF + "type"
+RDF_LANG_STRING = RDF + "langString"
 #: graphs that hold no data to validate: the ontology, and the store's own bookkeeping
 _NOT_DATA = (ONTOLOGY_GRAPH, STATE_GRAPH)
 #: at most this many violations are kept per graph (the count stays exact)
@@ -334,20 +342,21 @@ class _Checker:
         self.inverse = frozenset(check.path for shape in shapes for check in shape.properties if check.inverse)
         self.paths = frozenset(check.path for shape in shapes for check in shape.properties)
 
+    def closed(self, classes: Iterable[str]) -> set[str]:
+        """The classes with all their superclasses."""
+        return set().union(*(self.supers.get(cls, {cls}) for cls in classes))
+
     def targets_any(self, classes: Iterable[str]) -> bool:
         """Whether any shape targets a node of one of these classes."""
-        closed = set().union(*(self.supers.get(cls, {cls}) for cls in classes))
+        closed = self.closed(classes)
         return any(shape.targets & closed for shape in self.shapes)
 
     def classes(self, node: str, data: _Data, shared: _Data) -> set[str]:
-        found: set[str] = set()
-        for cls in data.types.get(node, set()) | shared.types.get(node, set()):
-            found |= self.supers.get(cls, {cls})
-        return found
+        return self.closed(data.types.get(node, set()) | shared.types.get(node, set()))
 
     def check(self, graph: str, data: _Data, shared: _Data) -> Iterator[Violation]:
         for node, types in data.types.items():
-            classes = set().union(*(self.supers.get(cls, {cls}) for cls in types))
+            classes = self.closed(types)
             for shape in self.shapes:
                 if shape.targets & classes:
                     for check in shape.properties:
@@ -431,18 +440,12 @@ def _number(value: Term) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-_PREFIXES = {"https://w3id.org/foresight/ontology#": "fs:", "http://www.w3.org/2001/XMLSchema#": "xsd:",
-             "http://www.w3.org/2004/02/skos/core#": "skos:", "http://purl.org/dc/terms/": "dcterms:",
-             "http://www.w3.org/ns/prov#": "prov:", "https://schema.org/": "schema:",
-             "http://www.w3.org/2000/01/rdf-schema#": "rdfs:", "https://w3id.org/foresight/shapes#": "fsh:",
-             "https://w3id.org/foresight/id/": "fsid:"}
+#: foresight's prefixes, and the shapes' own for naming a shape
+_PREFIXES = {**PREFIXES, "fsh": "https://w3id.org/foresight/shapes#"}
 
 
 def _short(iri: str) -> str:
-    for namespace, prefix in _PREFIXES.items():
-        if iri.startswith(namespace):
-            return prefix + iri[len(namespace):]
-    return f"<{iri}>"
+    return compact(iri, _PREFIXES) or f"<{iri}>"
 
 
 # ----- the store -----------------------------------------------------------------------------------
@@ -493,7 +496,7 @@ def validate_store(store: Store, *, engine: str = "graphs",
 
 def _source_file(data: _Data) -> str | None:
     for properties in data.out.values():
-        for value in properties.get("https://w3id.org/foresight/ontology#sourceFile", ()):
+        for value in properties.get(FS + "sourceFile", ()):
             return value.value
     return None
 
@@ -501,7 +504,7 @@ def _source_file(data: _Data) -> str | None:
 def graph_label(graph: str) -> str:
     """A graph as a report names it: ``scan <id>`` for a scan graph, else its IRI in short."""
     if graph.startswith(SCAN_GRAPH_PREFIX):
-        return "scan " + unquote(graph[len(SCAN_GRAPH_PREFIX):])
+        return "scan " + scan_id_of_graph(graph)
     return _short(graph)
 
 

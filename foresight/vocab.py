@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import quote
+from collections.abc import Mapping
+from urllib.parse import quote, unquote
 
 from foresight.text import spell_symbols
 
@@ -103,6 +104,27 @@ def scan_iri(scan_id: str) -> str:
 def scan_graph_iri(scan_id: str) -> str:
     """The named graph holding everything read from one scan."""
     return f"{SCAN_GRAPH_PREFIX}{quote(scan_id, safe='-_.~')}"
+
+
+def scan_id_of_graph(graph: str) -> str:
+    """The scan id a scan graph is named after (the inverse of :func:`scan_graph_iri`).
+
+    >>> scan_id_of_graph(scan_graph_iri("a b-1"))
+    'a b-1'
+    """
+    return unquote(graph.removeprefix(SCAN_GRAPH_PREFIX))
+
+
+def compact(iri: str, prefixes: Mapping[str, str] | None = None) -> str | None:
+    """An IRI written with one of foresight's prefixes (or those given), the longest namespace first; else ``None``.
+
+    >>> compact("https://w3id.org/foresight/ontology#Signal"), compact("https://example.org/x")
+    ('fs:Signal', None)
+    """
+    for prefix, namespace in sorted((prefixes or PREFIXES).items(), key=lambda item: -len(item[1])):
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
 
 
 def article_iri(article_id: str) -> str:

@@ -247,7 +247,7 @@ def _merge_sentences(keys: list[tuple[str, ...]], label_of: Mapping[str, str],
     matrix = vectors(texts)
     total = {key: matrix[number].astype(np.float64) for number, key in enumerate(keys)}
     joined: dict[tuple[str, ...], tuple[float, str]] = {}
-    for cosine, i, j in similar_sentences(texts, vectors):
+    for cosine, i, j in similar_sentences(matrix):
         a, b = groups.find(keys[i]), groups.find(keys[j])
         if a == b:
             continue
@@ -336,17 +336,17 @@ SENTENCE_GROUP = 0.83
 _NEIGHBOURS = 10
 
 
-def similar_sentences(texts: Sequence[str], vectors: Vectors) -> list[tuple[float, int, int]]:
-    """Pairs of texts (i < j) among each other's nearest neighbours with cosine at least :data:`SENTENCE_SAME`,
-    closest first; computed a block of rows at a time, so memory stays small."""
+def similar_sentences(matrix: np.ndarray) -> list[tuple[float, int, int]]:
+    """Pairs of rows of ``matrix`` (unit vectors; i < j) among each other's nearest neighbours with cosine at
+    least :data:`SENTENCE_SAME`, closest first; computed a block of rows at a time, so memory stays small."""
     import numpy as np
 
-    if len(texts) < 2:
+    count = len(matrix)
+    if count < 2:
         return []
-    matrix = vectors(texts)
     found: set[tuple[float, int, int]] = set()
-    neighbours = min(_NEIGHBOURS, len(texts) - 1)
-    for start in range(0, len(texts), 1024):
+    neighbours = min(_NEIGHBOURS, count - 1)
+    for start in range(0, count, 1024):
         block = matrix[start:start + 1024] @ matrix.T
         for offset, row in enumerate(block):
             i = start + offset
@@ -454,12 +454,11 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                     concept.scans |= scans_of_row[node]
                 elif scan := graph.nodes[node].get("scan"):
                     concept.scans.add(scan)
-                if key_of[node] != root:
-                    if key_of[node] in semantic:
-                        cosine, partner = semantic[key_of[node]]
-                        matches.append(Match(node, iri, "exactMatch", cosine, "semantic",
-                                             f"cosine {cosine:.2f} with '{partner}' ({MODEL})"))
-                        continue
+                if key_of[node] in semantic and key_of[node] != root:
+                    cosine, partner = semantic[key_of[node]]
+                    matches.append(Match(node, iri, "exactMatch", cosine, "semantic",
+                                         f"cosine {cosine:.2f} with '{partner}' ({MODEL})"))
+                elif key_of[node] != root:
                     verdict = compare(key_of[node], root, weight)
                     method = verdict.method if verdict.same else (
                         "curated" if key_of[node] in curated else "fuzzy-name, through a closer wording")
@@ -769,6 +768,6 @@ def refresh_concepts(store: Store, overrides: Overrides | None = None, *, force:
 
 
 def summary(concept_set: ConceptSet, kind: str | None = None) -> list[Concept]:
-    """Concepts by how many scans mention them, most first (ties by label)."""
+    """Concepts by how many articles name them, most first (ties by label)."""
     chosen = [c for c in concept_set.concepts.values() if kind is None or c.kind == kind]
     return sorted(chosen, key=lambda c: (-len(c.articles), -len(c.rows), c.label.casefold(), c.iri))

@@ -14,15 +14,16 @@ the embedding of its new texts only.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from foresight.files import CacheTable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -123,44 +124,33 @@ def text_key(text: str) -> str:
     return hashlib.sha1(f"{MODEL}\0{' '.join(text.split())}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _kept(connection: sqlite3.Connection, keys: list[str]) -> dict[str, np.ndarray]:
+    """The vectors kept under some keys; a value of another shape is not a vector, and is made again."""
+    import numpy as np
+
+    found: dict[str, np.ndarray] = {}
+    for start in range(0, len(keys), _LOOKUP):
+        chunk = keys[start:start + _LOOKUP]
+        marks = ",".join("?" * len(chunk))
+        for key, blob in connection.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
+            vector = np.frombuffer(blob, dtype=np.float16)
+            if vector.shape == (DIMENSIONS,):
+                found[key] = vector.astype(np.float32)
+    return found
+
+
 class EmbeddingCache:
     """Vectors by text, in SQLite: a file beside the store, or memory for a store in memory."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory = self._connect(":memory:") if path is None else None
-
-    @staticmethod
-    def _connect(where: str) -> sqlite3.Connection:
-        connection = sqlite3.connect(where, timeout=30, check_same_thread=False)
-        columns = tuple(row[1] for row in connection.execute("PRAGMA table_info(vectors)"))
-        if columns and columns != ("key", "vector"):  # another layout: start again
-            with connection:
-                connection.execute("DROP TABLE vectors")
-        connection.execute("CREATE TABLE IF NOT EXISTS vectors(key TEXT PRIMARY KEY, vector BLOB)")
-        return connection
-
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        if self._memory is not None:
-            yield self._memory
-            return
-        assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            connection = self._connect(str(self.path))
-        except sqlite3.DatabaseError:  # damaged: vectors are cheap to make again, never trusted when unreadable
-            self.path.unlink(missing_ok=True)
-            connection = self._connect(str(self.path))
-        try:
-            yield connection
-        finally:
-            connection.close()
+        # without it (a file that cannot be had), every vector is made again
+        self._table = CacheTable(path, "vectors", "key TEXT PRIMARY KEY, vector BLOB")
 
     def size(self) -> int:
         """How many vectors are kept."""
-        with self._connection() as connection:
-            return int(connection.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+        with self._table.connection() as connection:
+            return int(connection.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]) if connection else 0
 
     def vectors(self, texts: Sequence[str], encode: Encoder,
                 progress: Callable[[int, int], None] | None = None) -> np.ndarray:
@@ -174,26 +164,18 @@ class EmbeddingCache:
         import numpy as np
 
         keys = [text_key(text) for text in texts]
-        found: dict[str, np.ndarray] = {}
-        with self._connection() as connection:
-            unique = list(dict.fromkeys(keys))
-            for start in range(0, len(unique), _LOOKUP):
-                chunk = unique[start:start + _LOOKUP]
-                marks = ",".join("?" * len(chunk))
-                for key, blob in connection.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})",
-                                                    chunk):
-                    vector = np.frombuffer(blob, dtype=np.float16)
-                    if vector.shape == (DIMENSIONS,):
-                        found[key] = vector.astype(np.float32)
-            missing = list(dict.fromkeys((key, text) for key, text in zip(keys, texts, strict=True)
-                                         if key not in found))
+        with self._table.connection() as connection:
+            found = _kept(connection, list(dict.fromkeys(keys))) if connection else {}
+            # one text a key: texts differing only in spacing are embedded once
+            missing = list({key: text for key, text in zip(keys, texts, strict=True) if key not in found}.items())
             for start in range(0, len(missing), _BATCH):
                 batch = missing[start:start + _BATCH]
                 made = encode.encode([text for _, text in batch])
-                with connection:
-                    connection.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-                                           [(key, made[row].astype(np.float16).tobytes())
-                                            for row, (key, _) in enumerate(batch)])
+                if connection:
+                    with connection:
+                        connection.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                                               [(key, made[row].astype(np.float16).tobytes())
+                                                for row, (key, _) in enumerate(batch)])
                 for row, (key, _) in enumerate(batch):
                     found[key] = made[row]
                 if progress:

@@ -574,13 +574,13 @@ class GraphIndex:
                               int(self._one("SELECT COUNT(*) FROM editions WHERE counts = 0")),
                               int(self._one("SELECT COUNT(DISTINCT article) FROM editions WHERE counts = 0")))
 
-    def concept_list(self, kinds: list[str] | None, min_scans: int, limit: int) -> tuple[list[Concept], int]:
-        """The concepts named in the most scans (as :func:`foresight.derived.concepts.summary` orders them)."""
+    def concept_list(self, kinds: list[str] | None, min_articles: int, limit: int) -> tuple[list[Concept], int]:
+        """The concepts named in the most articles (as :func:`foresight.derived.concepts.summary` orders them)."""
         clause, args = self._kinds(kinds)
         where = f"WHERE narticles >= ? {('AND ' + clause) if clause else ''}"
-        total = int(self._one(f"SELECT COUNT(*) FROM concepts {where}", min_scans, *args))
+        total = int(self._one(f"SELECT COUNT(*) FROM concepts {where}", min_articles, *args))
         rows = self.connection.execute(f"{self._CONCEPT} {where} ORDER BY narticles DESC, nrows DESC, fold, iri "
-                                       f"LIMIT ?", (min_scans, *args, limit)).fetchall()
+                                       f"LIMIT ?", (min_articles, *args, limit)).fetchall()
         return [self._concept(row) for row in rows], total
 
     @staticmethod

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from foresight.files import CacheTable
 from foresight.store.base import Store, plain_literal
 from foresight.versions import PROJECTION_VERSION
 from foresight.vocab import DCTERMS, FS, ITEM_TYPES, PROV, RDF, RDFS, SCHEMA, SKOS
@@ -206,43 +207,10 @@ class PieceCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory: sqlite3.Connection | None = None
-        if path is None:
-            self._memory = self._connect(":memory:")
-
-    _COLUMNS = ("graph", "digest", "unscoped", "version", "hash", "body")
-
-    @classmethod
-    def _connect(cls, where: str) -> sqlite3.Connection:
-        connection = sqlite3.connect(where, timeout=30, check_same_thread=False)
-        columns = tuple(row[1] for row in connection.execute("PRAGMA table_info(pieces)"))
-        if columns and columns != cls._COLUMNS:  # written by another version: start again
-            with connection:
-                connection.execute("DROP TABLE pieces")
-        connection.execute("CREATE TABLE IF NOT EXISTS pieces(graph TEXT PRIMARY KEY, digest TEXT, unscoped TEXT, "
-                           "version TEXT, hash TEXT, body TEXT)")
-        return connection
-
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection | None]:
-        if self._memory is not None:
-            yield self._memory
-            return
-        assert self.path is not None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                connection = self._connect(str(self.path))
-            except sqlite3.DatabaseError:  # not a database (damaged): a cache, so start it again
-                self.path.unlink(missing_ok=True)
-                connection = self._connect(str(self.path))
-        except (OSError, sqlite3.Error):
-            yield None  # a cache: without it, pieces are read back from the store
-            return
-        try:
-            yield connection
-        finally:
-            connection.close()
+        # without it (a file that cannot be had), pieces are read back from the store
+        self._table = CacheTable(path, "pieces", "graph TEXT PRIMARY KEY, digest TEXT, unscoped TEXT, "
+                                 "version TEXT, hash TEXT, body TEXT")
+        self._connection = self._table.connection
 
     def _rows(self, columns: str) -> list[tuple[Any, ...]]:
         with self._connection() as connection:

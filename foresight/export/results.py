@@ -77,11 +77,7 @@ def shorten(term: Node | None) -> str:
         return ""
     from rdflib import URIRef
 
-    from foresight.vocab import PREFIXES
+    from foresight.vocab import compact
 
     text = str(term)
-    if isinstance(term, URIRef):
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-            if text.startswith(namespace):
-                return f"{prefix}:{text[len(namespace):]}"
-    return text
+    return (compact(text) or text) if isinstance(term, URIRef) else text

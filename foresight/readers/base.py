@@ -132,8 +132,7 @@ def clean_text(text: str) -> tuple[str, int]:
     >>> clean_text("a\\x1b[31mb\\ud800c")
     ('a[31mbc', 2)
     """
-    cleaned, count = _UNCARRIABLE.subn("", text)
-    return cleaned, count
+    return _UNCARRIABLE.subn("", text)
 
 
 _PAGE_ID = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[a-z]|-[\w-]+)?$")

@@ -105,9 +105,9 @@ class _Row:
 
 
 class _Reader:
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, source_text: str) -> None:
         self.path = path
-        self.source_text = text
+        self.source_text = source_text  # the file's text as read, which the scan id digests
         # lines end at a newline only: str.splitlines() also breaks at form feeds, U+2028 and other
         # separators a cell may hold, which dropped rows and shifted every later line number
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -354,7 +354,7 @@ class _Reader:
                 self.rows += 1
 
         # the scan's id: its article and a digest of its content, never the file name alone
-        file_id = scan_id(corpus_id(header["url"]) if header["url"] else self.path.stem, self.source_text)
+        identity = scan_id(corpus_id(header["url"]) if header["url"] else self.path.stem, self.source_text)
         closest = []
         seen = {self.path.stem}
         for number, entry in self.bullets("Closest", sections.get("Closest", [])):
@@ -370,7 +370,7 @@ class _Reader:
             closest.append(ClosestScan(target, match.group("title").strip() or None))
 
         scan = Scan(
-            id=file_id,
+            id=identity,
             title=header["title"] or self.path.stem,
             url=header["url"],
             page_id=header["page_id"],
@@ -488,11 +488,8 @@ def read_markdown(path: str | Path) -> ReadResult:
     """
     path = Path(path)
     text, digest = read_text(path)
-    raw = text
-    text, removed = clean_text(text)
-    reader = _Reader(path, text)
-    reader.source_text = raw
-    result = reader.read(digest)
+    cleaned, removed = clean_text(text)
+    result = _Reader(path, cleaned, text).read(digest)
     if removed:
         result.warnings.insert(0, ScanWarning(str(path), None, f"{removed} control character(s) an export cannot "
                                                                "carry were removed"))
