@@ -640,6 +640,8 @@ def _node_json(graph: Graph, node: str) -> dict[str, Any]:
 
 def _edge_scan(graph: Graph, start: str, end: str) -> str | None:
     """The scan an edge's evidence comes from (a concept edge says it; a row edge is its rows' scan)."""
+    if not graph.has_edge(start, end):  # a symmetric link, walked from its other end
+        start, end = end, start
     scan = graph.edges[start, end].get("scan") or graph.nodes[start].get("scan")
     return str(scan) if scan else None
 
@@ -647,8 +649,14 @@ def _edge_scan(graph: Graph, start: str, end: str) -> str | None:
 def _hop_json(graph: Graph, source: str, target: str, forward: bool, relation: str, score: float, method: str,
               evidence: str) -> dict[str, Any]:
     start, end = (source, target) if forward else (target, source)
-    return {"from": source, "to": target, "relation": relation, "forward": forward, "score": score,
-            "method": method, "evidence": evidence, "scan": _scan_ref(graph, _edge_scan(graph, start, end))}
+    found = {"from": source, "to": target, "relation": relation, "forward": forward, "score": score,
+             "method": method, "evidence": evidence, "scan": _scan_ref(graph, _edge_scan(graph, start, end))}
+    data = graph.edges[start, end] if graph.has_edge(start, end) else graph.edges[end, start]
+    if data.get("evidence_scans"):  # an association: the articles naming both ends
+        found["support"] = data.get("support")
+        found["lift"] = data.get("lift")
+        found["evidence_scans"] = [_scan_ref(graph, scan) for scan in data["evidence_scans"]]
+    return found
 
 
 def _where(ref: dict[str, Any] | None) -> str:
@@ -811,7 +819,7 @@ def _pathway_scans(graph: Graph, pathway: Pathway) -> list[str]:
     scans: list[str] = []
     for hop in pathway.hops:
         start, end = (hop.source, hop.target) if hop.forward else (hop.target, hop.source)
-        scan = graph.edges[start, end].get("scan") or graph.nodes[start].get("scan")
+        scan = _edge_scan(graph, start, end)
         if scan and scan not in scans:
             scans.append(scan)
     return scans
@@ -1111,6 +1119,133 @@ def concepts(
                    field("first"),
                    field("last"), Column("also worded", others)], fmt.value,
          caption=f"{len(records)} of {total} concepts{' (stored)' if rebuild else ''}; matching: {mode()}")
+
+
+@app.command()
+@reports_errors
+def topics(
+    topic: str | None = typer.Argument(None, help="One topic, by its name: its concepts, narrower topics, "
+                                       "associated topics and articles by month."),
+    kind: str | None = typer.Option(None, "--kind", "-t", help="Rank topics by the articles whose rows of this kind "
+                                    "hold them (DrivingForce: the recurring driving forces)."),
+    min_articles: int = typer.Option(5, "--min-articles", help="Only topics named in at least this many articles."),
+    limit: int = typer.Option(30, "--limit", "-n", help="How many to list."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Topics above concepts: wordings that recur across articles, with their counts by article and month.
+
+    A topic gathers every concept whose name holds its words ("Mental Health" gathers "Youth Mental Health
+    Crisis" and the driving forces naming mental health); topics named together in more articles than chance
+    are associated (co-occurrence, never a cause). With --kind DrivingForce, the recurring driving forces.
+
+    Example: foresight topics --kind DrivingForce -n 20
+    """
+    from foresight.derived import views
+
+    kinds = _concept_kinds(kind)
+    if kinds and len(kinds) > 1:
+        from foresight.errors import ForesightError
+
+        raise ForesightError("topics: give one --kind")
+    with _open(read_only=True) as store:
+        index = views(store, _rules(overrides)).index("concepts")
+        if topic is not None:
+            record = _topic_record(index, topic, limit)
+        else:
+            shown, total = index.topic_list(min_articles, limit, kinds[0] if kinds else None)
+            labels = {t.iri: t.label for t in index.topics_by_iri({b for t in shown for b in t.broader})}
+    from foresight.export.output import Column, emit, field
+
+    if topic is not None:
+        _print_topic(record, fmt)
+        return
+    records = [{"iri": t.iri, "label": t.label, "articles": len(t.articles),
+                **({"kind_articles": t.kinds.get(kinds[0], 0)} if kinds else {}), "concepts": len(t.members),
+                "broader": [labels.get(b, b) for b in t.broader], "first": t.first, "last": t.last,
+                "kinds": dict(sorted(t.kinds.items())), "months": dict(sorted(t.months.items()))} for t in shown]
+    columns = [field("label", "topic"), field("articles")]
+    if kinds:
+        columns.append(field("kind_articles", f"articles ({kinds[0]})"))
+    columns += [field("concepts"), Column("under", lambda r: "; ".join(r["broader"])), field("first"),
+                field("last")]
+    what = f"topics held by the {kinds[0]} rows of the most articles" if kinds else "topics"
+    emit(records, columns, fmt.value, caption=f"{len(records)} of {total} {what} (named in {min_articles}+ articles)")
+
+
+def _topic_record(index: GraphIndex, text: str, limit: int) -> dict[str, Any]:
+    """Everything about one topic, as plain data."""
+    from foresight.errors import UnknownNodeError
+
+    found, named = index.topics_named(text)
+    if not found:
+        raise UnknownNodeError(f"no topic named {text!r}; list them with 'foresight topics'")
+    if not named and len(found) > 1:
+        shown = "; ".join(repr(t.label) for t in found[:5])
+        raise UnknownNodeError(f"{text!r} is part of {len(found)} topics; say which: {shown}")
+    chosen = found[0]
+    members = index.concepts_by_iri(chosen.members)
+    members.sort(key=lambda c: (-len(c.articles), c.label.casefold(), c.iri))
+    narrower = index.narrower_topics(chosen.iri)
+    associated = index.topic_associations(chosen.iri)
+    labels = {t.iri: t.label for t in index.topics_by_iri({*chosen.broader, *(a[0] for a in associated)})}
+    scans = index.scans({scan for _, _, _, held in associated[:limit] for scan in held[:3]})
+
+    from foresight.export.output import scan_ref
+
+    def ref(scan: str) -> dict[str, Any]:
+        return scan_ref(scans, scan) or {"iri": scan}
+
+    return {
+        "iri": chosen.iri, "label": chosen.label, "articles": len(chosen.articles), "first": chosen.first,
+        "last": chosen.last, "months": dict(sorted(chosen.months.items())), "kinds": dict(sorted(chosen.kinds.items())),
+        "broader": [{"iri": b, "label": labels.get(b, b)} for b in chosen.broader],
+        "narrower": [{"iri": t.iri, "label": t.label, "articles": len(t.articles)} for t in narrower[:limit]],
+        "narrower_count": len(narrower),
+        "concepts": [{"iri": c.iri, "kind": c.kind, "label": c.label, "articles": len(c.articles)}
+                     for c in members[:limit]],
+        "concept_count": len(members),
+        "associated": [{"iri": other, "label": labels.get(other, other), "support": support, "lift": lift,
+                        "evidence": [ref(scan) for scan in held[:3]], "evidence_count": len(held)}
+                       for other, support, lift, held in associated[:limit]],
+    }
+
+
+def _print_topic(record: dict[str, Any], fmt: ViewFormat) -> None:
+    from foresight.export.output import emit, field, to_json
+
+    if fmt is ViewFormat.json:
+        print(to_json(record))
+        return
+    if fmt is ViewFormat.csv:  # the associated topics: what a spreadsheet wants of one topic
+        emit(record["associated"], [field("label", "associated topic"), field("support", "articles"),
+                                    field("lift")], "csv")
+        return
+    out = _stdout()
+    out.print(f"[bold]{_escape(record['label'])}[/] [Topic] named in {record['articles']} articles, "
+              f"{record['first'] or '?'} to {record['last'] or '?'}")
+    if record["months"]:
+        out.print("  by month: " + ", ".join(f"{month} {count}" for month, count in record["months"].items()))
+    if record["kinds"]:
+        out.print("  articles by kind of row: " + ", ".join(f"{kind} {count}" for kind, count in
+                                                            sorted(record["kinds"].items(), key=lambda x: -x[1])))
+    if record["broader"]:
+        out.print("  under: " + _escape("; ".join(b["label"] for b in record["broader"])))
+    if record["narrower"]:
+        more = record["narrower_count"] - len(record["narrower"])
+        out.print("  narrower: " + _escape("; ".join(f"{t['label']} ({t['articles']})" for t in record["narrower"]))
+                  + (f" and {more} more" if more > 0 else ""))
+    out.print(f"\n[bold]concepts[/] ({record['concept_count']}, most named first)")
+    for concept in record["concepts"]:
+        out.print(f"  {_escape(concept['label'])} [{concept['kind']}] · {concept['articles']} articles")
+    out.print("\n[bold]associated topics[/] (named together in more articles than chance; not a cause)")
+    if not record["associated"]:
+        out.print("  none")
+    for other in record["associated"]:
+        titles = "; ".join(f"{e['title'] or e['iri']} ({e['date'] or 'undated'})" for e in other["evidence"])
+        more = other["evidence_count"] - len(other["evidence"])
+        out.print(f"  {_escape(other['label'])} · {other['support']} articles · lift {other['lift']:.1f}")
+        out.print(f"    [dim]{_escape(titles)}{f'; and {more} more' if more > 0 else ''}[/]")
 
 
 @app.command()

@@ -16,7 +16,10 @@ Two matchers, each leaving evidence a user can read:
   scan's keywords counting as phrases.
 
 The relation and its direction follow from the two rows' kinds (a technology
-*enables* a behavior, a behavior *raises* an issue, ...; see :data:`RELATION_RULES`).
+*enables* a behavior, a behavior *raises* an issue, ...; see :data:`RELATION_RULES`), but
+only where one row's text names the other: rows that merely share words are ``relatedTo``,
+and a safeguard (a ban, a court, encryption: :func:`mitigates`) *mitigates* what it is
+linked with.
 Each row keeps at most :data:`MAX_LINKS_PER_ROW` inferred links, the strongest, so
 a long scan does not become a clique.
 """
@@ -30,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from foresight.model import Scan
-from foresight.text import content_terms, tokens
+from foresight.text import content_terms, stem, tokens
 
 MAX_LINKS_PER_ROW = 3
 #: Lowest score a shared-terms link needs.
@@ -97,13 +100,61 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return any(haystack[i] == first and haystack[i:i + size] == needle for i in range(len(haystack) - size + 1))
 
 
-def _orient(a: Row, b: Row) -> tuple[Row, Row, str]:
+def _related(a: Row, b: Row) -> tuple[Row, Row, str]:
+    # undirected: keep file order so the same scan always gives the same triple
+    return (a, b, "relatedTo") if a.index < b.index else (b, a, "relatedTo")
+
+
+def _orient(a: Row, b: Row, method: str = "name-mention") -> tuple[Row, Row, str]:
+    """The link between two rows: its direction and relation.
+
+    Only a row whose text names the other says how they stand (``name-mention``); rows that
+    merely share words are ``relatedTo``. A safeguard (a name with a cue of :data:`MITIGATION_CUES`:
+    a ban, a court, encryption ...) *mitigates* the issue or concern it is linked with, and the
+    technology it answers ("Emergence of New Laws" mitigates "Deepfakes"), rather than raising or
+    being enabled by it.
+    """
     rule = RELATION_RULES.get(frozenset({a.kind, b.kind}))
-    if rule is None or a.kind == b.kind:
-        # undirected: keep file order so the same scan always gives the same triple
-        return (a, b, "relatedTo") if a.index < b.index else (b, a, "relatedTo")
+    if rule is None or a.kind == b.kind or method != "name-mention":
+        return _related(a, b)
     start, relation = rule
-    return (a, b, relation) if a.kind == start else (b, a, relation)
+    source, target = (a, b) if a.kind == start else (b, a)
+    if relation == "raises" and mitigates(source.label):
+        return source, target, "mitigates"
+    if relation == "enables" and mitigates(target.label):
+        return target, source, "mitigates"  # the behavior or signal answers the technology
+    return source, target, relation
+
+
+#: words in a name that make it a safeguard: what it is linked with, it mitigates
+_MITIGATION_CUES_TEXT = """
+ban bans banning banned prohibition moratorium regulation regulations regulating regulate regulatory law laws
+legislation act acts court courts ruling lawsuit lawsuits litigation oversight audit audits auditing safeguard
+safeguards protection protections protecting encryption encrypted detection detecting detector verification
+verifying authentication watermark watermarking fact checking moderation guardrail guardrails compliance
+accountability governance standard standards guideline guidelines certification consent mitigation mitigating
+countermeasure countermeasures defense defence prevention preventing anti
+"""
+MITIGATION_CUES = frozenset(stem(word) for word in _MITIGATION_CUES_TEXT.split())
+#: ... unless the name says the safeguard is missing, weak, or itself the problem ("Lack of Regulation")
+_NOT_MITIGATION_TEXT = """
+lack lacking absence absent weak weakening loophole loopholes gap gaps evasion evading bypass bypassing
+circumvention threat threats risk risks attack attacks breach breaches challenge challenges failure failures erosion
+rollback repeal deregulation inadequate insufficient uncertainty burden overreach concern concerns
+"""
+_NOT_MITIGATION = frozenset(stem(word) for word in _NOT_MITIGATION_TEXT.split())
+
+
+def mitigates(name: str) -> bool:
+    """Whether a row's name makes it a safeguard (see :data:`MITIGATION_CUES`).
+
+    >>> mitigates("Data Protection Review Court"), mitigates("Deepfake Detection Tools"), mitigates("Deepfakes")
+    (True, True, False)
+    >>> mitigates("Lack of Regulation"), mitigates("Regulatory Challenges")
+    (False, False)
+    """
+    words = set(tokens(name))
+    return bool(words & MITIGATION_CUES) and not words & _NOT_MITIGATION
 
 
 def infer_links(scan: Scan) -> list[RowLink]:
@@ -141,7 +192,7 @@ def infer_links(scan: Scan) -> list[RowLink]:
     best: dict[tuple[int, int], RowLink] = {}
 
     def offer(a: Row, b: Row, score: float, method: str, evidence: str) -> None:
-        source, target, relation = _orient(a, b)
+        source, target, relation = _orient(a, b, method)
         key = (min(a.index, b.index), max(a.index, b.index))
         current = best.get(key)
         if current is None or score > current.score:

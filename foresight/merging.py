@@ -88,6 +88,15 @@ _SPELLED = {key: tuple(stem(w) for w in value.split() if w not in STOPWORDS) for
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 
 
+def abbreviations() -> dict[tuple[str, ...], str]:
+    """What each known abbreviation stands for, as stemmed words (stopwords kept), to the abbreviation.
+
+    >>> abbreviations()[("internet", "of", "thing")]
+    'iot'
+    """
+    return {tuple(tokens(value)): key for key, value in _ABBREVIATIONS.items() if tokens(value) != [key]}
+
+
 def name_terms(name: str) -> tuple[str, ...]:
     """The terms a name is about: sorted, stemmed, no stopwords or filler words, abbreviations spelled out.
 

@@ -12,9 +12,11 @@ so that what was written under the old number is rebuilt:
 
 # FORMAT_VERSION 2: links inferred between the rows of a scan; 3: stems; 4: exact link sums;
 # 5: scan ids are the article and a digest of the content, closestTo names articles, lists spelled one
-# character per entry are read as words, YYYYMMDD-slug page ids dated
-FORMAT_VERSION = "5"
-MERGER_VERSION = "9"  # 7: C, C# and C++ are three words; 8: counts by distinct article, revisions;
-# 9: driving forces and outlooks merge by meaning (semantic extra)
+# character per entry are read as words, YYYYMMDD-slug page ids dated; 6: rows sharing words only are relatedTo,
+# safeguards mitigate
+FORMAT_VERSION = "6"
+MERGER_VERSION = "10"  # 7: C, C# and C++ are three words; 8: counts by distinct article, revisions;
+# 9: driving forces and outlooks merge by meaning (semantic extra); 10: topics and their associations
 PROJECTION_VERSION = "4"  # 3: pieces in SQLite instead of pickles; 4: scans carry their article and body digest
-INDEX_VERSION = "4"  # 2: light node and edge columns; 3: and descriptions; 4: concepts ranked by articles
+INDEX_VERSION = "5"  # 2: light node and edge columns; 3: and descriptions; 4: concepts ranked by articles;
+# 5: topics and associations

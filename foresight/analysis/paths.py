@@ -2,9 +2,15 @@
 
 A pathway may walk a link against its direction (a technology *enables* a behavior
 whether you start from the technology or from the behavior); each hop says which
-way it goes. Pathways are ranked by cost: every hop costs 1, plus what the link
-lacks in score, plus a little for each less relevant node on the way, so short
-pathways over strong links between relevant rows come first.
+way it goes, and a hop against its link costs more (:data:`AGAINST_COST`): "A raises X,
+B raises X" links A and B, but it is not a chain from A to B. Symmetric relations
+(``relatedTo``, ``coOccursWith``) have no direction to go against.
+
+Pathways are ranked by cost: every hop costs 1, plus what the link lacks in score,
+plus a little for each less relevant node on the way, plus what passing through a hub
+costs (a node linked to hundreds, like the topic *AI*, joins everything to everything
+and so says little; :func:`hub_cost`). A pathway's strength is the product of its
+links' scores, lowered for each hop against its link and each hub passed through.
 """
 
 from __future__ import annotations
@@ -21,6 +27,13 @@ if TYPE_CHECKING:
 
 _SOURCE = "\0source"
 _TARGET = "\0target"
+
+#: relations with no direction: walking them either way is the same
+SYMMETRIC = frozenset({"relatedTo", "coOccursWith"})
+#: what walking a link against its direction adds to a hop's cost ...
+AGAINST_COST = 0.3
+#: ... and the factor it puts on a pathway's strength
+AGAINST_FACTOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -61,10 +74,35 @@ def relevancy_cost(graph: nx.DiGraph[str], node: str) -> float:
     return 0.1 * (5 - relevancy) if isinstance(relevancy, int) else 0.2
 
 
+def hub_cost(graph: nx.DiGraph[str], node: str) -> float:
+    """What passing through a node costs for how many links it has (``degree``, over the whole graph, when the
+    graph is a part of one): 0 up to 10 links, then 0.3 for each tenfold more (0.6 at 1,000).
+
+    >>> import networkx as nx
+    >>> g = nx.DiGraph(); g.add_node("hub", degree=1000); g.add_node("leaf", degree=2)
+    >>> round(hub_cost(g, "hub"), 2), hub_cost(g, "leaf")
+    (0.6, 0.0)
+    """
+    import math
+
+    degree = graph.nodes[node].get("degree")
+    if not isinstance(degree, int):
+        degree = graph.degree(node)
+    return 0.3 * math.log10(degree / 10) if degree > 10 else 0.0
+
+
+def hub_factor(graph: nx.DiGraph[str], node: str) -> float:
+    """The factor passing through a node puts on a pathway's strength: 1 for a node of 10 links or fewer, 0.5 for
+    one of 10,000."""
+    return 1.0 / (1.0 + hub_cost(graph, node) / 0.9)
+
+
 def hop_cost(graph: nx.DiGraph[str], source: str, target: str, data: dict[str, Any]) -> float:
-    """The cost of one hop: 1, plus what the link lacks in score, plus the relevancy cost of both ends."""
+    """The cost of one hop: 1, plus what the link lacks in score, plus the relevancy and hub costs of both ends
+    (half each: a node inside a pathway is passed into and out of)."""
     return 1.0 + (1.0 - float(data.get("score", 0.5))) + 0.5 * (
-        relevancy_cost(graph, source) + relevancy_cost(graph, target))
+        relevancy_cost(graph, source) + relevancy_cost(graph, target) + hub_cost(graph, source)
+        + hub_cost(graph, target))
 
 
 def evidence(graph: nx.DiGraph[str], source: str, target: str) -> str:
@@ -86,7 +124,9 @@ def _hop(graph: nx.DiGraph[str], source: str, target: str) -> Hop:
     forward = graph.has_edge(source, target)
     start, end = (source, target) if forward else (target, source)
     data = graph.edges[start, end]
-    return Hop(source, target, str(data["relation"]), forward, float(data.get("score", 0.5)),
+    relation = str(data["relation"])
+    # a symmetric relation reads the same both ways: never "against"
+    return Hop(source, target, relation, forward or relation in SYMMETRIC, float(data.get("score", 0.5)),
                str(data.get("method", "")), evidence(graph, start, end))
 
 
@@ -149,11 +189,13 @@ def k_best_paths(graph: nx.DiGraph[str], sources: Iterable[str], targets: Iterab
     keep = {n for n, d in from_sources.items() if n in from_targets and d + from_targets[n] <= max_hops}
     if allowed is not None:
         keep &= allowed
-    search: nx.Graph[str] = nx.Graph()
+    search: nx.DiGraph[str] = nx.DiGraph()
     for u, v, data in graph.subgraph(keep).edges(data=True):
         cost = hop_cost(graph, u, v, data)
-        if not search.has_edge(u, v) or search.edges[u, v]["cost"] > cost:
-            search.add_edge(u, v, cost=cost)
+        against = cost + (0.0 if data.get("relation") in SYMMETRIC else AGAINST_COST)
+        for start, end, value in ((u, v, cost), (v, u, against)):
+            if not search.has_edge(start, end) or search.edges[start, end]["cost"] > value:
+                search.add_edge(start, end, cost=value)
     for node in sources:
         if node in keep:
             search.add_edge(_SOURCE, node, cost=0.0)
@@ -182,7 +224,10 @@ def k_best_paths(graph: nx.DiGraph[str], sources: Iterable[str], targets: Iterab
             cost = sum(search.edges[a, b]["cost"] for a, b in itertools.pairwise(nodes))
             strength = 1.0
             for hop in hops:
-                strength *= hop.score
+                strength *= hop.score * (AGAINST_FACTOR if not hop.forward and hop.relation not in SYMMETRIC
+                                         else 1.0)
+            for node in nodes[1:-1]:
+                strength *= hub_factor(graph, node)
             found[wording] = Pathway(nodes, hops, round(cost, 4), round(strength, 4))
     except nx.NetworkXNoPath:
         pass

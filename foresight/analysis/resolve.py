@@ -130,7 +130,9 @@ def resolve_names(names: Names, text: str, types: Iterable[str] | None = None) -
     key = name_key(text)
     exact = keep(names.named(key))
     if exact:
-        return Resolved(exact)
+        # the topic of that wording too, however it is hyphenated or pluralised ("AI-Generated Images")
+        topics = keep((node, kind) for node, kind in names.named(stem_key(text), "stem") if kind == "Topic")
+        return Resolved(sorted(set(exact) | set(topics)))
     stemmed = keep(names.named(stem_key(text), "stem"))
     if stemmed:
         return Resolved(stemmed)

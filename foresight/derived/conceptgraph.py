@@ -54,7 +54,10 @@ def concept_graph(graph: nx.DiGraph[str], concept_set: ConceptSet) -> nx.DiGraph
     node_data: dict[str, dict[str, Any]] = dict(iter(graph.nodes(data=True)))
     with paused_gc():
         for concept in concept_set.concepts.values():
-            if concept.rows[0] not in node_data:  # keywords and themes describe scans: not on the map
+            if concept.rows[0] not in node_data:  # keywords and themes describe scans: on the map through topics
+                view.add_node(concept.iri, type=concept.kind, label=concept.label, alt_labels=concept.alt_labels,
+                              description=None, relevancy=None, scan=None, scan_list=sorted(concept.scans),
+                              scans=len(concept.scans), rows=[], texts=[], line=None)
                 continue
             rows = [(n, node_data[n]) for n in concept.rows]
             best = max(rows, key=lambda row: (row[1].get("relevancy") or 0, bool(row[1].get("description")), row[0]))
@@ -90,7 +93,59 @@ def concept_graph(graph: nx.DiGraph[str], concept_set: ConceptSet) -> nx.DiGraph
                 edge_data[start, end] = view.edges[start, end]
         for key, seen in support.items():
             edge_data[key]["support"] = len(seen)
+        _add_topics(view, concept_set, scans)
     return view
+
+
+#: how many supporting articles an association's evidence names by title (the JSON lists them all)
+_SHOWN = 3
+
+
+def _add_topics(view: nx.DiGraph[str], concept_set: ConceptSet, scans: dict[str, dict[str, Any]]) -> None:
+    """Topics as nodes: each concept under its most specific topics, each topic under the topics inside its
+    words (``broader``), and topics named together across articles associated (``coOccursWith``)."""
+    topics = concept_set.topics
+    for topic in topics.topics.values():
+        view.add_node(topic.iri, type="Topic", label=topic.label, alt_labels=topic.alt_labels,
+                      description=f"a topic named in {len(topic.articles)} articles", relevancy=None, scan=None,
+                      scan_list=[], scans=len(topic.articles), rows=[], texts=[], line=None,
+                      first=topic.first, last=topic.last)
+    for concept, held in topics.of_concept.items():
+        if concept not in view:
+            continue
+        data = view.nodes[concept]
+        # the scan naming it most recently: where the name can be read
+        named = max(data.get("scan_list") or [None], key=lambda scan: (str(scans.get(scan, {}).get("date") or ""),
+                                                                       str(scan)))
+        for iri in held:
+            view.add_edge(concept, iri, relation="broader", score=0.9, method="topic-words",
+                          evidence=f"the name '{data['label']}' holds the words of the topic "
+                                   f"'{topics.topics[iri].label}'", scan=named, support=data.get("scans", 1))
+    counting = {edition.article: scan for scan, edition in concept_set.editions.items() if edition.counts}
+    for topic in topics.topics.values():
+        if not topic.broader:
+            continue
+        # the newest scan naming the narrower topic: where its wording can be read
+        named = max((counting.get(article, article) for article in topic.articles),
+                    key=lambda scan: (str(scans.get(scan, {}).get("date") or ""), scan), default=None)
+        for iri in topic.broader:
+            view.add_edge(topic.iri, iri, relation="broader", score=0.9, method="topic-words",
+                          evidence=f"the topic '{topic.label}' holds the words of the topic "
+                                   f"'{topics.topics[iri].label}'", scan=named, support=len(topic.articles))
+    for association in topics.associations:
+        named = []
+        for scan in association.scans[:_SHOWN]:
+            where = scans.get(scan, {})
+            dated = f" ({where['date']})" if where.get("date") else ""
+            named.append(f"{where.get('title') or scan}{dated}")
+        more = len(association.scans) - len(named)
+        evidence = (f"named together in {association.support} articles, {association.lift:.1f} times what chance "
+                    f"would give (PMI {association.pmi:.2f}): {'; '.join(named)}"
+                    f"{f'; and {more} more' if more > 0 else ''}")
+        view.add_edge(association.a, association.b, relation="coOccursWith", score=association.score,
+                      method="co-occurrence", evidence=evidence, scan=association.scans[0],
+                      support=association.support, lift=association.lift, pmi=association.pmi,
+                      evidence_scans=list(association.scans))
 
 
 def _structure(graph: nx.DiGraph[str], node: str) -> str:

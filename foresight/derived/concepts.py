@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from foresight.derived.articles import Edition, editions
 from foresight.derived.embeddings import MODEL
+from foresight.derived.topics import Association, TopicSet, build_topics
 from foresight.errors import ForesightError
 from foresight.merging import Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
 from foresight.versions import MERGER_VERSION
@@ -83,6 +84,8 @@ class ConceptSet:
     review: list[tuple[Concept, Concept, Verdict]]
     #: each scan as an edition of its article (which scans count, which revise which)
     editions: dict[str, Edition] = field(default_factory=dict)
+    #: the topics above the concepts and the associations between them (:mod:`foresight.derived.topics`)
+    topics: TopicSet = field(default_factory=TopicSet)
 
 
 @dataclass
@@ -490,7 +493,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
     # the review is read top down: the pairs that change the most articles' counts first
     review.sort(key=lambda entry: (-(len(entry[0].articles) + len(entry[1].articles)), -entry[2].score,
                                    entry[0].label.casefold(), entry[1].label.casefold()))
-    return ConceptSet(concepts, of_row, matches, review, found)
+    return ConceptSet(concepts, of_row, matches, review, found, build_topics(concepts, found, scans))
 
 
 def concepts_nquads(concept_set: ConceptSet, marker: str | None = None) -> str:
@@ -541,6 +544,8 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
         add(scheme, a, iri(SKOS + "ConceptScheme"))
         # keywords and themes share their scheme with the vocabulary graph: one name for it
         add(scheme, iri(SKOS + "prefLabel"), literal(SCHEME_NAMES.get(kind, f"{kind} concepts")))
+    add(iri(TOPIC_SCHEME), a, iri(SKOS + "ConceptScheme"))
+    add(iri(TOPIC_SCHEME), iri(SKOS + "prefLabel"), literal("Topics"))
     if only is None or "schemes" in only:
         yield "schemes", lines
     # rank within its kind: 1 for the concept most scans name, ties by label. SPARQL takes "the top
@@ -585,6 +590,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
         lines = []
         add(iri(scan), iri(PROV + "wasRevisionOf"), iri(edition.revision_of))
         yield unit, lines
+    yield from _topic_units(concept_set, only)
     for match in concept_set.matches:
         name = _match_iri(match)
         if only is not None and name not in only:
@@ -602,6 +608,75 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
         add(link, iri(FS + "method"), literal(match.method))
         add(link, iri(FS + "evidence"), literal(match.evidence))
         yield name, lines
+
+
+#: the scheme of the topics
+TOPIC_SCHEME = f"{ID}scheme/topics"
+
+
+def association_iri(association: Association) -> str:
+    import hashlib
+
+    name = hashlib.sha1(f"{association.a} {association.b}".encode()).hexdigest()[:20]
+    return f"{CONCEPTS_GRAPH}/association/{name}"
+
+
+def _topic_units(concept_set: ConceptSet, only: set[str] | None) -> Iterator[tuple[str, list[str]]]:
+    """The topics (each with the concepts under it) and the associations, as units of :func:`_units`::
+
+        <topic> a skos:Concept, fs:Topic ; skos:inScheme <scheme/topics> ; skos:prefLabel "…" ;
+                fs:articleCount 12 ; fs:firstSeen … ; fs:lastSeen … ; fs:monthlyCount […] ;
+                skos:broader <broader topic> .
+        <concept> skos:broader <topic> .
+        <topic> fs:coOccursWith <other topic> .
+        <link> a fs:Link ; fs:linkSource <topic> ; fs:linkRelation fs:coOccursWith ; fs:linkTarget <other> ;
+               fs:method "co-occurrence" ; fs:score ; fs:support 12 ; fs:lift 4.6 ; fs:pmi 2.2 ;
+               fs:evidence "…" ; prov:wasDerivedFrom <scan>, … .
+    """
+    from foresight.vocab import FS, PROV, RDF, SKOS, XSD, iri, literal
+
+    graph = iri(CONCEPTS_GRAPH)
+    a = iri(RDF + "type")
+    broader = iri(SKOS + "broader")
+    for topic in concept_set.topics.topics.values():
+        if only is not None and topic.iri not in only:
+            continue
+        node = iri(topic.iri)
+        triples = [(node, a, iri(SKOS + "Concept")), (node, a, iri(FS + "Topic")),
+                   (node, iri(SKOS + "inScheme"), iri(TOPIC_SCHEME)), (node, iri(SKOS + "prefLabel"),
+                                                                      literal(topic.label)),
+                   (node, iri(FS + "articleCount"), literal(len(topic.articles)))]
+        triples += [(node, iri(SKOS + "altLabel"), literal(label)) for label in topic.alt_labels]
+        if topic.first and topic.last:
+            triples += [(node, iri(FS + "firstSeen"), literal(topic.first, XSD + "date")),
+                        (node, iri(FS + "lastSeen"), literal(topic.last, XSD + "date"))]
+        for month, count in sorted(topic.months.items()):
+            bucket = iri(f"{topic.iri}/month/{month}")
+            triples += [(node, iri(FS + "monthlyCount"), bucket), (bucket, a, iri(FS + "MonthlyCount")),
+                        (bucket, iri(FS + "month"), literal(month)),
+                        (bucket, iri(FS + "monthScanCount"), literal(count))]
+        triples += [(node, broader, iri(other)) for other in topic.broader]
+        triples += [(iri(member), broader, node) for member in topic.members]
+        yield topic.iri, [f"{s} {p} {o} {graph} .\n" for s, p, o in triples]
+    relation = iri(FS + "coOccursWith")
+    for association in concept_set.topics.associations:
+        name = association_iri(association)
+        if only is not None and name not in only:
+            continue
+        link = iri(name)
+        source, target = iri(association.a), iri(association.b)
+        triples = [(source, relation, target), (link, a, iri(FS + "Link")), (link, iri(FS + "linkSource"), source),
+                   (link, iri(FS + "linkRelation"), relation), (link, iri(FS + "linkTarget"), target),
+                   (link, iri(FS + "score"), literal(f"{association.score:.3f}", XSD + "decimal")),
+                   (link, iri(FS + "method"), literal("co-occurrence")),
+                   (link, iri(FS + "support"), literal(association.support)),
+                   (link, iri(FS + "lift"), literal(f"{association.lift:.3f}", XSD + "decimal")),
+                   (link, iri(FS + "pmi"), literal(f"{association.pmi:.3f}", XSD + "decimal")),
+                   (link, iri(FS + "evidence"), literal(
+                       f"named together in {association.support} articles, {association.lift:.1f} times what "
+                       f"chance would give"))]
+        triples += [(link, iri(PROV + "wasDerivedFrom"), iri(scan)) for scan in association.scans]
+        yield name, [f"{s} {p} {o} {graph} .\n" for s, p, o in triples]
 
 
 def _marker_line(marker: str) -> str:
@@ -643,6 +718,11 @@ def concepts_changes(old: ConceptSet, new: ConceptSet) -> tuple[list[str], list[
     new_matches = {_match_iri(match): match for match in new.matches}
     differ |= {name for name in old_matches.keys() | new_matches.keys()
                if old_matches.get(name) != new_matches.get(name)}
+    old_topics, new_topics = old.topics.topics, new.topics.topics
+    differ |= {name for name in old_topics.keys() | new_topics.keys() if old_topics.get(name) != new_topics.get(name)}
+    old_links = {association_iri(x): x for x in old.topics.associations}
+    new_links = {association_iri(x): x for x in new.topics.associations}
+    differ |= {name for name in old_links.keys() | new_links.keys() if old_links.get(name) != new_links.get(name)}
     before = dict(_units(old, differ))
     deletes: list[str] = []
     inserts: list[str] = []

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from foresight.derived.concepts import Concept, ConceptSet
+    from foresight.derived.topics import Topic, TopicSet
 
 _SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT);
@@ -58,6 +59,12 @@ CREATE TABLE concept_months(concept INTEGER, month TEXT, count INTEGER);
 CREATE TABLE editions(scan TEXT PRIMARY KEY, article TEXT, counts INTEGER, revision_of TEXT);
 CREATE TABLE matches(row TEXT, concept TEXT, relation TEXT, score REAL, method TEXT, evidence TEXT);
 CREATE TABLE review(position INTEGER PRIMARY KEY, a TEXT, b TEXT, kind TEXT, score REAL, method TEXT, evidence TEXT);
+CREATE TABLE topics(id INTEGER PRIMARY KEY, iri TEXT, label TEXT, fold TEXT, key TEXT, members TEXT, broader TEXT,
+                    articles TEXT, narticles INTEGER, months TEXT, first TEXT, last TEXT, kinds TEXT,
+                    alt_labels TEXT);
+CREATE TABLE topic_months(topic INTEGER, month TEXT, count INTEGER);
+CREATE TABLE topic_kinds(topic INTEGER, kind TEXT, articles INTEGER);
+CREATE TABLE associations(a TEXT, b TEXT, support INTEGER, lift REAL, scans TEXT);
 CREATE VIRTUAL TABLE texts USING fts5(label, description, node UNINDEXED, type UNINDEXED, relevancy UNINDEXED,
                                       scan UNINDEXED, tokenize='porter unicode61 remove_diacritics 2');
 """
@@ -76,6 +83,11 @@ CREATE INDEX concepts_rank ON concepts(narticles DESC, nrows DESC, fold, iri);
 CREATE INDEX concept_names_key ON concept_names(key);
 CREATE INDEX concept_names_stem ON concept_names(stem);
 CREATE INDEX concept_months_month ON concept_months(month);
+CREATE INDEX topics_iri ON topics(iri);
+CREATE INDEX topics_rank ON topics(narticles DESC, fold, iri);
+CREATE INDEX topic_kinds_rank ON topic_kinds(kind, articles DESC, topic);
+CREATE INDEX associations_a ON associations(a);
+CREATE INDEX associations_b ON associations(b);
 """
 
 _RAISED = ("Issue", "Concern")
@@ -244,6 +256,18 @@ def _fill_concepts(connection: sqlite3.Connection, concept_set: ConceptSet) -> N
     connection.executemany("INSERT INTO review VALUES (?, ?, ?, ?, ?, ?, ?)", (
         (position, a.iri, b.iri, a.kind, v.score, v.method, v.evidence)
         for position, (a, b, v) in enumerate(concept_set.review)))
+    topics = concept_set.topics.topics
+    connection.executemany("INSERT INTO topics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+        (number, t.iri, t.label, t.label.casefold(), " ".join(t.key), _json(t.members), _json(t.broader),
+         _json(sorted(t.articles)), len(t.articles), _json(dict(t.months)), t.first, t.last, _json(dict(t.kinds)),
+         _json(t.alt_labels))
+        for number, t in enumerate(topics.values())))
+    connection.executemany("INSERT INTO topic_months VALUES (?, ?, ?)", (
+        (number, month, count) for number, t in enumerate(topics.values()) for month, count in t.months.items()))
+    connection.executemany("INSERT INTO topic_kinds VALUES (?, ?, ?)", (
+        (number, kind, count) for number, t in enumerate(topics.values()) for kind, count in t.kinds.items()))
+    connection.executemany("INSERT INTO associations VALUES (?, ?, ?, ?, ?)", (
+        (x.a, x.b, x.support, x.lift, _json(x.scans)) for x in concept_set.topics.associations))
 
 
 def _fill_texts(connection: sqlite3.Connection, concept_set: ConceptSet, graph: nx.DiGraph[str],
@@ -459,7 +483,9 @@ class GraphIndex:
                                    scans=count, description=description)
                     if scan:
                         scans.add(scan)
-            light = "edges.relation, edges.score, edges.method, edges.evidence, edges.scan, NULL"
+            # an association's supporting scans are its evidence: always loaded
+            light = ("edges.relation, edges.score, edges.method, edges.evidence, edges.scan, "
+                     "CASE WHEN edges.method = 'co-occurrence' THEN edges.data END")
             detail = "edges.relation, edges.score, edges.method, edges.evidence, edges.scan, edges.data"
             for source, target, relation, score, method, evidence, scan, data in self.connection.execute(
                     # from the wanted nodes to their edges (CROSS JOIN keeps SQLite from scanning every edge)
@@ -468,13 +494,21 @@ class GraphIndex:
                     f"CROSS JOIN nodes a ON a.id = edges.src CROSS JOIN nodes b ON b.id = edges.dst "
                     f"ORDER BY edges.id"):
                 if data is not None:
-                    graph.add_edge(source, target, **json.loads(data))
+                    attrs = json.loads(data)
+                    scans.update(attrs.get("evidence_scans") or ())
+                    graph.add_edge(source, target, **attrs)
                 else:
                     graph.add_edge(source, target, relation=relation, score=score, method=method,
                                    evidence=evidence, scan=scan)
                 if scan:
                     scans.add(scan)
         graph.graph["scans"] = self.scans(scans)
+        # how many links each node has in the whole graph (a part of it may hold only a few): what makes a hub
+        indptr, _ = self.adjacency()
+        iris = {iri: number for number, iri in self.connection.execute(
+            f"SELECT id, iri FROM nodes WHERE id IN ({','.join(str(n) for n in wanted) or 'NULL'})")}
+        for iri, number in iris.items():
+            graph.nodes[iri]["degree"] = int(indptr[number + 1] - indptr[number])
         return graph
 
     def whole(self) -> nx.DiGraph[str]:
@@ -646,7 +680,85 @@ class GraphIndex:
                   self.connection.execute("SELECT a, b, score, method, evidence FROM review ORDER BY position")]
         found = {scan: Edition(article, bool(counts), revision_of) for scan, article, counts, revision_of in
                  self.connection.execute("SELECT scan, article, counts, revision_of FROM editions")}
-        return ConceptSet(concepts, of_row, matches, review, found)
+        return ConceptSet(concepts, of_row, matches, review, found, self.topic_set())
+
+    # ----- topics -----------------------------------------------------------------------------------
+
+    _TOPIC = "SELECT iri, key, label, members, broader, articles, months, first, last, kinds, alt_labels FROM topics"
+
+    @staticmethod
+    def _topic(row: Sequence[Any]) -> Topic:
+        from foresight.derived.topics import Topic
+
+        iri, key, label, members, broader, articles, months, first, last, kinds, alt_labels = row
+        return Topic(iri, tuple(key.split()), label, json.loads(members), json.loads(broader),
+                     set(json.loads(articles)), Counter(json.loads(months)), first, last, Counter(json.loads(kinds)),
+                     json.loads(alt_labels))
+
+    def topic_set(self) -> TopicSet:
+        """The topics and associations, as :func:`foresight.derived.topics.build_topics` made them."""
+        from foresight.derived.topics import Association, TopicSet
+
+        topics = {t.iri: t for t in (self._topic(row) for row in
+                                     self.connection.execute(f"{self._TOPIC} ORDER BY id"))}
+        of_concept: dict[str, list[str]] = {}
+        for topic in topics.values():
+            for member in topic.members:
+                of_concept.setdefault(member, []).append(topic.iri)
+        found = [Association(a, b, support, lift, tuple(json.loads(scans))) for a, b, support, lift, scans in
+                 self.connection.execute("SELECT a, b, support, lift, scans FROM associations ORDER BY rowid")]
+        return TopicSet(topics, {iri: sorted(held) for iri, held in of_concept.items()}, found)
+
+    def topic_list(self, min_articles: int, limit: int, kind: str | None = None) -> tuple[list[Topic], int]:
+        """The topics named in the most articles, most first; with ``kind``, those the rows of that kind
+        (driving forces, say) of the most articles hold."""
+        if kind:
+            total = int(self._one("SELECT COUNT(*) FROM topic_kinds WHERE kind = ? AND articles >= ?", kind,
+                                  min_articles))
+            rows = self.connection.execute(
+                "SELECT t.iri, t.key, t.label, t.members, t.broader, t.articles, t.months, t.first, t.last, t.kinds, "
+                "t.alt_labels "
+                "FROM topic_kinds k CROSS JOIN topics t ON t.id = k.topic WHERE k.kind = ? AND k.articles >= ? "
+                "ORDER BY k.articles DESC, t.narticles DESC, t.fold, t.iri LIMIT ?",
+                (kind, min_articles, limit)).fetchall()
+        else:
+            total = int(self._one("SELECT COUNT(*) FROM topics WHERE narticles >= ?", min_articles))
+            rows = self.connection.execute(f"{self._TOPIC} WHERE narticles >= ? ORDER BY narticles DESC, fold, iri "
+                                           "LIMIT ?", (min_articles, limit)).fetchall()
+        return [self._topic(row) for row in rows], total
+
+    def topics_named(self, text: str) -> tuple[list[Topic], bool]:
+        """The topics with ``text`` as a wording (case and plurals ignored), most named first, and ``True``; or
+        else those whose label holds it, and ``False``."""
+        for column, key in (("key", name_key(text)), ("stem", stem_key(text))):
+            iris = [iri for iri, kind in self.named(key, column) if kind == "Topic"]
+            if iris:
+                return sorted(self.topics_by_iri(iris), key=lambda t: (-len(t.articles), t.iri)), True
+        rows = self.connection.execute(f"{self._TOPIC} WHERE instr(fold, ?) > 0 ORDER BY narticles DESC LIMIT 20",
+                                       (name_key(text),)).fetchall()
+        return [self._topic(row) for row in rows], False
+
+    def topics_by_iri(self, iris: Iterable[str]) -> list[Topic]:
+        found = []
+        for iri in sorted(set(iris)):
+            row = self.connection.execute(f"{self._TOPIC} WHERE iri = ?", (iri,)).fetchone()
+            if row:
+                found.append(self._topic(row))
+        return found
+
+    def narrower_topics(self, iri: str) -> list[Topic]:
+        """The topics directly under one, most named first."""
+        rows = self.connection.execute(f"{self._TOPIC} WHERE instr(broader, ?) > 0 ORDER BY narticles DESC, fold",
+                                       (json.dumps(iri),)).fetchall()
+        return [topic for topic in (self._topic(row) for row in rows) if iri in topic.broader]
+
+    def topic_associations(self, iri: str) -> list[tuple[str, int, float, list[str]]]:
+        """The topics associated with one: (other topic, support, lift, evidence scans), strongest first."""
+        rows = self.connection.execute(
+            "SELECT b, support, lift, scans FROM associations WHERE a = ? UNION ALL "
+            "SELECT a, support, lift, scans FROM associations WHERE b = ?", (iri, iri)).fetchall()
+        found = [(str(other), int(support), float(lift), json.loads(scans)) for other, support, lift, scans in rows]
+        return sorted(found, key=lambda x: (-x[1] * x[2], x[0]))
 
     # ----- search -----------------------------------------------------------------------------------
 

@@ -108,7 +108,8 @@ def test_concepts_graph_is_queryable(examples_store: Store) -> None:
             } GROUP BY ?label ?scans ORDER BY DESC(?scans) LIMIT 1""").values()
         assert rows == [("Live Facial Recognition", 5, 5)]
         months = examples_store.select("""
-            SELECT ?month ?n WHERE { ?c skos:prefLabel "Live Facial Recognition" ; fs:monthlyCount ?m .
+            SELECT ?month ?n WHERE { ?c a fs:Concept ; skos:prefLabel "Live Facial Recognition" ;
+                                     fs:monthlyCount ?m .
                                      ?m fs:month ?month ; fs:monthScanCount ?n } ORDER BY ?month""").values()
         assert months[0] == ("2023-03", 1) and sum(n for _, n in months) == 5
     finally:
