@@ -615,3 +615,52 @@ def test_a_review_file_decides_merges_and_a_rejected_pair_leaves_the_list(tmp_pa
     bad.write_text("kind,a,b,decision\nIssue,X,Y,maybe\n", encoding="utf-8")
     refused = run(store, "concepts", "--decide", str(bad), "--overrides", str(rules))
     assert refused.exit_code == 1 and f"{bad}:2: decision 'maybe' is neither accept" in refused.output
+
+
+def test_topics_list_one_topic_and_the_recurring_forces(store_dir: Path) -> None:
+    listed = json.loads(run(store_dir, "topics", "--min-articles", "1", "-f", "json").stdout)
+    assert listed and [t["articles"] for t in listed] == sorted((t["articles"] for t in listed), reverse=True)
+    assert all(sum(t["months"].values()) <= t["articles"] for t in listed)
+    facial = json.loads(run(store_dir, "topics", "Facial Recognition", "-f", "json").stdout)
+    assert facial["label"].casefold() == "facial recognition" and facial["articles"] >= 5
+    assert "Live Facial Recognition" in {t["label"] for t in facial["narrower"]}
+    assert {"Keyword", "Technology"} <= {c["kind"] for c in facial["concepts"]}
+    table = run(store_dir, "topics", "facial recognition").stdout
+    assert "narrower: Live Facial Recognition" in table and "by month:" in table
+    forces = json.loads(run(store_dir, "topics", "--kind", "Outlook", "--min-articles", "1", "-f", "json").stdout)
+    assert [t["kind_articles"] for t in forces] == sorted((t["kind_articles"] for t in forces), reverse=True)
+    unknown = run(store_dir, "topics", "quantum gravity")
+    assert unknown.exit_code == 1 and "no topic named 'quantum gravity'" in unknown.output
+
+
+@pytest.fixture(scope="module")
+def real_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 200 real scans (keywords, themes, categories), ingested by the command line."""
+    need_corpus()
+    from tests.conftest import REAL
+
+    store = tmp_path_factory.mktemp("real") / "store"
+    result = run(store, "ingest", str(REAL))
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_topics_of_real_scans_are_associated_and_walkable(real_dir: Path) -> None:
+    listed = json.loads(run(real_dir, "topics", "-n", "15", "-f", "json").stdout)
+    print("top topics of the real scans:", [(t["label"], t["articles"]) for t in listed])
+    assert len(listed) == 15 and all(t["articles"] >= 5 for t in listed)
+    # a topic with associations: the paths between it and its strongest associate walk the association
+    for topic in listed:
+        record = json.loads(run(real_dir, "topics", topic["label"], "-f", "json").stdout)
+        if record["associated"]:
+            break
+    else:
+        pytest.fail("no topic of the real scans is associated with another")
+    other = record["associated"][0]
+    assert other["support"] >= 3 and other["lift"] >= 1.5 and other["evidence"]
+    assert all(ref["title"] and ref["article"].startswith("http") for ref in other["evidence"])
+    found = json.loads(run(real_dir, "paths", record["iri"], other["iri"], "-f", "json").stdout)
+    hop = found[0]["hops"][0]
+    assert len(found[0]["hops"]) == 1 and hop["relation"] == "coOccursWith" and hop["method"] == "co-occurrence"
+    assert hop["support"] == other["support"] and len(hop["evidence_scans"]) == other["support"]
+    assert all(ref["title"] and ref["article"] for ref in hop["evidence_scans"])  # some real scans have no date

@@ -126,3 +126,32 @@ def test_a_scan_repeating_one_row_thousands_of_times_stays_linear() -> None:
 def test_a_name_repeated_a_few_times_links_every_pair() -> None:
     row = Item(ItemKind.ISSUE, "Watchlist Inflation", "Watchlists grow.")
     assert len(infer_links(Scan(id="s", title="t", items=(row,) * 4))) == 6  # every pair, as in real scans
+
+
+def test_rows_that_only_share_words_are_related_not_causes() -> None:
+    # bug: "technology raises concern" came from the rows' kinds even when neither text named the other
+    need_corpus()
+    for path in sorted(SCANS.glob("*.md"))[:10]:
+        scan = read_scan(path).scan
+        for link in infer_links(scan):
+            if link.method == "shared-terms":
+                assert link.relation == "relatedTo", (path.name, link)
+
+
+def test_a_safeguard_mitigates_what_it_is_linked_with() -> None:
+    # bug: the Data Protection Review Court "raised" data-privacy concerns; deepfakes "enabled" new laws
+    scan = Scan(id="s", title="t", items=(
+        Item(ItemKind.TECHNOLOGY, "Data Protection Review Court", "A court that hears complaints."),
+        Item(ItemKind.CONCERN, "Data Privacy Concerns", "Complaints reach the Data Protection Review Court."),
+        Item(ItemKind.TECHNOLOGY, "Deepfakes", "Synthetic video of real people."),
+        Item(ItemKind.BEHAVIOR, "Emergence of New Laws", "Legislators answer deepfakes with criminal penalties."),
+        Item(ItemKind.TECHNOLOGY, "Surveillance Cameras", "Cameras on every corner."),
+        Item(ItemKind.CONCERN, "Loss of Anonymity", "Surveillance cameras end anonymity in public."),
+        Item(ItemKind.BEHAVIOR, "Lack of Regulation", "No rules for surveillance cameras yet."),
+    ))
+    found = _named(scan)
+    assert ("Data Protection Review Court", "mitigates", "Data Privacy Concerns", "name-mention") in found
+    assert ("Emergence of New Laws", "mitigates", "Deepfakes", "name-mention") in found
+    assert ("Surveillance Cameras", "raises", "Loss of Anonymity", "name-mention") in found
+    # a missing safeguard is no safeguard
+    assert ("Surveillance Cameras", "enables", "Lack of Regulation", "name-mention") in found

@@ -73,7 +73,7 @@ challenge demand focus awareness advancement advance model understanding engagem
 recognition cost measurement adoption access opportunity benefit need value process support response pressure
 interest investment capability capacity efficiency quality performance success failure progress improvement
 innovation research study data information knowledge experience environment landscape dynamic factor aspect sector
-field area space resource condition situation context level standard practice policy tech
+field area space resource condition situation context level standard practice policy tech user influence
 """
 GENERIC = frozenset(stem(word) for word in _GENERIC_TEXT.split())
 #: filler words of names that stay in a topic: "Deepfake Technology" is a topic of its own (under "Deepfakes"),
@@ -154,7 +154,16 @@ def _surface(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _short_forms() -> dict[tuple[str, ...], str]:
-    return abbreviations()
+    """Each abbreviation's words, and those words with the abbreviations inside them (*generative AI* is
+    *GenAI*), to the abbreviation."""
+    forms = abbreviations()
+    for words, short in list(forms.items()):
+        for inner, abbreviation in list(forms.items()):
+            size = len(inner)
+            for start in range(len(words) - size + 1):
+                if inner != words and words[start:start + size] == inner:
+                    forms.setdefault((*words[:start], abbreviation, *words[start + size:]), short)
+    return forms
 
 
 def wording_terms(text: str) -> tuple[list[str], list[str]]:

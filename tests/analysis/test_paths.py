@@ -7,7 +7,7 @@ import itertools
 import networkx as nx
 import pytest
 
-from foresight.analysis.paths import evidence, k_best_paths
+from foresight.analysis.paths import SYMMETRIC, evidence, k_best_paths
 from foresight.analysis.resolve import resolve
 from foresight.derived.projection import project
 from foresight.errors import ForesightError
@@ -29,7 +29,11 @@ def test_technology_to_issue_pathways_on_the_examples(examples_store: Store) -> 
     # each pathway is a real walk over the graph's links
     for pathway in found:
         for hop in pathway.hops:
-            assert graph.has_edge(hop.source, hop.target) if hop.forward else graph.has_edge(hop.target, hop.source)
+            if hop.relation in SYMMETRIC:  # no direction: stored either way
+                assert graph.has_edge(hop.source, hop.target) or graph.has_edge(hop.target, hop.source)
+            else:
+                assert graph.has_edge(hop.source, hop.target) if hop.forward else graph.has_edge(hop.target,
+                                                                                                  hop.source)
 
 
 def test_via_and_max_hops(examples_store: Store) -> None:
@@ -74,3 +78,45 @@ def test_structure_edges_cite_their_row(examples_store: Store) -> None:
     signal = scan_node(OVERSIGHT) + "/signal/statutory-oversight-boards"
     cited = evidence(graph, f"{signal}/driving-force", signal)
     assert cited == "same signal row (oversight-board-review.yaml, line 20)"
+
+
+def _link(graph, a: str, b: str, relation: str) -> None:  # type: ignore[no-untyped-def]
+    graph.add_edge(a, b, relation=relation, score=0.9, method="name-mention", evidence=f"{a} {relation} {b}")
+
+
+def test_a_hop_against_its_link_costs_more_and_says_so() -> None:
+    # bug: 79% of found paths held a reversed hop ("A and B both raise X" walked as a chain)
+    import networkx as nx
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    _link(graph, "A", "X", "raises")
+    _link(graph, "B", "X", "raises")  # A and B both raise X: linked, not a chain
+    _link(graph, "A", "Y", "enables")
+    _link(graph, "Y", "B", "enables")  # a chain from A to B
+    found = k_best_paths(graph, ["A"], ["B"], k=2)
+    assert [list(p.nodes) for p in found] == [["A", "Y", "B"], ["A", "X", "B"]]
+    chain, common = found
+    assert all(hop.forward for hop in chain.hops) and not common.hops[1].forward
+    assert common.cost > chain.cost and common.strength < chain.strength
+    # a symmetric relation has no direction to go against
+    _link(graph, "C", "A", "coOccursWith")
+    [back] = k_best_paths(graph, ["A"], ["C"], k=1)
+    assert back.hops[0].forward and back.strength == 0.9
+
+
+def test_a_hub_on_the_way_costs_more() -> None:
+    import networkx as nx
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for middle in ("hub", "quiet"):
+        _link(graph, "A", middle, "relatedTo")
+        _link(graph, middle, "B", "relatedTo")
+    for number in range(500):  # the hub is linked to everything
+        _link(graph, "hub", f"n{number}", "relatedTo")
+    found = k_best_paths(graph, ["A"], ["B"], k=2)
+    assert [p.nodes[1] for p in found] == ["quiet", "hub"]
+    assert found[1].strength < found[0].strength
+    # the degree a part of a graph carries (from the whole graph's index) counts, not the part's own
+    part = graph.subgraph(["A", "B", "hub", "quiet"]).copy()
+    part.nodes["hub"]["degree"] = 502
+    assert [p.nodes[1] for p in k_best_paths(part, ["A"], ["B"], k=2)] == ["quiet", "hub"]

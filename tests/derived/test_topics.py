@@ -1,0 +1,133 @@
+"""Topics above concepts, and their associations across articles, on the real scans."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from foresight.analysis.paths import k_best_paths
+from foresight.analysis.resolve import resolve
+from foresight.derived.articles import editions
+from foresight.derived.conceptgraph import concept_graph
+from foresight.derived.concepts import build_concepts
+from foresight.derived.projection import project
+from foresight.derived.topics import (
+    MIN_ARTICLES,
+    MIN_LIFT,
+    MIN_SUPPORT,
+    OVERLAP,
+    build_topics,
+    core,
+    wording_terms,
+)
+from foresight.store.base import Store
+
+
+def _holds(terms: list[str], key: tuple[str, ...]) -> bool:
+    return any(tuple(terms[i:i + len(key)]) == key for i in range(len(terms) - len(key) + 1))
+
+
+@pytest.mark.parametrize(("name", "topic"), [
+    ("Rise of Deepfakes", "deepfake"), ("Deepfake Technology", "deepfake technology"),
+    ("Growing Data Privacy Concerns", "data privacy"), ("Artificial Intelligence (AI) Regulation", "ai regulation"),
+    ("Job Displacement due to AI", None), ("Growing Concerns over Job Displacement", "job displacement"), ("Ethical Concerns", None), ("Challenges", None),
+    ("Increased Awareness of Privacy", "awareness of privacy"), ("Privacy", "privacy"), ("AI", "ai"),
+])
+def test_the_core_of_a_name_is_its_wording_without_kind_and_trend_words(name: str, topic: str | None) -> None:
+    terms = wording_terms(name)[0]
+    span = core(terms)
+    assert (" ".join(terms[span[0]:span[1]]) if span else None) == topic
+
+
+@pytest.fixture(scope="module")
+def bulk_topics(bulk_store: Store):  # type: ignore[no-untyped-def]
+    graph = project(bulk_store)
+    concept_set = build_concepts(graph)
+    return graph, concept_set
+
+
+def test_every_topic_is_named_in_five_articles_and_held_by_its_members(bulk_topics) -> None:  # type: ignore[no-untyped-def]
+    graph, concept_set = bulk_topics
+    topics = concept_set.topics
+    print(f"{len(topics.topics)} topics, {len(topics.associations)} associations over "
+          f"{len(concept_set.concepts)} concepts")
+    assert len(topics.topics) > 500
+    concepts = concept_set.concepts
+    scans = graph.graph["scans"]
+    dated = {e.article for scan, e in concept_set.editions.items() if e.counts and scans[scan].get("date")}
+    for topic in topics.topics.values():
+        assert len(topic.articles) >= MIN_ARTICLES
+        for member in topic.members:
+            concept = concepts[member]
+            wordings = [wording_terms(text)[0] for text in (concept.label, *concept.alt_labels)]
+            assert any(_holds(terms, topic.key) for terms in wordings), (topic.label, concept.label)
+            assert concept.articles <= topic.articles
+        # by month: each article once, at the date of its scan that counts
+        assert sum(topic.months.values()) == len(topic.articles & dated)
+
+
+def test_topics_count_articles_not_copies(bulk_topics) -> None:  # type: ignore[no-untyped-def]
+    graph, concept_set = bulk_topics
+    found = editions(graph.graph["scans"])
+    counted = {edition.article for edition in found.values()}
+    for topic in concept_set.topics.topics.values():
+        assert topic.articles <= counted
+
+
+def test_a_narrower_topic_holds_the_words_of_the_broader(bulk_topics) -> None:  # type: ignore[no-untyped-def]
+    _, concept_set = bulk_topics
+    topics = concept_set.topics.topics
+    pairs = [(topic, topics[iri]) for topic in topics.values() for iri in topic.broader]
+    assert len(pairs) > 100
+    for narrow, broad in pairs:
+        assert len(broad.key) < len(narrow.key) and _holds(list(narrow.key), broad.key)
+    by_label = {t.label.casefold(): t for t in topics.values()}
+    assert by_label["ai"].iri in by_label["generative ai"].broader
+
+
+def test_associations_are_named_together_more_than_chance(bulk_topics) -> None:  # type: ignore[no-untyped-def]
+    graph, concept_set = bulk_topics
+    topics = concept_set.topics
+    articles = set().union(*(t.articles for t in topics.topics.values()))
+    assert len(topics.associations) > 1000
+    for association in topics.associations[::50]:
+        a, b = topics.topics[association.a], topics.topics[association.b]
+        both = a.articles & b.articles
+        assert association.support == len(both) >= MIN_SUPPORT
+        lift = len(articles) * len(both) / (len(a.articles) * len(b.articles))
+        assert math.isclose(association.lift, lift, rel_tol=1e-3) and lift >= MIN_LIFT
+        assert len(association.scans) == len(both)
+        assert all(graph.graph["scans"][scan] for scan in association.scans)
+        # not a topic and one above it, nor two pieces of one wording
+        assert a.iri not in b.broader and b.iri not in a.broader
+        shared = set(a.members) & set(b.members)
+        assert len(shared) < OVERLAP * max(1, min(len(a.members), len(b.members))) or not shared
+
+
+def test_paths_between_two_topics_walk_their_association_with_its_articles(bulk_topics) -> None:  # type: ignore[no-untyped-def]
+    graph, concept_set = bulk_topics
+    view = concept_graph(graph, concept_set)
+    found = k_best_paths(view, resolve(view, "deepfakes"), resolve(view, "misinformation"), k=3, max_hops=3)
+    assert found
+    hops = [hop for pathway in found for hop in pathway.hops if hop.relation == "coOccursWith"]
+    assert hops, [[h.relation for h in p.hops] for p in found]
+    hop = hops[0]
+    assert hop.forward and hop.method == "co-occurrence" and "named together in" in hop.evidence
+    start, end = (hop.source, hop.target) if view.has_edge(hop.source, hop.target) else (hop.target, hop.source)
+    data = view.edges[start, end]
+    assert data["support"] >= MIN_SUPPORT and len(data["evidence_scans"]) == data["support"]
+    # the articles it rests on name both topics, each through a concept of its own
+    for scan in data["evidence_scans"][:5]:
+        labels = [" ".join(wording_terms(view.nodes[n]["label"])[0]) for n in view if
+                  scan in (view.nodes[n].get("scan_list") or ())]
+        assert any("deepfake" in label for label in labels) and any("misinformation" in label for label in labels)
+
+
+def test_a_topic_without_articles_enough_is_none(examples_store: Store) -> None:
+    graph = project(examples_store)
+    concept_set = build_concepts(graph)
+    topics = build_topics(concept_set.concepts, concept_set.editions, graph.graph["scans"])
+    assert topics.topics  # ten articles: the keywords they share make topics
+    assert all(len(t.articles) >= MIN_ARTICLES for t in topics.topics.values())
+    assert not topics.associations  # every topic is named in (nearly) every article: no lift
