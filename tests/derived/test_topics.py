@@ -31,7 +31,8 @@ def _holds(terms: list[str], key: tuple[str, ...]) -> bool:
 @pytest.mark.parametrize(("name", "topic"), [
     ("Rise of Deepfakes", "deepfake"), ("Deepfake Technology", "deepfake technology"),
     ("Growing Data Privacy Concerns", "data privacy"), ("Artificial Intelligence (AI) Regulation", "ai regulation"),
-    ("Job Displacement due to AI", None), ("Growing Concerns over Job Displacement", "job displacement"), ("Ethical Concerns", None), ("Challenges", None),
+    ("Job Displacement due to AI", None),
+    ("Growing Concerns over Job Displacement", "job displacement"), ("Ethical Concerns", None), ("Challenges", None),
     ("Increased Awareness of Privacy", "awareness of privacy"), ("Privacy", "privacy"), ("AI", "ai"),
 ])
 def test_the_core_of_a_name_is_its_wording_without_kind_and_trend_words(name: str, topic: str | None) -> None:
