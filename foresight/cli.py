@@ -12,7 +12,7 @@ import contextlib
 import functools
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -206,8 +206,7 @@ def ingest(
         from foresight.ingest import refresh_views
 
         # even when no scan changed: a run cut short may have left the concepts or indexes behind
-        with err.status("building the concepts and indexes", spinner="dots") if show and concepts \
-                else contextlib.nullcontext():
+        with _building(store, _rules(overrides), show and concepts):
             concept_set = refresh_views(store, _rules(overrides), concepts=concepts)
         triples = store.triple_count()
     if not quiet:
@@ -567,6 +566,24 @@ def search(
 
 
 _ROWS = typer.Option(False, "--rows", help="Work on each scan's own rows instead of the concepts across scans.")
+
+
+@contextlib.contextmanager
+def _building(store: Store, rules: Overrides, show: bool) -> Iterator[None]:
+    """A bar while the concepts and indexes are built, and one for the texts embedded (the semantic extra)."""
+    from foresight.derived import views
+
+    derived = views(store, rules)
+    with _progress(show) as progress:
+        progress.add_task("concepts", total=None)
+        embedding = progress.add_task("embedding", total=None, visible=False)
+        if show:
+            derived.embedding_progress = lambda done, total: progress.update(embedding, completed=done, total=total,
+                                                                             visible=True)
+        try:
+            yield
+        finally:
+            derived.embedding_progress = None
 
 
 def _progress(show: bool) -> Progress:
@@ -1081,7 +1098,8 @@ def concepts(
         if rebuild:
             from foresight.derived.concepts import refresh_concepts
 
-            refresh_concepts(store, rules, force=True)
+            with _building(store, rules, sys.stderr.isatty()):
+                refresh_concepts(store, rules, force=True)
         index = views(store, rules).index("concepts")
         if review:
             pending, total = index.review(kinds, limit)

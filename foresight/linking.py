@@ -133,7 +133,7 @@ legislation act acts court courts ruling lawsuit lawsuits litigation oversight a
 safeguards protection protections protecting encryption encrypted detection detecting detector verification
 verifying authentication watermark watermarking fact checking moderation guardrail guardrails compliance
 accountability governance standard standards guideline guidelines certification consent mitigation mitigating
-countermeasure countermeasures defense defence prevention preventing anti
+countermeasure countermeasures defense defence prevention preventing anti cybersecurity
 """
 MITIGATION_CUES = frozenset(stem(word) for word in _MITIGATION_CUES_TEXT.split())
 #: ... unless the name says the safeguard is missing, weak, or itself the problem ("Lack of Regulation")

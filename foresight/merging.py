@@ -28,10 +28,13 @@ from rapidfuzz import fuzz
 
 from foresight.text import STOPWORDS, stem, tokens
 
-#: Two names at least this close are the same concept.
-SAME = 0.8
+#: Two names at least this close are the same concept (0.83: a common word added, "Long-term Neglect" and
+#: "Neglecting Long-Term Environmental Impact", reaches 0.81).
+SAME = 0.83
 #: Two names at least this close are likely the same: listed for review, not merged.
 LIKELY = 0.6
+#: When one name's terms hold the other's, what the longer one adds counts this many times its weight
+EXTRA_WEIGHT = 2.0
 
 # Words scans wrap around a topic without changing what it is.
 _FILLER_TEXT = """
@@ -42,7 +45,16 @@ utilisation implementation integration potential possible future new novel evolv
 development developments concept strategy approach practice campaign
 technology technological system tool platform software solution application app service
 """
-FILLERS = frozenset(stem(word) for word in _FILLER_TEXT.split())
+#: every stock word scans wrap around a topic (topics strip them from the ends of a name)
+WRAPPERS = frozenset(stem(word) for word in _FILLER_TEXT.split())
+# ... of which these change what a name is about: "Transparency in AI Development" is not "Transparency in AI
+# Usage", nor "Renewable Energy Integration" "Renewable Energy Transition" (a sample of merged concepts found
+# them merged)
+_MEANINGFUL_TEXT = "development integration implementation use usage utilization utilisation application"
+FILLERS = WRAPPERS - frozenset(stem(word) for word in _MEANINGFUL_TEXT.split())
+#: stopwords that say something in a name: "Commercialization of Public Spaces" is not "... of Space"
+_NAME_WORDS = frozenset({"public", "people", "low", "lower", "high", "higher"})
+NAME_STOPWORDS = STOPWORDS - _NAME_WORDS
 
 # Words that say the same in a name: each maps to the first of its group.
 _SYNONYM_TEXT = """
@@ -113,10 +125,10 @@ def name_terms(name: str) -> tuple[str, ...]:
         spelled = _SPELLED.get(word)
         if spelled:
             words.extend(spelled)
-        elif word not in STOPWORDS and word not in FILLERS and (len(word) > 1 or word.isdigit()):
+        elif word not in NAME_STOPWORDS and word not in FILLERS and (len(word) > 1 or word.isdigit()):
             words.append(SYNONYMS.get(word, word))
     if not words:  # a name made only of filler words ("Growing Concerns") is about those words
-        words = [w for w in tokens(bare) if w not in STOPWORDS] or tokens(bare)
+        words = [w for w in tokens(bare) if w not in NAME_STOPWORDS] or tokens(bare)
     return tuple(sorted(set(words)))
 
 
@@ -200,7 +212,7 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], weight: TermWeights) -> Verd
     contained = 0.0
     if not only_a or not only_b:
         extra = rest_a + rest_b
-        contained = common / (common + 2.0 * extra)
+        contained = common / (common + EXTRA_WEIGHT * extra)
     score = max(jaccard, contained)
     evidence = f"shared terms {' '.join(sorted(shared))}"
     if only_a or only_b:

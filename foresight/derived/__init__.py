@@ -37,7 +37,7 @@ from foresight.derived.projection import Piece, PieceCache, piece_hashes, projec
 from foresight.versions import MERGER_VERSION, PROJECTION_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     import networkx as nx
 
@@ -47,6 +47,12 @@ __all__ = ["LEVELS", "Views", "views"]
 
 #: The graphs commands work on: each scan's own rows, or rows merged into concepts across scans.
 LEVELS = ("rows", "concepts")
+
+
+def _versions() -> str:
+    """What the derived views are made by: the merger, the projection, and the matching mode (the semantic extra
+    on or off merges differently). An index made by others is rebuilt, even at the store's generation."""
+    return f"{MERGER_VERSION} {PROJECTION_VERSION} {mode()}"
 
 
 def views(store: Store, overrides: Overrides | None = None) -> Views:
@@ -77,6 +83,8 @@ class Views:
         self._concepts: ConceptSet | None = None
         self._indexes: dict[str, GraphIndex] = {}
         self._previous: tuple[str, ConceptSet] | None = None
+        #: told (texts embedded, texts to embed) while texts are embedded: a command's progress bar
+        self.embedding_progress: Callable[[int, int], None] | None = None
 
     # ----- freshness ----------------------------------------------------------------------------------
 
@@ -109,7 +117,7 @@ class Views:
         # what the rows say (a digest of each scan graph's piece), not where they came from: the same
         # scans give the same key on any store, and a SPARQL update that changed rows changes it
         # the matching mode too: switching the semantic extra on or off merges differently
-        state = hashlib.sha256(f"{MERGER_VERSION} {PROJECTION_VERSION} {mode()}\n{self.rules_key}\n".encode())
+        state = hashlib.sha256(f"{_versions()}\n{self.rules_key}\n".encode())
         for graph, content in sorted(piece_hashes(self.store, self.pieces).items()):
             state.update(f"{graph}\t{content}\n".encode())
         return state.hexdigest()
@@ -148,7 +156,7 @@ class Views:
         encode = encoder()
         if encode is None:
             return None
-        return lambda texts: self.embeddings.vectors(texts, encode)
+        return lambda texts: self.embeddings.vectors(texts, encode, self.embedding_progress)
 
     def graph(self, level: str) -> nx.DiGraph[str]:
         """The whole graph of a level (``rows`` or ``concepts``), for exports and the library."""
@@ -176,7 +184,7 @@ class Views:
         opened = self._open(level)
         if opened is not None:
             if (opened.meta("generation") == generation and opened.meta("rules") == self._rules_digest
-                    and self._key in (None, opened.key)):
+                    and opened.meta("versions") == _versions() and self._key in (None, opened.key)):
                 self._key = opened.key  # found true at this very generation
                 self._indexes[level] = opened
                 return opened
@@ -220,11 +228,11 @@ class Views:
         path = self.folder / f"{level}.sqlite" if self.folder is not None else None
         try:
             index = build_index(path, graph, level=level, key=key, generation=generation, concept_set=concept_set,
-                                rules=self._rules_digest)
+                                rules=self._rules_digest, versions=_versions())
         except (OSError, sqlite3.Error):
             # a folder we cannot write (someone else's store, a full disk): keep it in memory
             index = build_index(None, graph, level=level, key=key, generation=generation, concept_set=concept_set,
-                                rules=self._rules_digest)
+                                rules=self._rules_digest, versions=_versions())
         self._indexes[level] = index
         return index
 

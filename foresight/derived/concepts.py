@@ -264,6 +264,25 @@ def _merge_sentences(keys: list[tuple[str, ...]], label_of: Mapping[str, str],
     return joined
 
 
+def _likely_names(keys: list[tuple[str, ...]], label_of: Mapping[str, str], key_of: Mapping[str, tuple[str, ...]],
+                  groups: _Groups, vectors: Vectors) -> list[Pair]:
+    """Names that likely mean the same (see :data:`NAME_SAME`, :data:`NAME_NEAR`) and were not merged: left for
+    review, closest first, never merged by themselves."""
+    wording: dict[tuple[str, ...], str] = {}
+    for node, key in sorted(key_of.items()):
+        wording.setdefault(key, " ".join(label_of[node].split()))
+    texts = [wording[key] for key in keys]
+    found: list[Pair] = []
+    for cosine, i, j in similar_sentences(vectors(texts), NAME_NEAR):
+        left, right = set(keys[i]), set(keys[j])
+        if cosine < NAME_SAME and (left <= right or right <= left or len(left & right) < 0.34 * len(left | right)):
+            continue
+        if groups.find(keys[i]) != groups.find(keys[j]):
+            found.append(Pair(keys[i], keys[j], Verdict(cosine, "semantic", f"cosine {cosine:.2f} of "
+                                                                           f"'{texts[i]}' and '{texts[j]}' ({MODEL})")))
+    return found
+
+
 class _Groups:
     """Union-find over name keys, refusing unions a curator forbade."""
 
@@ -339,9 +358,18 @@ SENTENCE_GROUP = 0.83
 _NEIGHBOURS = 10
 
 
-def similar_sentences(matrix: np.ndarray) -> list[tuple[float, int, int]]:
+#: names (signals, concerns, behaviors, technologies, issues, keywords, themes) are likely one concept, with the
+#: semantic extra, from this cosine on, ...
+NAME_SAME = 0.88
+#: ... or from this one when they share a third of their terms and neither name's terms hold the other's (a name
+#: adding a field or an object to another is narrower, not the same). Likely only: they go to review, since
+#: merged they over-merged 14 of 30 sampled concepts (docs/semantic.md)
+NAME_NEAR = 0.8
+
+
+def similar_sentences(matrix: np.ndarray, threshold: float = SENTENCE_SAME) -> list[tuple[float, int, int]]:
     """Pairs of rows of ``matrix`` (unit vectors; i < j) among each other's nearest neighbours with cosine at
-    least :data:`SENTENCE_SAME`, closest first; computed a block of rows at a time, so memory stays small."""
+    least ``threshold``, closest first; computed a block of rows at a time, so memory stays small."""
     import numpy as np
 
     count = len(matrix)
@@ -356,7 +384,7 @@ def similar_sentences(matrix: np.ndarray) -> list[tuple[float, int, int]]:
             row[i] = -1.0
             for j in np.argpartition(-row, neighbours - 1)[:neighbours]:
                 cosine = float(row[j])
-                if cosine >= SENTENCE_SAME:
+                if cosine >= threshold:
                     found.add((round(cosine, 4), min(i, int(j)), max(i, int(j))))
     return sorted(found, key=lambda pair: (-pair[0], pair[1], pair[2]))
 
@@ -382,6 +410,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
     of_row: dict[str, str] = {}
     matches: list[Match] = []
     review: list[tuple[Concept, Concept, Verdict]] = []
+    wording_articles: dict[str, dict[str, set[str]]] = {}
     rows_by_kind: dict[str, list[tuple[str, str]]] = {}
     wanted = set(kinds)
     for node, data in graph.nodes(data=True):
@@ -430,6 +459,10 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                 groups.union(pair.a, pair.b)
             else:
                 likely.append(pair)
+        if kind not in SENTENCE_KINDS and vectors is not None and len(keys) > 1:
+            # by meaning, names are only likely the same: merged, a sample of 30 concepts over-merged 14
+            # (docs/semantic.md), so a curator decides
+            likely += _likely_names(keys, dict(rows), key_of, groups, vectors)
         members: dict[tuple[str, ...], list[str]] = {}
         for node, _ in rows:
             members.setdefault(groups.find(key_of[node]), []).append(node)
@@ -473,6 +506,15 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                 if edition is None or edition.counts:
                     dated[edition.article if edition else scan] = scans.get(scan, {}).get("date")
             concept.articles = set(dated)
+            # and by wording: a topic is named where a row's own wording holds its words
+            by_wording: dict[str, set[str]] = {}
+            for node in nodes:
+                for scan in scans_of_row.get(node) or [graph.nodes[node].get("scan")]:
+                    edition = found.get(scan) if scan else None
+                    if scan and (edition is None or edition.counts):
+                        by_wording.setdefault(" ".join(label_of[node].split()), set()).add(
+                            edition.article if edition else scan)
+            wording_articles[iri] = by_wording
             days = sorted(day for day in dated.values() if day)
             if days:
                 concept.first, concept.last = days[0], days[-1]
@@ -493,7 +535,8 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
     # the review is read top down: the pairs that change the most articles' counts first
     review.sort(key=lambda entry: (-(len(entry[0].articles) + len(entry[1].articles)), -entry[2].score,
                                    entry[0].label.casefold(), entry[1].label.casefold()))
-    return ConceptSet(concepts, of_row, matches, review, found, build_topics(concepts, found, scans))
+    return ConceptSet(concepts, of_row, matches, review, found,
+                      build_topics(concepts, found, scans, wording_articles))
 
 
 def concepts_nquads(concept_set: ConceptSet, marker: str | None = None) -> str:

@@ -101,7 +101,7 @@ def _json(value: Any) -> str:
 
 
 def build_index(path: Path | None, graph: nx.DiGraph[str], *, level: str, key: str, generation: str,
-                concept_set: ConceptSet | None = None, rules: str = "") -> GraphIndex:
+                concept_set: ConceptSet | None = None, rules: str = "", versions: str = "") -> GraphIndex:
     """Write the index of ``graph`` (and of ``concept_set``, at the concepts level) and open it.
 
     Args:
@@ -112,12 +112,13 @@ def build_index(path: Path | None, graph: nx.DiGraph[str], *, level: str, key: s
         generation: the store's generation when the graph was built.
         concept_set: the concepts, kept so that timelines, listings and review need not rebuild them.
         rules: a digest of the overrides the graph was built under (a reader with others rebuilds).
+        versions: what made it (merger and projection versions, matching mode; a reader with others rebuilds).
     """
     import numpy as np
 
     if path is None:
         connection = sqlite3.connect(":memory:", check_same_thread=False)
-        _fill(connection, graph, level, (key, generation, rules), concept_set, np)
+        _fill(connection, graph, level, (key, generation, rules, versions), concept_set, np)
         return GraphIndex(connection, level, None)
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(path)
@@ -127,7 +128,7 @@ def build_index(path: Path | None, graph: nx.DiGraph[str], *, level: str, key: s
         try:
             connection.execute("PRAGMA journal_mode=OFF")
             connection.execute("PRAGMA synchronous=OFF")
-            _fill(connection, graph, level, (key, generation, rules), concept_set, np)
+            _fill(connection, graph, level, (key, generation, rules, versions), concept_set, np)
         finally:
             connection.close()
         with open(temporary, "rb+") as stream:
@@ -156,15 +157,16 @@ def _remove_leftovers(path: Path) -> None:
             pass
 
 
-def _fill(connection: sqlite3.Connection, graph: nx.DiGraph[str], level: str, stamps: tuple[str, str, str],
+def _fill(connection: sqlite3.Connection, graph: nx.DiGraph[str], level: str, stamps: tuple[str, str, str, str],
           concept_set: ConceptSet | None, np: Any) -> None:
-    key, generation, rules = stamps
+    key, generation, rules, versions = stamps
     connection.executescript(_SCHEMA)
     scans: dict[str, dict[str, Any]] = graph.graph.get("scans", {})
     ids = {node: number for number, node in enumerate(graph)}
     with connection:
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("version", INDEX_VERSION), ("level", level), ("key", key), ("generation", generation), ("rules", rules),
+            ("versions", versions),
             ("nodes", str(len(ids))), ("edges", str(graph.number_of_edges()))])
         connection.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
             (ids[node], node, data.get("type"), data.get("label"), data.get("relevancy"), data.get("scan"),

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from foresight.merging import FILLERS, SYNONYMS, abbreviations
+from foresight.merging import SYNONYMS, WRAPPERS, abbreviations
 from foresight.text import STOPWORDS, spell_symbols, stem
 from foresight.vocab import ID, slug
 
@@ -46,8 +46,6 @@ MIN_ARTICLES = 5
 MAX_WORDS = 4
 #: a wording is a piece of a longer one when the longer one is held by this share of the names holding it
 FRAGMENT = 0.8
-#: two topics are one wording, not associated, when this share of the concepts of the smaller one hold both
-OVERLAP = 0.5
 #: a topic keeps this many other wordings (for finding it by name)
 MAX_ALT_LABELS = 5
 #: a wording inside longer names (never a name on its own) is a topic when this many names hold it
@@ -83,7 +81,7 @@ technology technological system tool platform software solution application app 
 approach practice campaign concept
 """
 _KEPT = frozenset(stem(word) for word in _KEPT_TEXT.split())
-EDGE_WORDS = _GRAMMAR | (FILLERS - _KEPT)
+EDGE_WORDS = _GRAMMAR | (WRAPPERS - _KEPT)
 _SURFACE = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -199,6 +197,23 @@ def wording_terms(text: str) -> tuple[list[str], list[str]]:
     return terms, kept
 
 
+def _expand(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A topic's terms with each abbreviation that holds another one as its words: ("genai",) is ("generative",
+    "ai")."""
+    inside = _inner_abbreviations()
+    return tuple(word for term in key for word in inside.get(term, (term,)))
+
+
+@functools.lru_cache(maxsize=1)
+def _inner_abbreviations() -> dict[str, tuple[str, ...]]:
+    shorts = set(_short_forms().values())
+    found: dict[str, tuple[str, ...]] = {}
+    for words, short in sorted(_short_forms().items(), key=lambda item: (len(item[0]), item[0])):
+        if short not in found and any(word in shorts for word in words):
+            found[short] = words
+    return found
+
+
 def core(terms: list[str]) -> tuple[int, int] | None:
     """The span of ``terms`` left once grammar, kind and trend words are taken off both ends, when it can name a
     topic: one to :data:`MAX_WORDS` words; one word only when it ends the name (a head noun, not the adjective
@@ -242,6 +257,15 @@ def _spans(terms: list[str]) -> Iterable[tuple[int, int]]:
                 yield start, end
 
 
+def _held(terms: list[str], wanted: Mapping[tuple[str, ...], object]) -> set[tuple[str, ...]]:
+    """The wordings of ``wanted`` a wording's terms hold, its abbreviations read as their words too."""
+    found = {gram for gram in _grams(terms) if gram in wanted}
+    words = list(_expand(tuple(terms)))
+    if len(words) != len(terms):
+        found |= {gram for gram in _grams(words) if gram in wanted}
+    return found
+
+
 def _grams(terms: list[str]) -> Iterable[tuple[str, ...]]:
     for size in range(1, MAX_WORDS + 1):
         for start in range(len(terms) - size + 1):
@@ -254,13 +278,16 @@ def _inside(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
 
 
 def build_topics(concepts: Mapping[str, Concept], found: Mapping[str, Edition],
-                 scans: Mapping[str, Mapping[str, Any]]) -> TopicSet:
+                 scans: Mapping[str, Mapping[str, Any]],
+                 wording_articles: Mapping[str, Mapping[str, set[str]]] | None = None) -> TopicSet:
     """The topics of ``concepts`` and the associations between them (see the module docstring).
 
     Args:
         concepts: the concepts, by IRI, with the articles naming each.
         found: each scan as an edition of its article (which scan of an article counts).
         scans: what is known of each scan (its ``date``).
+        wording_articles: for each concept, the articles naming it in each of its wordings: a topic is named by
+            an article whose own wording holds its words (else every article of a concept holding them counts).
     """
     # the date of each article: that of the scan that counts
     dated: dict[str, str | None] = {}
@@ -269,43 +296,43 @@ def build_topics(concepts: Mapping[str, Concept], found: Mapping[str, Edition],
         if edition.counts:
             dated[edition.article] = scans.get(scan, {}).get("date")
             counting[edition.article] = scan
-    terms_of: dict[str, list[list[str]]] = {}
-    written_of: dict[str, list[list[str]]] = {}
+    # every wording of every concept: (concept, terms, words as written, the articles using that wording)
+    wordings: list[tuple[str, list[str], list[str], set[str]]] = []
     cores: dict[tuple[str, ...], Counter[str]] = {}
     for iri, concept in concepts.items():
-        wordings = []
+        own = wording_articles.get(iri, {}) if wording_articles is not None else {}
         for text in (concept.label, *concept.alt_labels):
             terms, written = wording_terms(text)
-            wordings.append(terms)
-            written_of.setdefault(iri, []).append(written)
+            articles = own.get(text, concept.articles) if wording_articles is not None else concept.articles
+            wordings.append((iri, terms, written, articles))
             if concept.kind in SENTENCE_KINDS:
                 continue
             span = core(terms)
             if span is not None:
                 start, end = span
-                surface = " ".join(written[start:end])
-                cores.setdefault(tuple(terms[start:end]), Counter())[surface] += len(concept.articles) or 1
-        terms_of[iri] = wordings
+                cores.setdefault(tuple(terms[start:end]), Counter())[" ".join(written[start:end])] += len(
+                    articles) or 1
     # a wording of two words or more that names none on its own but recurs inside names is a candidate too
     # ("Urban Planning", inside "Sustainable Urban Planning" and "Climate Resilience in Urban Planning")
     inner: dict[tuple[str, ...], Counter[str]] = {}
-    for iri, wordings in terms_of.items():
+    for iri, terms, written, _ in wordings:
         if concepts[iri].kind in SENTENCE_KINDS:
             continue
-        for terms, written in zip(wordings, written_of[iri], strict=True):
-            for start, end in _spans(terms):
-                gram = tuple(terms[start:end])
-                if gram not in cores:
-                    inner.setdefault(gram, Counter())[" ".join(written[start:end])] += 1
+        for start, end in _spans(terms):
+            gram = tuple(terms[start:end])
+            if gram not in cores:
+                inner.setdefault(gram, Counter())[" ".join(written[start:end])] += 1
     for gram, surfaces in inner.items():
         if sum(surfaces.values()) >= MIN_NAMES:
             cores[gram] = surfaces
-    # the concepts holding each candidate wording, and the articles naming it
+    # the concepts holding each candidate wording, and the wordings (by number) holding it
     holders: dict[tuple[str, ...], list[str]] = {}
-    for iri, wordings in terms_of.items():
-        held = {gram for terms in wordings for gram in _grams(terms) if gram in cores}
-        for gram in held:
-            holders.setdefault(gram, []).append(iri)
+    holding_wordings: dict[tuple[str, ...], list[int]] = {}
+    for number, (iri, terms, _, _) in enumerate(wordings):
+        for gram in _held(terms, cores):
+            if not holders.get(gram) or holders[gram][-1] != iri:
+                holders.setdefault(gram, []).append(iri)
+            holding_wordings.setdefault(gram, []).append(number)
     # a wording that is mostly a piece of a longer one is no topic of its own: "Health Awareness" is held by the
     # names holding "Mental Health Awareness"
     around: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
@@ -318,10 +345,10 @@ def build_topics(concepts: Mapping[str, Concept], found: Mapping[str, Edition],
     for gram in pieces:
         del holders[gram]
     articles_of: dict[tuple[str, ...], set[str]] = {}
-    for gram, members in holders.items():
+    for gram in holders:
         named: set[str] = set()
-        for iri in members:
-            named |= concepts[iri].articles
+        for number in holding_wordings[gram]:
+            named |= wordings[number][3]
         if len(named) >= MIN_ARTICLES:
             articles_of[gram] = named
     topics: dict[tuple[str, ...], Topic] = {}
@@ -346,29 +373,40 @@ def build_topics(concepts: Mapping[str, Concept], found: Mapping[str, Edition],
             topic.months = Counter(day[:7] for day in days)
         topics[key] = topic
     # the hierarchy: each topic under the most specific topics inside its words
+    # (an abbreviation counts as its words: "GenAI" is under "AI")
+    expanded = {key: _expand(key) for key in topics}
+    by_words = {words: key for key, words in expanded.items()}
     for key, topic in topics.items():
-        within = [other for other in _grams(list(key)) if other != key and other in topics]
-        topic.broader = sorted(topics[k].iri for k in within if not any(_inside(k, o) for o in within))
-    # each concept under its most specific topics
+        words = expanded[key]
+        within = [by_words[gram] for gram in _grams(list(words)) if gram != words and gram in by_words]
+        topic.broader = sorted(topics[k].iri for k in within
+                               if not any(_inside(expanded[k], expanded[o]) for o in within))
+    # each concept under its most specific topics; articles by kind of row; and, for each article, the
+    # wordings naming each topic in it (what tells two topics named together from one name holding both)
     of_concept: dict[str, list[str]] = {}
     by_kind: dict[tuple[tuple[str, ...], str], set[str]] = {}
-    for iri, wordings in terms_of.items():
-        held = {gram for terms in wordings for gram in _grams(terms) if gram in topics}
+    named_by: dict[tuple[str, str], set[int]] = {}
+    held_by: dict[str, set[tuple[str, ...]]] = {}
+    for number, (iri, terms, _, articles) in enumerate(wordings):
+        held = _held(terms, topics)
         if not held:
             continue
-        specific = sorted(k for k in held if not any(_inside(k, other) for other in held))
+        held_by.setdefault(iri, set()).update(held)
+        kind = concepts[iri].kind
+        for key in held:
+            by_kind.setdefault((key, kind), set()).update(articles)
+            for article in articles:
+                named_by.setdefault((article, topics[key].iri), set()).add(number)
+    for iri, held in held_by.items():
+        specific = sorted(k for k in held if not any(_inside(expanded[k], expanded[other]) for other in held))
         of_concept[iri] = [topics[k].iri for k in specific]
         for k in specific:
             topics[k].members.append(iri)
-        kind = concepts[iri].kind
-        for k in held:
-            by_kind.setdefault((k, kind), set()).update(concepts[iri].articles)
     for (key, kind), named in by_kind.items():
         topics[key].kinds[kind] = len(named)
     by_iri = {topic.iri: topic for topic in topics.values()}
     ordered = dict(sorted(by_iri.items()))
-    holding = {topics[key].iri: set(holders[key]) for key in topics}
-    return TopicSet(ordered, of_concept, associations(ordered, counting, dated, holding))
+    return TopicSet(ordered, of_concept, associations(ordered, counting, dated, named_by))
 
 
 def _ancestors(topics: Mapping[str, Topic]) -> dict[str, set[str]]:
@@ -386,18 +424,16 @@ def _ancestors(topics: Mapping[str, Topic]) -> dict[str, set[str]]:
     return found
 
 
-def _overlap(a: set[str], b: set[str]) -> bool:
-    """Whether two topics are mostly named by the same concepts ("Mental Health" and "Health Support" by "Mental
-    Health Support"): named in one name, they are one wording, not two topics named together."""
-    return bool(a and b) and len(a & b) >= OVERLAP * min(len(a), len(b))
-
-
-def associations(topics: Mapping[str, Topic], counting: Mapping[str, str],
-                 dated: Mapping[str, str | None], holding: Mapping[str, set[str]] | None = None
-                 ) -> list[Association]:
+def associations(topics: Mapping[str, Topic], counting: Mapping[str, str], dated: Mapping[str, str | None],
+                 named_by: Mapping[tuple[str, str], set[int]] | None = None) -> list[Association]:
     """The topics named together in :data:`MIN_SUPPORT` articles or more, at a lift of :data:`MIN_LIFT` or more,
-    each topic keeping its :data:`MAX_ASSOCIATIONS` strongest; a topic and one it is narrower than are not
-    associated (one holds the other)."""
+    each topic keeping its :data:`MAX_ASSOCIATIONS` strongest.
+
+    Named together means by different names: an article counts for two topics when it has a wording holding one
+    and not the other, and one holding the other and not the one (``named_by``: the wordings naming each topic
+    in each article); "Transparency in AI Operations" names "AI Operations" and "Transparency in AI" in one
+    breath, not together. A topic and one it is narrower than are not associated (one holds the other).
+    """
     import numpy as np
     from scipy import sparse
 
@@ -418,36 +454,40 @@ def associations(topics: Mapping[str, Topic], counting: Mapping[str, str],
     sizes = np.asarray(incidence.sum(axis=0)).ravel()
     total = len(articles)
     ancestors = _ancestors(topics)
-    holding = holding or {}
-    candidates: list[tuple[float, int, int, int, float]] = []
+    candidates: list[tuple[float, int, int, tuple[str, ...], float]] = []
     for i, j, count in zip(together.row, together.col, together.data, strict=True):
-        if i >= j or count < MIN_SUPPORT:
-            continue
-        lift = float(total * count / (sizes[i] * sizes[j]))
-        if lift < MIN_LIFT:
+        if i >= j or count < MIN_SUPPORT or total * count / (sizes[i] * sizes[j]) < MIN_LIFT:
             continue
         a, b = names[i], names[j]
-        if a in ancestors[b] or b in ancestors[a] or _overlap(holding.get(a, set()), holding.get(b, set())):
+        if a in ancestors[b] or b in ancestors[a]:
             continue
-        strength = math.log2(lift) * math.log2(1 + count)
-        candidates.append((strength, int(i), int(j), int(count), lift))
+        both = topics[a].articles & topics[b].articles
+        if named_by is not None:
+            both = {article for article in both if _apart(named_by.get((article, a), set()),
+                                                          named_by.get((article, b), set()))}
+        lift = float(total * len(both) / (sizes[i] * sizes[j]))
+        if len(both) < MIN_SUPPORT or lift < MIN_LIFT:
+            continue
+        strength = math.log2(lift) * math.log2(1 + len(both))
+        candidates.append((strength, int(i), int(j), tuple(sorted(both)), lift))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     kept: Counter[int] = Counter()
-    chosen: list[tuple[int, int, int, float]] = []
-    for _, i, j, count, lift in candidates:
+    day_of = {scan: str(dated.get(article) or "") for article, scan in counting.items()}
+    found = []
+    for _, i, j, supporting, lift in candidates:
         # kept when it is among the strongest of either end: a rare topic keeps its one link to a common one
         if kept[i] >= MAX_ASSOCIATIONS and kept[j] >= MAX_ASSOCIATIONS:
             continue
         kept[i] += 1
         kept[j] += 1
-        chosen.append((i, j, count, lift))
-    day_of = {scan: str(dated.get(article) or "") for article, scan in counting.items()}
-    found = []
-    for i, j, count, lift in chosen:
-        a, b = names[i], names[j]
-        both = topics[a].articles & topics[b].articles
-        evidence = sorted((counting.get(article, article) for article in both),
+        evidence = sorted((counting.get(article, article) for article in supporting),
                           key=lambda scan: (day_of.get(scan, ""), scan), reverse=True)
-        found.append(Association(a, b, count, round(lift, 3), tuple(evidence)))
+        found.append(Association(names[i], names[j], len(supporting), round(lift, 3), tuple(evidence)))
     found.sort(key=lambda x: (x.a, x.b))
     return found
+
+
+def _apart(left: set[int], right: set[int]) -> bool:
+    """Whether an article names two topics by different wordings: one holding the first and not the second, and
+    one holding the second and not the first."""
+    return bool(left - right) and bool(right - left)

@@ -250,6 +250,22 @@ def test_ingest_leaves_the_index_ready_and_a_reader_trusts_it_at_once(store_dir:
     assert index.stat().st_mtime_ns == built
 
 
+def test_an_index_made_by_another_merger_or_mode_is_rebuilt_at_the_same_generation(
+        store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # bug: a new MERGER_VERSION, or FORESIGHT_SEMANTIC=off after a semantic ingest, was answered from the old
+    # index, which the generation said was true
+    import foresight.derived
+
+    index = store_dir.with_name(store_dir.name + ".cache") / "derived" / "concepts.sqlite"
+    with sqlite3.connect(index) as db:
+        made_by = dict(db.execute("SELECT name, value FROM meta"))["versions"]
+    assert made_by == foresight.derived._versions()
+    monkeypatch.setattr(foresight.derived, "_versions", lambda: made_by + " and then some")
+    assert cli(store_dir, "show", "Live Facial Recognition").exit_code == 0
+    with sqlite3.connect(index) as db:
+        assert dict(db.execute("SELECT name, value FROM meta"))["versions"] == made_by + " and then some"
+
+
 def test_refresh_views_repairs_a_lost_index(store_dir: Path) -> None:
     index = store_dir.with_name(store_dir.name + ".cache") / "derived" / "concepts.sqlite"
     index.unlink()
