@@ -52,6 +52,12 @@ WRAPPERS = frozenset(stem(word) for word in _FILLER_TEXT.split())
 # them merged)
 _MEANINGFUL_TEXT = "development integration implementation use usage utilization utilisation application"
 FILLERS = WRAPPERS - frozenset(stem(word) for word in _MEANINGFUL_TEXT.split())
+#: a kind word after these names what the name is about: "Mental Health Implications of Technology" is not
+#: "Mental Health Implications", "Trust in Technology" not "Expansion through Trust"; "Blockchain Technology" is
+#: "Blockchain"
+OBJECT_MARKERS = frozenset({"of", "in", "on", "for", "through", "with", "to", "from", "by", "into", "via", "about"})
+OBJECT_FILLERS = frozenset(stem(word) for word in ["technology", "technological", "system", "tool", "platform", "software", "solution", "application", "app", "service"])
+_TECHNOLOGICAL, _TECHNOLOGY = stem("technological"), stem("technology")
 #: stopwords that say something in a name: "Commercialization of Public Spaces" is not "... of Space"
 _NAME_WORDS = frozenset({"public", "people", "low", "lower", "high", "higher"})
 NAME_STOPWORDS = STOPWORDS - _NAME_WORDS
@@ -121,12 +127,17 @@ def name_terms(name: str) -> tuple[str, ...]:
     """
     bare = _spelled_form(name)
     words: list[str] = []
+    previous = ""
     for word in tokens(bare):
         spelled = _SPELLED.get(word)
         if spelled:
             words.extend(spelled)
-        elif word not in NAME_STOPWORDS and word not in FILLERS and (len(word) > 1 or word.isdigit()):
+        elif word not in NAME_STOPWORDS and (len(word) > 1 or word.isdigit()) and (
+                word not in FILLERS or (previous in OBJECT_MARKERS and word in OBJECT_FILLERS)):
             words.append(SYNONYMS.get(word, word))
+        elif word == _TECHNOLOGICAL:  # "Technological Dependence" is "Dependence on Technology"
+            words.append(_TECHNOLOGY)
+        previous = word
     if not words:  # a name made only of filler words ("Growing Concerns") is about those words
         words = [w for w in tokens(bare) if w not in NAME_STOPWORDS] or tokens(bare)
     return tuple(sorted(set(words)))

@@ -62,7 +62,7 @@ def pathway_chains(index: GraphIndex, *, driver: str | None = None, theme: str |
 
     Only what can rank is loaded: with ``driver``, the signals of the driving forces it
     keeps (picked from the index's words first), else the best-ranked signals; then their
-    surroundings, with every attribute of the signals themselves (their scans).
+    surroundings, with every attribute (the scans naming each node: a chain is told in one).
 
     Returns:
         The graph the chains were ranked on (for their labels and scans) and the chains.
@@ -76,5 +76,6 @@ def pathway_chains(index: GraphIndex, *, driver: str | None = None, theme: str |
         signals = index.signals_driven_by(matching_forces(driver, forces, vocabulary))
     candidates = index.chain_candidates(signals=signals, theme=theme, keyword=keyword,
                                         limit=None if driver else limit)
-    graph = index.subgraph(index.chain_surroundings(candidates), full=candidates)
+    # every attribute: a chain over concepts is told in one scan, so the scans naming each node are needed
+    graph = index.subgraph(index.chain_surroundings(candidates), full=True)
     return graph, change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit)

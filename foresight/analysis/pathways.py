@@ -2,7 +2,9 @@
 
 Every signal row of a scan is one chain: the force that drives the signal, the
 shift it shows (from one state to another) and the outlook it leads to, plus the
-issues and concerns the signal is linked to. :func:`change_pathways` lists those
+issues and concerns the signal is linked to. Over concepts, a chain is still told
+in one scan (the newest naming the signal, or, with a driver, naming both it and the
+force): its force, shift, outlook and issues are those of that scan, never another's. :func:`change_pathways` lists those
 chains, filtered by the driving force's words, or by a theme or keyword of the
 scan, and ranks them.
 """
@@ -39,13 +41,6 @@ class Chain:
     relevancy: int | None
     scan: str | None
     match: float
-
-
-def _first(graph: nx.DiGraph[str], node: str, relation: str) -> str | None:
-    for _, target, data in graph.out_edges(node, data=True):
-        if data.get("relation") == relation:
-            return str(target)
-    return None
 
 
 def _matches(text: str, values: list[str]) -> bool:
@@ -85,10 +80,14 @@ def change_pathways(graph: nx.DiGraph[str], *, driver: str | None = None, theme:
     candidates = []
     nodes = graph.nodes
     succ, pred = graph.succ, graph.pred
+
+    def newest(pool: set[str]) -> str | None:
+        return max(pool, key=lambda scan: (str(scans.get(scan, {}).get("date") or ""), scan), default=None)
+
     for signal in [node for node, kind in types.items() if kind == "Signal"]:
         data = nodes[signal]
         # a row has one scan; a concept (see conceptgraph) many
-        own = data.get("scan_list") or ([data["scan"]] if data.get("scan") else [])
+        own = _scans_of(graph, signal)
         metas = [scans.get(scan, {}) for scan in own]
         if theme and not any(_matches(theme, meta.get("themes", [])) for meta in metas):
             continue
@@ -101,22 +100,41 @@ def change_pathways(graph: nx.DiGraph[str], *, driver: str | None = None, theme:
             match, force = scored[0] if scored else (0.0, None)
             if match < DRIVER_CUTOFF:
                 continue
+            told = newest(own & _scans_of(graph, force)) if force else newest(own)
         else:
+            # the chain is told in one scan, the newest naming the signal: its force, shift and outlook
+            told = newest(own)
+            forces = [f for f in forces if told in _scans_of(graph, f)] or ([] if told else forces)
             force = min(forces, key=lambda f: (-(nodes[f].get("scans") or 1), f)) if forces else None
         raised = sum(1 for other in itertools.chain(succ[signal], pred[signal]) if types[other] in _RAISED)
         stamp = newest_stamp(meta.get("date") for meta in metas)
-        candidates.append(((-round(match, 1), -(data.get("relevancy") or 0), -raised, -stamp, signal), force))
+        candidates.append(((-round(match, 1), -(data.get("relevancy") or 0), -raised, -stamp, signal), force, told))
     chains = []
-    for (key, force) in heapq.nsmallest(limit, candidates):
+    for (key, force, told) in heapq.nsmallest(limit, candidates):
         signal = key[-1]
-        shift = _first(graph, signal, "hasShift")
-        outlook = (_first(graph, shift, "leadsTo") if shift else None) or _first(graph, signal, "hasOutlook")
+
+        def in_scan(node: str) -> bool:
+            return told is None or told in _scans_of(graph, node)
+
+        shift = next((n for n in _all(graph, signal, "hasShift") if in_scan(n)), None)
+        outlook = next((n for n in _all(graph, shift, "leadsTo") if in_scan(n)), None) if shift else None
+        outlook = outlook or next((n for n in _all(graph, signal, "hasOutlook") if in_scan(n)), None)
         raises = tuple(sorted({other for other in itertools.chain(graph.successors(signal),
                                                                   graph.predecessors(signal))
-                               if nodes[other].get("type") in _RAISED}))
-        chains.append(Chain(signal, force, shift, outlook, raises, nodes[signal].get("relevancy"),
-                            nodes[signal].get("scan"), -key[0]))
+                               if nodes[other].get("type") in _RAISED and in_scan(other)}))
+        chains.append(Chain(signal, force, shift, outlook, raises, nodes[signal].get("relevancy"), told, -key[0]))
     return chains
+
+
+def _scans_of(graph: nx.DiGraph[str], node: str) -> set[str]:
+    """The scans naming a node: a row's own, a concept's every one."""
+    data = graph.nodes[node]
+    return set(data.get("scan_list") or ([data["scan"]] if data.get("scan") else []))
+
+
+def _all(graph: nx.DiGraph[str], node: str, relation: str) -> list[str]:
+    return sorted(str(target) for _, target, data in graph.out_edges(node, data=True)
+                  if data.get("relation") == relation)
 
 
 _RAISED = ("Issue", "Concern")
