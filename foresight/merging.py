@@ -56,7 +56,8 @@ FILLERS = WRAPPERS - frozenset(stem(word) for word in _MEANINGFUL_TEXT.split())
 #: "Mental Health Implications", "Trust in Technology" not "Expansion through Trust"; "Blockchain Technology" is
 #: "Blockchain"
 OBJECT_MARKERS = frozenset({"of", "in", "on", "for", "through", "with", "to", "from", "by", "into", "via", "about"})
-OBJECT_FILLERS = frozenset(stem(word) for word in ["technology", "technological", "system", "tool", "platform", "software", "solution", "application", "app", "service"])
+_OBJECT_FILLER_TEXT = "technology technological system tool platform software solution application app service"
+OBJECT_FILLERS = frozenset(stem(word) for word in _OBJECT_FILLER_TEXT.split())
 _TECHNOLOGICAL, _TECHNOLOGY = stem("technological"), stem("technology")
 #: stopwords that say something in a name: "Commercialization of Public Spaces" is not "... of Space"
 _NAME_WORDS = frozenset({"public", "people", "low", "lower", "high", "higher"})

@@ -4,9 +4,9 @@ Every signal row of a scan is one chain: the force that drives the signal, the
 shift it shows (from one state to another) and the outlook it leads to, plus the
 issues and concerns the signal is linked to. Over concepts, a chain is still told
 in one scan (the newest naming the signal, or, with a driver, naming both it and the
-force): its force, shift, outlook and issues are those of that scan, never another's. :func:`change_pathways` lists those
-chains, filtered by the driving force's words, or by a theme or keyword of the
-scan, and ranks them.
+force): its force, shift, outlook and issues are those of that scan, never
+another's. :func:`change_pathways` lists those chains, filtered by the driving
+force's words, or by a theme or keyword of the scan, and ranks them.
 """
 
 from __future__ import annotations
@@ -113,15 +113,13 @@ def change_pathways(graph: nx.DiGraph[str], *, driver: str | None = None, theme:
     for (key, force, told) in heapq.nsmallest(limit, candidates):
         signal = key[-1]
 
-        def in_scan(node: str) -> bool:
-            return told is None or told in _scans_of(graph, node)
-
-        shift = next((n for n in _all(graph, signal, "hasShift") if in_scan(n)), None)
-        outlook = next((n for n in _all(graph, shift, "leadsTo") if in_scan(n)), None) if shift else None
-        outlook = outlook or next((n for n in _all(graph, signal, "hasOutlook") if in_scan(n)), None)
+        shift = next((n for n in _all(graph, signal, "hasShift") if _in_scan(graph, n, told)), None)
+        outlook = next((n for n in _all(graph, shift, "leadsTo") if _in_scan(graph, n, told)), None) if shift \
+            else None
+        outlook = outlook or next((n for n in _all(graph, signal, "hasOutlook") if _in_scan(graph, n, told)), None)
         raises = tuple(sorted({other for other in itertools.chain(graph.successors(signal),
                                                                   graph.predecessors(signal))
-                               if nodes[other].get("type") in _RAISED and in_scan(other)}))
+                               if nodes[other].get("type") in _RAISED and _in_scan(graph, other, told)}))
         chains.append(Chain(signal, force, shift, outlook, raises, nodes[signal].get("relevancy"), told, -key[0]))
     return chains
 
@@ -130,6 +128,10 @@ def _scans_of(graph: nx.DiGraph[str], node: str) -> set[str]:
     """The scans naming a node: a row's own, a concept's every one."""
     data = graph.nodes[node]
     return set(data.get("scan_list") or ([data["scan"]] if data.get("scan") else []))
+
+
+def _in_scan(graph: nx.DiGraph[str], node: str, scan: str | None) -> bool:
+    return scan is None or scan in _scans_of(graph, node)
 
 
 def _all(graph: nx.DiGraph[str], node: str, relation: str) -> list[str]:
