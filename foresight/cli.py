@@ -1146,7 +1146,8 @@ def topics(
                                        "associated topics and articles by month."),
     kind: str | None = typer.Option(None, "--kind", "-t", help="Rank topics by the articles whose rows of this kind "
                                     "hold them (DrivingForce: the recurring driving forces)."),
-    min_articles: int = typer.Option(5, "--min-articles", help="Only topics named in at least this many articles."),
+    min_articles: int = typer.Option(1, "--min-articles", help="Only topics named in at least this many articles "
+                                     "(a topic is named in 5 at least, 2 in a corpus of a few hundred articles)."),
     limit: int = typer.Option(30, "--limit", "-n", help="How many to list."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
@@ -1188,7 +1189,8 @@ def topics(
     columns += [field("concepts"), Column("under", lambda r: "; ".join(r["broader"])), field("first"),
                 field("last")]
     what = f"topics held by the {kinds[0]} rows of the most articles" if kinds else "topics"
-    emit(records, columns, fmt.value, caption=f"{len(records)} of {total} {what} (named in {min_articles}+ articles)")
+    least = f", named in {min_articles}+ articles" if min_articles > 1 else ""
+    emit(records, columns, fmt.value, caption=f"{len(records)} of {total} {what}{least}")
 
 
 def _topic_record(index: GraphIndex, text: str, limit: int) -> dict[str, Any]:

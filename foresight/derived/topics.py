@@ -3,9 +3,9 @@
 A **topic** is a wording that recurs across articles: the whole name of some concept
 once its kind and trend words are set aside ("Rise of Deepfakes", "Deepfake Technology"
 and "Deepfakes" all have the core *deepfake*), held in the names of concepts from at
-least :data:`MIN_ARTICLES` articles. Every concept whose wording holds a topic's words,
-in order (abbreviations spelled out: *AI* is *artificial intelligence*), is narrower
-than it (``skos:broader``): its most specific topics only, since a topic holding
+least :data:`MIN_ARTICLES` articles (two in a corpus of a few hundred: :func:`thresholds`).
+Every concept whose wording holds a topic's words, in order (an abbreviation and its
+words are one: *AI* is *artificial intelligence*), is narrower than it (``skos:broader``): its most specific topics only, since a topic holding
 another's words is narrower than that one too ("generative AI" under "AI").
 Sentences (driving forces, outlooks) belong to topics but do not make them: a topic is
 a name someone gave, so "what are the recurring forces?" is answered by the topics of
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from foresight.derived.articles import Edition
     from foresight.derived.concepts import Concept
 
-#: a topic is named in the concepts of at least this many articles
+#: a topic is named in the concepts of at least this many articles (fewer in a small corpus: see :func:`thresholds`)
 MIN_ARTICLES = 5
 #: the longest topic, in words (a spelled-out abbreviation is one)
 MAX_WORDS = 4
@@ -50,8 +50,10 @@ FRAGMENT = 0.8
 MAX_ALT_LABELS = 5
 #: a wording inside longer names (never a name on its own) is a topic when this many names hold it
 MIN_NAMES = 3
-#: an association needs this many articles naming both topics ...
+#: an association needs this many articles naming both topics (fewer in a small corpus) ...
 MIN_SUPPORT = 3
+#: below this many articles per article a topic needs (300 articles: 1 more), down to 2: recurring is 2
+ARTICLES_PER_STEP = 300
 #: ... and to be this many times more frequent than chance
 MIN_LIFT = 1.5
 #: each topic keeps this many associations, the strongest (a topic named everywhere is no clique)
@@ -83,6 +85,8 @@ approach practice campaign concept
 _KEPT = frozenset(stem(word) for word in _KEPT_TEXT.split())
 EDGE_WORDS = _GRAMMAR | (WRAPPERS - _KEPT)
 _SURFACE = re.compile(r"[A-Za-z0-9]+")
+#: words the merger takes as synonyms that a topic keeps apart: "Digital Divide" is no topic "Internet"
+_OWN_WORDS = frozenset({"online", "digital", "internet"})
 
 
 @dataclass
@@ -188,7 +192,7 @@ def wording_terms(text: str) -> tuple[list[str], list[str]]:
                 break
         else:
             word = stems[position]
-            terms.append(word if word in abbreviated else SYNONYMS.get(word, word))
+            terms.append(word if word in abbreviated or word in _OWN_WORDS else SYNONYMS.get(word, word))
             kept.append(written[position])
             position += 1
         if len(terms) > 1 and terms[-1] == terms[-2] and terms[-1] in abbreviated:
@@ -277,6 +281,17 @@ def _inside(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
     return size < len(big) and any(big[i:i + size] == small for i in range(len(big) - size + 1))
 
 
+def thresholds(articles: int) -> tuple[int, int]:
+    """The articles a topic needs and the articles an association needs, in a corpus of ``articles``: 5 and 3
+    above 1,200 articles, 2 and 2 up to 600 (a topic of a small corpus recurs when two articles name it).
+
+    >>> thresholds(25), thresholds(700), thresholds(1591)
+    ((2, 2), (3, 3), (5, 3))
+    """
+    least = min(MIN_ARTICLES, max(2, math.ceil(articles / ARTICLES_PER_STEP)))
+    return least, min(MIN_SUPPORT, least)
+
+
 def build_topics(concepts: Mapping[str, Concept], found: Mapping[str, Edition],
                  scans: Mapping[str, Mapping[str, Any]],
                  wording_articles: Mapping[str, Mapping[str, set[str]]] | None = None) -> TopicSet:
@@ -344,12 +359,13 @@ def build_topics(concepts: Mapping[str, Concept], found: Mapping[str, Edition],
         len(holders[other]) >= FRAGMENT * len(holders[gram]) for other in longer)]
     for gram in pieces:
         del holders[gram]
+    least, _ = thresholds(len(counting))
     articles_of: dict[tuple[str, ...], set[str]] = {}
     for gram in holders:
         named: set[str] = set()
         for number in holding_wordings[gram]:
             named |= wordings[number][3]
-        if len(named) >= MIN_ARTICLES:
+        if len(named) >= least:
             articles_of[gram] = named
     topics: dict[tuple[str, ...], Topic] = {}
     used: set[str] = set()
@@ -453,10 +469,11 @@ def associations(topics: Mapping[str, Topic], counting: Mapping[str, str], dated
     together = (incidence.T @ incidence).tocoo()
     sizes = np.asarray(incidence.sum(axis=0)).ravel()
     total = len(articles)
+    _, support = thresholds(len(counting) or total)
     ancestors = _ancestors(topics)
     candidates: list[tuple[float, int, int, tuple[str, ...], float]] = []
     for i, j, count in zip(together.row, together.col, together.data, strict=True):
-        if i >= j or count < MIN_SUPPORT or total * count / (sizes[i] * sizes[j]) < MIN_LIFT:
+        if i >= j or count < support or total * count / (sizes[i] * sizes[j]) < MIN_LIFT:
             continue
         a, b = names[i], names[j]
         if a in ancestors[b] or b in ancestors[a]:
@@ -466,7 +483,7 @@ def associations(topics: Mapping[str, Topic], counting: Mapping[str, str], dated
             both = {article for article in both if _apart(named_by.get((article, a), set()),
                                                           named_by.get((article, b), set()))}
         lift = float(total * len(both) / (sizes[i] * sizes[j]))
-        if len(both) < MIN_SUPPORT or lift < MIN_LIFT:
+        if len(both) < support or lift < MIN_LIFT:
             continue
         strength = math.log2(lift) * math.log2(1 + len(both))
         candidates.append((strength, int(i), int(j), tuple(sorted(both)), lift))

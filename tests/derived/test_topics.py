@@ -19,6 +19,7 @@ from foresight.derived.topics import (
     _expand,
     build_topics,
     core,
+    thresholds,
     wording_terms,
 )
 from foresight.store.base import Store
@@ -138,10 +139,12 @@ def test_paths_between_two_topics_walk_their_association_with_its_articles(bulk_
         assert any("deepfake" in label for label in labels) and any("misinformation" in label for label in labels)
 
 
-def test_a_topic_without_articles_enough_is_none(examples_store: Store) -> None:
+def test_in_a_small_corpus_two_articles_make_a_topic(examples_store: Store) -> None:
     graph = project(examples_store)
     concept_set = build_concepts(graph)
     topics = build_topics(concept_set.concepts, concept_set.editions, graph.graph["scans"])
-    assert topics.topics  # ten articles: the keywords they share make topics
-    assert all(len(t.articles) >= MIN_ARTICLES for t in topics.topics.values())
-    assert not topics.associations  # every topic is named in (nearly) every article: no lift
+    least, support = thresholds(10)
+    assert (least, support) == (2, 2)
+    assert topics.topics and all(len(t.articles) >= least for t in topics.topics.values())
+    assert any(len(t.articles) < MIN_ARTICLES for t in topics.topics.values())
+    assert all(x.support >= support for x in topics.associations)
