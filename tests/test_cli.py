@@ -240,7 +240,10 @@ def test_show_gives_text_relevancy_neighbours_with_evidence_and_sources(store_di
 
 
 def test_show_a_concept_gathers_what_each_scan_says(store_dir: Path) -> None:
-    [concept] = json.loads(run(store_dir, "show", "Public Self-Censorship", "-f", "json").output)
+    shown = json.loads(run(store_dir, "show", "Public Self-Censorship", "-f", "json").output)
+    # the concept, and the topic of that wording (three articles name it)
+    [concept] = [record for record in shown if record["type"] == "Behavior"]
+    assert [record["type"] for record in shown if record is not concept] == ["Topic"]
     assert concept["iri"].endswith("/concept/behaviors/public-self-censorship")
     dates = [text["scan"]["date"] for text in concept["texts"]]
     assert len(dates) == 3 and dates == sorted(dates) and "2026-01-26" in dates

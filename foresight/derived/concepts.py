@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from foresight.derived.articles import Edition, editions
 from foresight.derived.embeddings import MODEL
-from foresight.derived.topics import Association, TopicSet, build_topics
+from foresight.derived.topics import Association, Topic, TopicSet, build_topics
 from foresight.errors import ForesightError
 from foresight.merging import Pair, TermWeights, Verdict, candidate_pairs, compare, name_terms
 from foresight.versions import MERGER_VERSION
@@ -699,8 +699,13 @@ def _topic_units(concept_set: ConceptSet, only: set[str] | None) -> Iterator[tup
                         (bucket, iri(FS + "month"), literal(month)),
                         (bucket, iri(FS + "monthScanCount"), literal(count))]
         triples += [(node, broader, iri(other)) for other in topic.broader]
-        triples += [(iri(member), broader, node) for member in topic.members]
         yield topic.iri, [f"{s} {p} {o} {graph} .\n" for s, p, o in triples]
+    # each concept's topics, a unit of its own: a new concept under a topic rewrites one line, not the topic
+    for concept, held in concept_set.topics.of_concept.items():
+        unit = f"{concept}#topics"
+        if only is not None and unit not in only:
+            continue
+        yield unit, [f"{iri(concept)} {broader} {iri(topic)} {graph} .\n" for topic in held]
     relation = iri(FS + "coOccursWith")
     for association in concept_set.topics.associations:
         name = association_iri(association)
@@ -742,6 +747,14 @@ def concepts_nquads_chunks(concept_set: ConceptSet, size: int = _CHUNK_LINES, ma
     yield _marker_line(marker or concepts_marker("unknown"))
 
 
+def _same_topic(old: Topic | None, new: Topic | None) -> bool:
+    """Whether a topic's own lines are the same (its members are written with each member)."""
+    if old is None or new is None:
+        return old is new
+    return (old.label, old.alt_labels, len(old.articles), old.first, old.last, old.months, old.broader) == (
+        new.label, new.alt_labels, len(new.articles), new.first, new.last, new.months, new.broader)
+
+
 def concepts_changes(old: ConceptSet, new: ConceptSet) -> tuple[list[str], list[str]]:
     """The N-Quads lines to delete and to insert to turn the concepts graph of ``old`` into that of ``new``.
 
@@ -762,7 +775,11 @@ def concepts_changes(old: ConceptSet, new: ConceptSet) -> tuple[list[str], list[
     differ |= {name for name in old_matches.keys() | new_matches.keys()
                if old_matches.get(name) != new_matches.get(name)}
     old_topics, new_topics = old.topics.topics, new.topics.topics
-    differ |= {name for name in old_topics.keys() | new_topics.keys() if old_topics.get(name) != new_topics.get(name)}
+    differ |= {name for name in old_topics.keys() | new_topics.keys()
+               if not _same_topic(old_topics.get(name), new_topics.get(name))}
+    old_held, new_held = old.topics.of_concept, new.topics.of_concept
+    differ |= {f"{name}#topics" for name in old_held.keys() | new_held.keys()
+               if old_held.get(name) != new_held.get(name)}
     old_links = {association_iri(x): x for x in old.topics.associations}
     new_links = {association_iri(x): x for x in new.topics.associations}
     differ |= {name for name in old_links.keys() | new_links.keys() if old_links.get(name) != new_links.get(name)}

@@ -2,20 +2,22 @@
 
 A **topic** is a wording that recurs across articles: the whole name of some concept
 once its kind and trend words are set aside ("Rise of Deepfakes", "Deepfake Technology"
-and "Deepfakes" all have the core *deepfake*), held in the names of concepts from at
-least :data:`MIN_ARTICLES` articles (two in a corpus of a few hundred: :func:`thresholds`).
+and "Deepfakes" all have the core *deepfake*), or a wording held inside three or more
+names ("Urban Planning" in "Sustainable Urban Planning"), named by rows of at least
+:data:`MIN_ARTICLES` articles (two in a corpus of a few hundred: :func:`thresholds`).
 Every concept whose wording holds a topic's words, in order (an abbreviation and its
-words are one: *AI* is *artificial intelligence*), is narrower than it (``skos:broader``): its most specific topics only, since a topic holding
-another's words is narrower than that one too ("generative AI" under "AI").
-Sentences (driving forces, outlooks) belong to topics but do not make them: a topic is
-a name someone gave, so "what are the recurring forces?" is answered by the topics of
-the forces.
+words are one: *AI* is *artificial intelligence*), is narrower than it
+(``skos:broader``): its most specific topics only, since a topic holding another's
+words is narrower than that one too ("generative AI" under "AI"). Sentences (driving
+forces, outlooks) belong to topics but do not make them: a topic is a name someone
+gave, so "what are the recurring forces?" is answered by the topics of the forces.
 
 An **association** joins two topics named together in more articles than chance would
-give: support (the distinct articles naming both), lift (how many times more often than
-if they were independent), PMI (log2 of the lift) and the scans that are its evidence.
-It says that articles talk of both, never that one causes the other. Each topic keeps
-its :data:`MAX_ASSOCIATIONS` strongest.
+give, by different wordings of each article: support (the distinct articles naming
+both), lift (how many times more often than if they were independent), PMI (log2 of
+the lift) and the scans that are its evidence. It says that articles talk of both,
+never that one causes the other. Each topic keeps its :data:`MAX_ASSOCIATIONS`
+strongest.
 
 Everything counts articles, not scans (:mod:`foresight.derived.articles`): a copy of an
 article adds nothing.
