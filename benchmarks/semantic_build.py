@@ -48,7 +48,7 @@ def run(store: Path, *args: str) -> tuple[float, float]:
                             capture_output=True, text=True, check=True)
     seconds, peak, code = result.stdout.split()
     if code != "0":
-        raise RuntimeError(f"{args} failed with {code}")
+        raise RuntimeError(f"{args} failed with {code}: {result.stderr[-2000:]}")
     return float(seconds), float(peak)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from foresight.derived.projection import paused_gc
+from foresight.derived.topics import holding_wording
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -118,9 +119,11 @@ def _add_topics(view: nx.DiGraph[str], concept_set: ConceptSet, scans: dict[str,
         named = max(data.get("scan_list") or [None], key=lambda scan: (str(scans.get(scan, {}).get("date") or ""),
                                                                        str(scan)))
         for iri in held:
+            topic = topics.topics[iri]
+            wording = holding_wording([data["label"], *(data.get("alt_labels") or ())], topic.key) or data["label"]
             view.add_edge(concept, iri, relation="broader", score=0.9, method="topic-words",
-                          evidence=f"the name '{data['label']}' holds the words of the topic "
-                                   f"'{topics.topics[iri].label}'", scan=named, support=data.get("scans", 1))
+                          evidence=f"the name '{wording}' holds the words of the topic '{topic.label}'", scan=named,
+                          support=data.get("scans", 1))
     counting = {edition.article: scan for scan, edition in concept_set.editions.items() if edition.counts}
     for topic in topics.topics.values():
         if not topic.broader:

@@ -170,6 +170,24 @@ def _short_forms() -> dict[tuple[str, ...], str]:
     return forms
 
 
+def holding_wording(wordings: Iterable[str], key: tuple[str, ...]) -> str | None:
+    """The first of ``wordings`` that holds a topic's words (its evidence of being under the topic).
+
+    >>> holding_wording(["Artificial Intelligence (AI)", "AI Tools"], ("ai", "tool"))
+    'AI Tools'
+    """
+    for text in wordings:
+        if key in _held(wording_terms(text)[0], {key: None}):
+            return text
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _wording_terms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    terms, written = _split(text)
+    return tuple(terms), tuple(written)
+
+
 def wording_terms(text: str) -> tuple[list[str], list[str]]:
     """A wording as topic terms (stemmed, lowercase, a spelled-out abbreviation as the abbreviation, so
     *artificial intelligence* is one term, *ai*) and, for each term, its words as written.
@@ -177,6 +195,11 @@ def wording_terms(text: str) -> tuple[list[str], list[str]]:
     >>> wording_terms("Rise of Artificial Intelligence Deepfakes")
     (['rise', 'of', 'ai', 'deepfake'], ['Rise', 'of', 'Artificial Intelligence', 'Deepfakes'])
     """
+    terms, written = _wording_terms(text)
+    return list(terms), list(written)
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
     written = _surface(text)
     stems = [stem(word.lower()) for word in written]
     short = _short_forms()

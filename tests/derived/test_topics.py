@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -148,3 +149,21 @@ def test_in_a_small_corpus_two_articles_make_a_topic(examples_store: Store) -> N
     assert topics.topics and all(len(t.articles) >= least for t in topics.topics.values())
     assert any(len(t.articles) < MIN_ARTICLES for t in topics.topics.values())
     assert all(x.support >= support for x in topics.associations)
+
+
+def test_a_concept_under_a_topic_names_the_wording_that_holds_its_words(bulk_topics) -> None:  # type: ignore[no-untyped-def]
+    # bug: "Artificial Intelligence (AI)" was said to hold the words of "AI Tools" (its other wording "AI Tools"
+    # does)
+    graph, concept_set = bulk_topics
+    view = concept_graph(graph, concept_set)
+    checked = 0
+    for concept, held in list(concept_set.topics.of_concept.items())[::40]:
+        if concept not in view:
+            continue
+        for iri in held:
+            evidence = view.edges[concept, iri]["evidence"]
+            wording = re.match(r"the name '(.*)' holds the words of the topic '", evidence).group(1)  # type: ignore[union-attr]
+            assert wording in {view.nodes[concept]["label"], *view.nodes[concept]["alt_labels"]}
+            assert _holds(list(_expand(tuple(wording_terms(wording)[0]))), _expand(concept_set.topics.topics[iri].key))
+            checked += 1
+    assert checked > 100
