@@ -53,6 +53,9 @@ def run(store: Path, *args: str) -> tuple[float, float]:
 
 
 def size(path: Path) -> float:
+    """Megabytes of a file, or of every file in a folder."""
+    if path.is_file():
+        return path.stat().st_size / 1e6
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6 if path.exists() else 0.0
 
 

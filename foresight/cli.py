@@ -798,8 +798,8 @@ def paths(
 
     Example: foresight paths "Live Facial Recognition" "Chilling Effect on Free Expression"
     """
-    from foresight.analysis.paths import k_best_paths
     from foresight.errors import ForesightError
+    from foresight.search import best_paths
 
     through = _types_option(via)
     if k < 1 or max_hops < 1:
@@ -807,8 +807,7 @@ def paths(
     with _open(read_only=True) as store:
         index = _index(store, rows, overrides)
         starts, ends = _apart(index, _resolve(index, source), _resolve(index, target))
-        graph = index.subgraph(index.between(index.ids(starts), index.ids(ends), max_hops), full=False)
-        found = k_best_paths(graph, starts, ends, k=k, max_hops=max_hops, via=through)
+        graph, found = best_paths(index, starts, ends, k=k, max_hops=max_hops, via=through)
     _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
 
 

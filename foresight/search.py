@@ -10,6 +10,7 @@ from foresight.vocab import ITEM_TYPES
 if TYPE_CHECKING:
     import networkx as nx
 
+    from foresight.analysis.paths import Pathway
     from foresight.analysis.pathways import Chain
     from foresight.derived.index import GraphIndex, TextMatch
     from foresight.store.base import Store
@@ -79,3 +80,31 @@ def pathway_chains(index: GraphIndex, *, driver: str | None = None, theme: str |
     # every attribute: a chain over concepts is told in one scan, so the scans naming each node are needed
     graph = index.subgraph(index.chain_surroundings(candidates), full=True)
     return graph, change_pathways(graph, driver=driver, theme=theme, keyword=keyword, limit=limit)
+
+
+def best_paths(index: GraphIndex, starts: list[str], ends: list[str], *, k: int = 5, max_hops: int = 5,
+               via: list[str] | None = None) -> tuple[nx.DiGraph[str], list[Pathway]]:
+    """The pathways :func:`foresight.analysis.paths.k_best_paths` finds between two sets of nodes, read from an
+    index: only the nodes that can lie on a pathway are loaded, one more hop at a time.
+
+    Every hop costs at least 1, so once ``k`` pathways of at most ``h`` hops are found and the dearest costs no
+    more than ``h + 1``, no longer pathway can rank among them: the search stops there, and a graph where topics
+    put most nodes within five hops of each other is not loaded whole.
+
+    Returns:
+        The graph the pathways were found on (for their labels and scans) and the pathways.
+    """
+    from foresight.analysis.paths import k_best_paths
+
+    if k < 1 or max_hops < 1:
+        raise ForesightError("paths: -k and --max-hops must be at least 1")
+    source_ids, target_ids = index.ids(starts), index.ids(ends)
+    graph = None
+    found: list[Pathway] = []
+    for hops in range(1, max_hops + 1):
+        graph = index.subgraph(index.between(source_ids, target_ids, hops), full=False)
+        found = k_best_paths(graph, starts, ends, k=k, max_hops=hops, via=via)
+        if len(found) >= k and max(pathway.cost for pathway in found) <= hops + 1:
+            break
+    assert graph is not None
+    return graph, found

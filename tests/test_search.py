@@ -47,3 +47,22 @@ def test_every_word_must_match_in_any_order_and_ending(examples_store: Store) ->
     assert search(examples_store, "protests recognition") and {m.node for m in both} == {
         m.node for m in search(examples_store, "protests recognition")}
     assert not search(examples_store, "recognition zebra")
+
+
+@pytest.mark.parametrize(("source", "target", "k"), [
+    ("Live Facial Recognition", "Chilling Effect on Free Expression", 5),
+    ("Facial Recognition Watchlists", "Chilling Effect on Free Expression", 3), ("surveillance", "human rights", 8)])
+def test_best_paths_loads_hop_by_hop_and_finds_what_the_whole_graph_gives(examples_store: Store, source: str,
+                                                                          target: str, k: int) -> None:
+    from foresight.analysis.paths import k_best_paths
+    from foresight.analysis.resolve import resolve_names
+    from foresight.derived import views
+    from foresight.search import best_paths
+
+    index = views(examples_store).index("concepts")
+    starts, ends = resolve_names(index, source).nodes, resolve_names(index, target).nodes
+    ends = [n for n in ends if n not in starts] or ends
+    graph, found = best_paths(index, starts, ends, k=k, max_hops=5)
+    whole = k_best_paths(index.whole(), starts, ends, k=k, max_hops=5)
+    assert whole and [p.cost for p in found] == [p.cost for p in whole]
+    assert graph.number_of_nodes() <= index.node_count()
