@@ -58,6 +58,9 @@ MIN_SUPPORT = 3
 ARTICLES_PER_STEP = 300
 #: ... and to be this many times more frequent than chance
 MIN_LIFT = 1.5
+#: an association keeps the scans of this many supporting articles as its evidence, the newest (its support
+#: counts them all): thousands of scans for two common topics would grow the concepts graph with the corpus squared
+MAX_EVIDENCE = 50
 #: each topic keeps this many associations, the strongest (a topic named everywhere is no clique)
 MAX_ASSOCIATIONS = 20
 #: the kinds whose rows are sentences: they belong to topics, they do not make them
@@ -121,7 +124,7 @@ class Association:
     b: str
     support: int
     lift: float
-    #: the counting scan of each supporting article, newest first
+    #: the counting scan of each supporting article, newest first (at most :data:`MAX_EVIDENCE`)
     scans: tuple[str, ...]
 
     @property
@@ -524,7 +527,7 @@ def associations(topics: Mapping[str, Topic], counting: Mapping[str, str], dated
         kept[j] += 1
         evidence = sorted((counting.get(article, article) for article in supporting),
                           key=lambda scan: (day_of.get(scan, ""), scan), reverse=True)
-        found.append(Association(names[i], names[j], len(supporting), round(lift, 3), tuple(evidence)))
+        found.append(Association(names[i], names[j], len(supporting), round(lift, 3), tuple(evidence[:MAX_EVIDENCE])))
     found.sort(key=lambda x: (x.a, x.b))
     return found
 
