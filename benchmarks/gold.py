@@ -14,24 +14,18 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from semantic import wilson  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 KINDS = {"signal": "Signal", "concern": "Concern", "behavior": "Behavior", "technology": "Technology",
          "issue": "Issue", "driving-force": "DrivingForce", "outlook": "Outlook"}
-
-
-def wilson(hits: int, total: int, z: float = 1.96) -> tuple[float, float]:
-    if not total:
-        return (math.nan, math.nan)
-    p = hits / total
-    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
-    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-    return (centre - half, centre + half)
 
 
 def line(name: str, found: list[tuple[bool, bool]], total: int) -> str:
