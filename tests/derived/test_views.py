@@ -191,11 +191,11 @@ def test_commands_on_a_store_without_scans_answer_in_one_line(tmp_path: Path) ->
     empty = tmp_path / "nothing"
     empty.mkdir()
     assert cli(tmp_path / "store", "ingest", str(empty)).exit_code == 0
-    for args in (["show", "x"], ["paths", "a", "b"], ["neighbors", "x"], ["timeline", "x"]):
+    for args in (["show", "x"], ["paths", "a", "b"], ["neighbors", "x"], ["timeline", "x"], ["topics", "x"]):
         result = cli(tmp_path / "store", *args)
         assert result.exit_code == 1 and "Traceback" not in result.output
         assert result.output.startswith("error: no ")
-    for args in (["concepts"], ["search", "x"], ["pathways"]):
+    for args in (["concepts"], ["search", "x"], ["pathways"], ["topics"], ["topics", "--kind", "DrivingForce"]):
         assert cli(tmp_path / "store", *args).exit_code == 0
 
 
