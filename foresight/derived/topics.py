@@ -401,14 +401,16 @@ def build_topics(concepts: Mapping[str, Concept], found: Mapping[str, Edition],
         surfaces = cores[key]
         label = min(surfaces, key=lambda s: (-surfaces[s], s.lower() != s and s.upper() != s and s.title() != s,
                                              len(s), s))
-        iri = topic_iri(label)
+        # named by its terms, not its label: the label is the commonest wording, which may change with a scan
+        iri = topic_iri(" ".join(key))
         number = 1
         while iri in used:
             number += 1
-            iri = f"{topic_iri(label)}-{number}"
+            iri = f"{topic_iri(' '.join(key))}-{number}"
         used.add(iri)
-        others = {" ".join(surface.casefold().split()): surface for surface in sorted(
-            surfaces, key=lambda s: (-surfaces[s], s))}
+        others: dict[str, str] = {}
+        for surface in sorted(surfaces, key=lambda s: (-surfaces[s], s)):  # each wording in its commonest case
+            others.setdefault(" ".join(surface.casefold().split()), surface)
         others.pop(" ".join(label.casefold().split()), None)
         topic = Topic(iri, key, label, articles=articles_of[key], alt_labels=list(others.values())[:MAX_ALT_LABELS])
         days = sorted(day for article in topic.articles if (day := dated.get(article)))
