@@ -13,8 +13,8 @@ so that what was written under the old number is rebuilt:
 # FORMAT_VERSION 2: links inferred between the rows of a scan; 3: stems; 4: exact link sums;
 # 5: scan ids are the article and a digest of the content, closestTo names articles, lists spelled one
 # character per entry are read as words, YYYYMMDD-slug page ids dated; 6: rows sharing words only are relatedTo,
-# safeguards mitigate
-FORMAT_VERSION = "6"
+# safeguards mitigate; 7: a row named after another is relatedTo it
+FORMAT_VERSION = "7"
 MERGER_VERSION = "11"  # 7: C, C# and C++ are three words; 8: counts by distinct article, revisions;
 # 9: driving forces and outlooks merge by meaning (semantic extra); 10: topics and their associations;
 # 11: names likely the same by meaning are listed for review (semantic extra)
