@@ -206,8 +206,9 @@ def ingest(
         from foresight.ingest import refresh_views
 
         # even when no scan changed: a run cut short may have left the concepts or indexes behind
-        with _building(store, _rules(overrides), show and concepts):
-            concept_set = refresh_views(store, _rules(overrides), concepts=concepts)
+        rules = _rules(overrides)
+        with _building(store, rules, show and concepts):
+            concept_set = refresh_views(store, rules, concepts=concepts)
         triples = store.triple_count()
     if not quiet:
         for warning in report.warnings:
@@ -655,10 +656,14 @@ def _node_json(graph: Graph, node: str) -> dict[str, Any]:
             "scans": data.get("scans", 1), "scan": _scan_ref(graph, data.get("scan"))}
 
 
+def _stored(graph: Graph, start: str, end: str) -> tuple[str, str]:
+    """The link between two nodes as the graph holds it (a symmetric link may be walked from its other end)."""
+    return (start, end) if graph.has_edge(start, end) else (end, start)
+
+
 def _edge_scan(graph: Graph, start: str, end: str) -> str | None:
     """The scan an edge's evidence comes from (a concept edge says it; a row edge is its rows' scan)."""
-    if not graph.has_edge(start, end):  # a symmetric link, walked from its other end
-        start, end = end, start
+    start, end = _stored(graph, start, end)
     scan = graph.edges[start, end].get("scan") or graph.nodes[start].get("scan")
     return str(scan) if scan else None
 
@@ -668,7 +673,7 @@ def _hop_json(graph: Graph, source: str, target: str, forward: bool, relation: s
     start, end = (source, target) if forward else (target, source)
     found = {"from": source, "to": target, "relation": relation, "forward": forward, "score": score,
              "method": method, "evidence": evidence, "scan": _scan_ref(graph, _edge_scan(graph, start, end))}
-    data = graph.edges[start, end] if graph.has_edge(start, end) else graph.edges[end, start]
+    data = graph.edges[_stored(graph, start, end)]
     if data.get("evidence_scans"):  # an association: the articles naming both ends
         found["support"] = data.get("support")
         found["lift"] = data.get("lift")
@@ -1262,7 +1267,7 @@ def _print_topic(record: dict[str, Any], fmt: ViewFormat) -> None:
         out.print("  none")
     for other in record["associated"]:
         titles = "; ".join(f"{e['title'] or e['iri']} ({e['date'] or 'undated'})" for e in other["evidence"])
-        more = other["evidence_count"] - len(other["evidence"])
+        more = other["support"] - len(other["evidence"])  # evidence keeps 50 scans; support counts every article
         out.print(f"  {_escape(other['label'])} · {other['support']} articles · lift {other['lift']:.1f}")
         out.print(f"    [dim]{_escape(titles)}{f'; and {more} more' if more > 0 else ''}[/]")
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from foresight.model import Scan
-from foresight.text import content_terms, stem, tokens
+from foresight.text import content_terms, holds_run, stem, tokens
 
 MAX_LINKS_PER_ROW = 3
 #: Lowest score a shared-terms link needs.
@@ -91,15 +91,6 @@ def scan_rows(scan: Scan) -> list[Row]:
     return rows
 
 
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    """Whether ``needle`` occurs as consecutive words of ``haystack``."""
-    size = len(needle)
-    if not size or size > len(haystack):
-        return False
-    first = needle[0]
-    return any(haystack[i] == first and haystack[i:i + size] == needle for i in range(len(haystack) - size + 1))
-
-
 def _related(a: Row, b: Row) -> tuple[Row, Row, str]:
     # undirected: keep file order so the same scan always gives the same triple
     return (a, b, "relatedTo") if a.index < b.index else (b, a, "relatedTo")
@@ -132,7 +123,7 @@ def _named_after(a: Row, b: Row) -> bool:
     is an aspect of the other, which neither causes nor enables it (a hand check found 13 of 20 such links
     "raising" a concern wrong)."""
     left, right = tokens(a.label), tokens(b.label)
-    return bool(left) and bool(right) and (_contains(right, left) or _contains(left, right))
+    return bool(left) and bool(right) and (holds_run(right, left) or holds_run(left, right))
 
 
 #: words in a name that make it a safeguard: what it is linked with, it mitigates
@@ -197,7 +188,7 @@ def infer_links(scan: Scan) -> list[RowLink]:
     # fsum: exact, so the order a set gives its terms in (which varies between runs) cannot change a score
     mass = [math.fsum(weight[t] for t in row_terms) for row_terms in terms]
     keywords = [phrase for phrase in (tokens(k) for k in scan.keywords) if len(phrase) > 1]
-    phrases = [{" ".join(k) for k in keywords if _contains(w, k)} for w in words]
+    phrases = [{" ".join(k) for k in keywords if holds_run(w, k)} for w in words]
     best: dict[tuple[int, int], RowLink] = {}
 
     def offer(a: Row, b: Row, score: float, method: str, evidence: str) -> None:
@@ -210,7 +201,7 @@ def infer_links(scan: Scan) -> list[RowLink]:
     def mentions(i: int, j: int) -> bool:
         """Whether row j's text names row i."""
         name = names[i]
-        return name.usable and name.words <= vocab[j] and _contains(words[j], name.tokens)
+        return name.usable and name.words <= vocab[j] and holds_run(words[j], name.tokens)
 
     # rows of one name are linked pairwise; a name repeated more than a few times, to its first row only
     # (pairwise, a scan repeating one name thousands of times would make millions of links)

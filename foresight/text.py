@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # Words that carry no topic in a foresight scan: grammar, and the scans' own stock phrases.
 _STOPWORD_TEXT = """
@@ -30,7 +30,7 @@ people
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[A-Za-z0-9]+")
 # "C++" and "C#" are words of their own, not "c": the symbols after a letter or digit are spelled out
 _SYMBOLS = re.compile(r"(?<=[A-Za-z0-9])(\+\+|#)")
 
@@ -56,10 +56,33 @@ def normalise(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
+    return [word.lower() for word in written_words(text)]
+
+
+def written_words(text: str) -> list[str]:
+    """The words of a text as written (case kept): the words :func:`tokens` stems, one for one.
+
+    >>> written_words("Assemblée's C++ rules")
+    ['Assemblee', 's', 'Cpp', 'rules']
+    """
     text = spell_symbols(text)
     if not text.isascii():  # accents folded: "Assemblée" is "assemblee"
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _WORD.findall(text.lower())
+    return _WORD.findall(text)
+
+
+def holds_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    """Whether ``needle`` occurs as consecutive words of ``haystack``.
+
+    >>> holds_run(["rise", "of", "generative", "ai"], ["generative", "ai"]), holds_run(["ai", "x"], ["x", "ai"])
+    (True, False)
+    """
+    size = len(needle)
+    if not size or size > len(haystack):
+        return False
+    first = needle[0]
+    return any(haystack[i] == first and all(haystack[i + k] == needle[k] for k in range(1, size))
+               for i in range(len(haystack) - size + 1))
 
 
 # Words ending in s that are not plurals.

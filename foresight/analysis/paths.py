@@ -16,6 +16,7 @@ links' scores, lowered for each hop against its link and each hub passed through
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -83,8 +84,6 @@ def hub_cost(graph: nx.DiGraph[str], node: str) -> float:
     >>> round(hub_cost(g, "hub"), 2), hub_cost(g, "leaf")
     (0.6, 0.0)
     """
-    import math
-
     degree = graph.nodes[node].get("degree")
     if not isinstance(degree, int):
         degree = graph.degree(node)

@@ -141,7 +141,7 @@ def _add_topics(view: nx.DiGraph[str], concept_set: ConceptSet, scans: dict[str,
             where = scans.get(scan, {})
             dated = f" ({where['date']})" if where.get("date") else ""
             named.append(f"{where.get('title') or scan}{dated}")
-        more = len(association.scans) - len(named)
+        more = association.support - len(named)  # the evidence keeps 50 scans; the support counts every article
         evidence = (f"named together in {association.support} articles, {association.lift:.1f} times what chance "
                     f"would give (PMI {association.pmi:.2f}): {'; '.join(named)}"
                     f"{f'; and {more} more' if more > 0 else ''}")

@@ -237,16 +237,22 @@ def _kind(entry: Any, where: str, section: str, number: int) -> str:
     return kind
 
 
+def _key_wordings(keys: list[tuple[str, ...]], label_of: Mapping[str, str],
+                  key_of: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """One wording for each key (that of its first row), the text embedded for it."""
+    wording: dict[tuple[str, ...], str] = {}
+    for node, key in sorted(key_of.items()):
+        wording.setdefault(key, " ".join(label_of[node].split()))
+    return [wording[key] for key in keys]
+
+
 def _merge_sentences(keys: list[tuple[str, ...]], label_of: Mapping[str, str],
                      key_of: Mapping[str, tuple[str, ...]], groups: _Groups,
                      vectors: Vectors) -> dict[tuple[str, ...], tuple[float, str]]:
     """Join the groups of sentences that say the same thing; returns, for each key joined, its cosine and partner."""
     import numpy as np
 
-    wording: dict[tuple[str, ...], str] = {}
-    for node, key in sorted(key_of.items()):
-        wording.setdefault(key, " ".join(label_of[node].split()))
-    texts = [wording[key] for key in keys]
+    texts = _key_wordings(keys, label_of, key_of)
     matrix = vectors(texts)
     total = {key: matrix[number].astype(np.float64) for number, key in enumerate(keys)}
     joined: dict[tuple[str, ...], tuple[float, str]] = {}
@@ -268,10 +274,7 @@ def _likely_names(keys: list[tuple[str, ...]], label_of: Mapping[str, str], key_
                   groups: _Groups, vectors: Vectors) -> list[Pair]:
     """Names that likely mean the same (see :data:`NAME_SAME`, :data:`NAME_NEAR`) and were not merged: left for
     review, closest first, never merged by themselves."""
-    wording: dict[tuple[str, ...], str] = {}
-    for node, key in sorted(key_of.items()):
-        wording.setdefault(key, " ".join(label_of[node].split()))
-    texts = [wording[key] for key in keys]
+    texts = _key_wordings(keys, label_of, key_of)
     found: list[Pair] = []
     for cosine, i, j in similar_sentences(vectors(texts), NAME_NEAR):
         left, right = set(keys[i]), set(keys[j])
@@ -559,11 +562,15 @@ def _ranks(concept_set: ConceptSet) -> dict[str, int]:
     return rank
 
 
-def _match_iri(match: Match) -> str:
+def _hashed_iri(folder: str, text: str) -> str:
+    """A stable IRI in the concepts graph for a node named by ``text`` (a match, an association)."""
     import hashlib
 
-    name = hashlib.sha1(f"{match.row} {match.relation} {match.concept}".encode()).hexdigest()[:20]
-    return f"{CONCEPTS_GRAPH}/match/{name}"
+    return f"{CONCEPTS_GRAPH}/{folder}/{hashlib.sha1(text.encode()).hexdigest()[:20]}"
+
+
+def _match_iri(match: Match) -> str:
+    return _hashed_iri("match", f"{match.row} {match.relation} {match.concept}")
 
 
 def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tuple[str, list[str]]]:
@@ -612,16 +619,10 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
         add(node, iri(FS + "rowCount"), literal(len(concept.rows)))
         if rank[concept.iri] <= RANKED:
             add(node, iri(FS + "rank"), literal(rank[concept.iri]))
-        if concept.first and concept.last:
-            add(node, iri(FS + "firstSeen"), literal(concept.first, XSD + "date"))
-            add(node, iri(FS + "lastSeen"), literal(concept.last, XSD + "date"))
-        # one scan: its month is the first-seen date's, no bucket needed
-        for month, count in sorted(concept.months.items()) if len(concept.articles) > 1 else ():
-            bucket = iri(f"{concept.iri}/month/{month}")
-            add(node, iri(FS + "monthlyCount"), bucket)
-            add(bucket, a, iri(FS + "MonthlyCount"))
-            add(bucket, iri(FS + "month"), literal(month))
-            add(bucket, iri(FS + "monthScanCount"), literal(count))
+        # one article: its month is the first-seen date's, no bucket needed
+        for triple in _dated(concept.iri, concept.first, concept.last,
+                             concept.months if len(concept.articles) > 1 else Counter()):
+            add(*triple)
         for row in concept.rows:
             add(iri(row), iri(SKOS + "exactMatch"), node)
         yield concept.iri, lines
@@ -653,19 +654,32 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
         yield name, lines
 
 
+def _dated(node: str, first: str | None, last: str | None, months: Counter[str]) -> list[tuple[str, str, str]]:
+    """A concept's or topic's first and last seen and its articles by month, as N-Triples terms."""
+    from foresight.vocab import FS, RDF, XSD, iri, literal
+
+    subject = iri(node)
+    found = []
+    if first and last:
+        found += [(subject, iri(FS + "firstSeen"), literal(first, XSD + "date")),
+                  (subject, iri(FS + "lastSeen"), literal(last, XSD + "date"))]
+    for month, count in sorted(months.items()):
+        bucket = iri(f"{node}/month/{month}")
+        found += [(subject, iri(FS + "monthlyCount"), bucket), (bucket, iri(RDF + "type"), iri(FS + "MonthlyCount")),
+                  (bucket, iri(FS + "month"), literal(month)), (bucket, iri(FS + "monthScanCount"), literal(count))]
+    return found
+
+
 #: the scheme of the topics
 TOPIC_SCHEME = f"{ID}scheme/topics"
 
 
 def association_iri(association: Association) -> str:
-    import hashlib
-
-    name = hashlib.sha1(f"{association.a} {association.b}".encode()).hexdigest()[:20]
-    return f"{CONCEPTS_GRAPH}/association/{name}"
+    return _hashed_iri("association", f"{association.a} {association.b}")
 
 
 def _topic_units(concept_set: ConceptSet, only: set[str] | None) -> Iterator[tuple[str, list[str]]]:
-    """The topics (each with the concepts under it) and the associations, as units of :func:`_units`::
+    """The topics, each concept's topics and the associations, as units of :func:`_units`::
 
         <topic> a skos:Concept, fs:Topic ; skos:inScheme <scheme/topics> ; skos:prefLabel "…" ;
                 fs:articleCount 12 ; fs:firstSeen … ; fs:lastSeen … ; fs:monthlyCount […] ;
@@ -690,14 +704,7 @@ def _topic_units(concept_set: ConceptSet, only: set[str] | None) -> Iterator[tup
                                                                       literal(topic.label)),
                    (node, iri(FS + "articleCount"), literal(len(topic.articles)))]
         triples += [(node, iri(SKOS + "altLabel"), literal(label)) for label in topic.alt_labels]
-        if topic.first and topic.last:
-            triples += [(node, iri(FS + "firstSeen"), literal(topic.first, XSD + "date")),
-                        (node, iri(FS + "lastSeen"), literal(topic.last, XSD + "date"))]
-        for month, count in sorted(topic.months.items()):
-            bucket = iri(f"{topic.iri}/month/{month}")
-            triples += [(node, iri(FS + "monthlyCount"), bucket), (bucket, a, iri(FS + "MonthlyCount")),
-                        (bucket, iri(FS + "month"), literal(month)),
-                        (bucket, iri(FS + "monthScanCount"), literal(count))]
+        triples += _dated(topic.iri, topic.first, topic.last, topic.months)
         triples += [(node, broader, iri(other)) for other in topic.broader]
         yield topic.iri, [f"{s} {p} {o} {graph} .\n" for s, p, o in triples]
     # each concept's topics, a unit of its own: a new concept under a topic rewrites one line, not the topic

@@ -62,7 +62,6 @@ CREATE TABLE review(position INTEGER PRIMARY KEY, a TEXT, b TEXT, kind TEXT, sco
 CREATE TABLE topics(id INTEGER PRIMARY KEY, iri TEXT, label TEXT, fold TEXT, key TEXT, members TEXT, broader TEXT,
                     articles TEXT, narticles INTEGER, months TEXT, first TEXT, last TEXT, kinds TEXT,
                     alt_labels TEXT);
-CREATE TABLE topic_months(topic INTEGER, month TEXT, count INTEGER);
 CREATE TABLE topic_kinds(topic INTEGER, kind TEXT, articles INTEGER);
 CREATE TABLE associations(a TEXT, b TEXT, support INTEGER, lift REAL, scans TEXT);
 CREATE VIRTUAL TABLE texts USING fts5(label, description, node UNINDEXED, type UNINDEXED, relevancy UNINDEXED,
@@ -264,8 +263,6 @@ def _fill_concepts(connection: sqlite3.Connection, concept_set: ConceptSet) -> N
          _json(sorted(t.articles)), len(t.articles), _json(dict(t.months)), t.first, t.last, _json(dict(t.kinds)),
          _json(t.alt_labels))
         for number, t in enumerate(topics.values())))
-    connection.executemany("INSERT INTO topic_months VALUES (?, ?, ?)", (
-        (number, month, count) for number, t in enumerate(topics.values()) for month, count in t.months.items()))
     connection.executemany("INSERT INTO topic_kinds VALUES (?, ?, ?)", (
         (number, kind, count) for number, t in enumerate(topics.values()) for kind, count in t.kinds.items()))
     connection.executemany("INSERT INTO associations VALUES (?, ?, ?, ?, ?)", (
@@ -475,7 +472,9 @@ class GraphIndex:
                 f"SELECT nodes.id, nodes.iri, nodes.type, nodes.label, nodes.relevancy, nodes.scan, nodes.line, "
                 f"nodes.scans, nodes.description, CASE WHEN {table}.full THEN nodes.data END FROM {table} "
                 f"CROSS JOIN nodes ON nodes.id = {table}.id ORDER BY nodes.id", ())
-            for _, iri, kind, label, relevancy, scan, line, count, description, data in rows:
+            # how many links each node has in the whole graph (a part of it may hold only a few): what makes a hub
+            indptr, _ = self.adjacency()
+            for number, iri, kind, label, relevancy, scan, line, count, description, data in rows:
                 if data is not None:
                     attrs = json.loads(data)
                     scans |= _scans_of(attrs)
@@ -485,6 +484,7 @@ class GraphIndex:
                                    scans=count, description=description)
                     if scan:
                         scans.add(scan)
+                graph.nodes[iri]["degree"] = int(indptr[number + 1] - indptr[number])
             # an association's supporting scans are its evidence: always loaded
             light = ("edges.relation, edges.score, edges.method, edges.evidence, edges.scan, "
                      "CASE WHEN edges.method = 'co-occurrence' THEN edges.data END")
@@ -505,12 +505,6 @@ class GraphIndex:
                 if scan:
                     scans.add(scan)
         graph.graph["scans"] = self.scans(scans)
-        # how many links each node has in the whole graph (a part of it may hold only a few): what makes a hub
-        indptr, _ = self.adjacency()
-        iris = {iri: number for number, iri in self.connection.execute(
-            f"SELECT id, iri FROM nodes WHERE id IN ({','.join(str(n) for n in wanted) or 'NULL'})")}
-        for iri, number in iris.items():
-            graph.nodes[iri]["degree"] = int(indptr[number + 1] - indptr[number])
         return graph
 
     def whole(self) -> nx.DiGraph[str]:
@@ -686,7 +680,9 @@ class GraphIndex:
 
     # ----- topics -----------------------------------------------------------------------------------
 
-    _TOPIC = "SELECT iri, key, label, members, broader, articles, months, first, last, kinds, alt_labels FROM topics"
+    _TOPIC_COLUMNS = ("iri", "key", "label", "members", "broader", "articles", "months", "first", "last", "kinds",
+                      "alt_labels")
+    _TOPIC = f"SELECT {', '.join(_TOPIC_COLUMNS)} FROM topics"
 
     @staticmethod
     def _topic(row: Sequence[Any]) -> Topic:
@@ -718,8 +714,7 @@ class GraphIndex:
             total = int(self._one("SELECT COUNT(*) FROM topic_kinds WHERE kind = ? AND articles >= ?", kind,
                                   min_articles))
             rows = self.connection.execute(
-                "SELECT t.iri, t.key, t.label, t.members, t.broader, t.articles, t.months, t.first, t.last, t.kinds, "
-                "t.alt_labels "
+                f"SELECT {', '.join('t.' + column for column in self._TOPIC_COLUMNS)} "
                 "FROM topic_kinds k CROSS JOIN topics t ON t.id = k.topic WHERE k.kind = ? AND k.articles >= ? "
                 "ORDER BY k.articles DESC, t.narticles DESC, t.fold, t.iri LIMIT ?",
                 (kind, min_articles, limit)).fetchall()

@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import functools
 import math
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from foresight.merging import SYNONYMS, WRAPPERS, abbreviations
-from foresight.text import STOPWORDS, spell_symbols, stem
+from foresight.text import STOPWORDS, holds_run, stem, written_words
 from foresight.vocab import ID, slug
 
 if TYPE_CHECKING:
@@ -54,10 +52,10 @@ MAX_ALT_LABELS = 5
 MIN_NAMES = 3
 #: an association needs this many articles naming both topics (fewer in a small corpus) ...
 MIN_SUPPORT = 3
-#: below this many articles per article a topic needs (300 articles: 1 more), down to 2: recurring is 2
-ARTICLES_PER_STEP = 300
 #: ... and to be this many times more frequent than chance
 MIN_LIFT = 1.5
+#: a small corpus needs fewer: one article more for each this many articles, from 2 (recurring is 2)
+ARTICLES_PER_STEP = 300
 #: an association keeps the scans of this many supporting articles as its evidence, the newest (its support
 #: counts them all): thousands of scans for two common topics would grow the concepts graph with the corpus squared
 MAX_EVIDENCE = 50
@@ -89,7 +87,6 @@ approach practice campaign concept
 """
 _KEPT = frozenset(stem(word) for word in _KEPT_TEXT.split())
 EDGE_WORDS = _GRAMMAR | (WRAPPERS - _KEPT)
-_SURFACE = re.compile(r"[A-Za-z0-9]+")
 #: words the merger takes as synonyms that a topic keeps apart: "Digital Divide" is no topic "Internet"
 _OWN_WORDS = frozenset({"online", "digital", "internet"})
 
@@ -151,14 +148,6 @@ def topic_iri(label: str) -> str:
     return f"{ID}topic/{slug(label)}"
 
 
-def _surface(text: str) -> list[str]:
-    """The words of a text as written (case kept), split as :func:`foresight.text.tokens` splits."""
-    text = spell_symbols(text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _SURFACE.findall(text)
-
-
 @functools.lru_cache(maxsize=1)
 def _short_forms() -> dict[tuple[str, ...], str]:
     """Each abbreviation's words, and those words with the abbreviations inside them (*generative AI* is
@@ -171,6 +160,12 @@ def _short_forms() -> dict[tuple[str, ...], str]:
                 if inner != words and words[start:start + size] == inner:
                     forms.setdefault((*words[:start], abbreviation, *words[start + size:]), short)
     return forms
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviated() -> frozenset[str]:
+    """The abbreviations themselves ("ai", "genai", "iot")."""
+    return frozenset(_short_forms().values())
 
 
 def holding_wording(wordings: Iterable[str], key: tuple[str, ...]) -> str | None:
@@ -203,10 +198,10 @@ def wording_terms(text: str) -> tuple[list[str], list[str]]:
 
 
 def _split(text: str) -> tuple[list[str], list[str]]:
-    written = _surface(text)
+    written = written_words(text)
     stems = [stem(word.lower()) for word in written]
     short = _short_forms()
-    abbreviated = set(short.values())
+    abbreviated = _abbreviated()
     terms: list[str] = []
     kept: list[str] = []
     position = 0
@@ -238,10 +233,9 @@ def _expand(key: tuple[str, ...]) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _inner_abbreviations() -> dict[str, tuple[str, ...]]:
-    shorts = set(_short_forms().values())
     found: dict[str, tuple[str, ...]] = {}
     for words, short in sorted(_short_forms().items(), key=lambda item: (len(item[0]), item[0])):
-        if short not in found and any(word in shorts for word in words):
+        if short not in found and any(word in _abbreviated() for word in words):
             found[short] = words
     return found
 
@@ -267,7 +261,7 @@ def core(terms: list[str]) -> tuple[int, int] | None:
         return None
     if end - start == 1:
         word = terms[start]
-        if word in _short_forms().values():
+        if word in _abbreviated():
             return start, end  # an abbreviation: "AI", "IoT"
         if (end != len(terms) or word in GENERIC or word in _KEPT or word in STOPWORDS or len(word) < 3
                 or word.isdigit()):
@@ -305,8 +299,7 @@ def _grams(terms: list[str]) -> Iterable[tuple[str, ...]]:
 
 
 def _inside(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
-    size = len(small)
-    return size < len(big) and any(big[i:i + size] == small for i in range(len(big) - size + 1))
+    return len(small) < len(big) and holds_run(big, small)
 
 
 def thresholds(articles: int) -> tuple[int, int]:

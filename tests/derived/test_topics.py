@@ -25,10 +25,7 @@ from foresight.derived.topics import (
     wording_terms,
 )
 from foresight.store.base import Store
-
-
-def _holds(terms: list[str], key: tuple[str, ...]) -> bool:
-    return any(tuple(terms[i:i + len(key)]) == key for i in range(len(terms) - len(key) + 1))
+from foresight.text import holds_run
 
 
 @pytest.mark.parametrize(("name", "topic"), [
@@ -75,7 +72,7 @@ def test_every_topic_is_named_in_five_articles_and_held_by_its_members(bulk_topi
         for member in topic.members:
             concept = concepts[member]
             wordings = [list(_expand(tuple(wording_terms(text)[0]))) for text in (concept.label, *concept.alt_labels)]
-            assert any(_holds(terms, _expand(topic.key)) for terms in wordings), (topic.label, concept.label)
+            assert any(holds_run(terms, _expand(topic.key)) for terms in wordings), (topic.label, concept.label)
         # its articles are those where a concept's wording holds its words
         assert topic.articles <= holding[topic.key] | holding.get(_expand(topic.key), set())
         # by month: each article once, at the date of its scan that counts
@@ -96,7 +93,7 @@ def test_a_narrower_topic_holds_the_words_of_the_broader(bulk_topics) -> None:  
     pairs = [(topic, topics[iri]) for topic in topics.values() for iri in topic.broader]
     assert len(pairs) > 100
     for narrow, broad in pairs:
-        assert _holds(list(_expand(narrow.key)), _expand(broad.key)) and broad.key != narrow.key
+        assert holds_run(list(_expand(narrow.key)), _expand(broad.key)) and broad.key != narrow.key
     by_key = {t.key: t for t in topics.values()}
     assert by_key[("ai",)].iri in by_key[("genai",)].broader  # GenAI, Generative AI: under AI
     assert by_key[("ai",)].iri in by_key[("genai", "tool")].broader or by_key[("genai",)].iri in by_key[
@@ -165,6 +162,7 @@ def test_a_concept_under_a_topic_names_the_wording_that_holds_its_words(bulk_top
             evidence = view.edges[concept, iri]["evidence"]
             wording = re.match(r"the name '(.*)' holds the words of the topic '", evidence).group(1)  # type: ignore[union-attr]
             assert wording in {view.nodes[concept]["label"], *view.nodes[concept]["alt_labels"]}
-            assert _holds(list(_expand(tuple(wording_terms(wording)[0]))), _expand(concept_set.topics.topics[iri].key))
+            topic_words = _expand(concept_set.topics.topics[iri].key)
+            assert holds_run(list(_expand(tuple(wording_terms(wording)[0]))), topic_words)
             checked += 1
     assert checked > 100
