@@ -38,10 +38,10 @@ EXTRA_WEIGHT = 2.0
 
 # Words scans wrap around a topic without changing what it is.
 _FILLER_TEXT = """
-increased increase increasing rise rising growing growth grow emerging emergence emergent expansion expanding
+increased increase increasing rise rising growing growth grow emerging emergence expansion expanding
 expanded greater heightened enhanced surge boom spread widespread shift shifting transition move toward trend
 movement wave concern concerned worry worries issue risk threat problem impact effect role use usage utilization
-utilisation implementation integration potential possible future new novel evolving evolution changing change
+utilisation implementation integration potential possible future evolving evolution changing change
 development developments concept strategy approach practice campaign
 technology technological system tool platform software solution application app service
 """
@@ -60,7 +60,7 @@ _OBJECT_FILLER_TEXT = "technology technological system tool platform software so
 OBJECT_FILLERS = frozenset(stem(word) for word in _OBJECT_FILLER_TEXT.split())
 _TECHNOLOGICAL, _TECHNOLOGY = stem("technological"), stem("technology")
 #: stopwords that say something in a name: "Commercialization of Public Spaces" is not "... of Space"
-_NAME_WORDS = frozenset({"public", "people", "low", "lower", "high", "higher"})
+_NAME_WORDS = frozenset({"public", "people", "low", "lower", "high", "higher", "new", "novel"})
 NAME_STOPWORDS = STOPWORDS - _NAME_WORDS
 
 # Words that say the same in a name: each maps to the first of its group.
@@ -128,25 +128,41 @@ def name_terms(name: str) -> tuple[str, ...]:
     """
     bare = _spelled_form(name)
     words = _terms(tokens(bare))
-    if not words:  # a name made only of filler words ("Growing Concerns") is about those words
-        words = [w for w in tokens(bare) if w not in NAME_STOPWORDS] or tokens(bare)
+    if not set(words) - _NAME_WORDS:  # a name made only of filler words ("Growing Concerns", "New Technologies")
+        words = [w for w in tokens(bare) if w not in NAME_STOPWORDS] or tokens(bare)  # is about those words
     return tuple(sorted(set(words)))
 
 
 def _terms(stems: Sequence[str], previous: str = "") -> list[str]:
-    """The terms among a name's stemmed words, in order (see :func:`name_terms`); ``previous``: the word before."""
+    """The terms among a name's stemmed words, in order (see :func:`name_terms`); ``previous``: the word before.
+
+    A kind word ("technology", "software", "platform", ...) is a term where it names what the name is about:
+    after *of*, *in*, ... ("Dependence on Technology"), or before a word that is no filler, which it then
+    narrows ("Software Security", "Platform Economy"); trailing, it only says what kind of thing the name is
+    ("Blockchain Technology" is "Blockchain").
+    """
     words: list[str] = []
-    for word in stems:
+    for at, word in enumerate(stems):
         spelled = _SPELLED.get(word)
         if spelled:
             words.extend(spelled)
         elif word not in NAME_STOPWORDS and (len(word) > 1 or word.isdigit()) and (
-                word not in FILLERS or (previous in OBJECT_MARKERS and word in OBJECT_FILLERS)):
-            words.append(SYNONYMS.get(word, word))
-        elif word == _TECHNOLOGICAL:  # "Technological Dependence" is "Dependence on Technology"
+                word not in FILLERS or (word in OBJECT_FILLERS and (
+                    previous in OBJECT_MARKERS or (not words and _modifies(stems[at + 1:]))))):
+            # "Technological Dependence" is "Dependence on Technology"
+            words.append(_TECHNOLOGY if word == _TECHNOLOGICAL else SYNONYMS.get(word, word))
+        elif word == _TECHNOLOGICAL:
             words.append(_TECHNOLOGY)
         previous = word
     return words
+
+
+def _modifies(following: Sequence[str]) -> bool:
+    """Whether the words after a name's first kind word begin with a term it modifies ("Software Security"),
+    not a filler, stopword or marker; after another term it ends a compound ("Assistive Technology
+    Advancements")."""
+    return bool(following) and following[0] not in FILLERS and following[0] not in STOPWORDS and (
+        len(following[0]) > 1)
 
 
 #: Words after which a name names what its head applies to: "AI *in* Recruitment" (AI used for hiring) is not
@@ -217,8 +233,18 @@ def narrows(longer: str, shorter: tuple[str, ...]) -> bool:
         split.head & set(shorter))
 
 
+#: letters with dots: "A.I.", "U.S."
+_DOTTED = re.compile(r"\b((?:[A-Za-z]\.){2,4})")
+
+
+def _undotted(match: re.Match[str]) -> str:
+    return match.group(1).replace(".", "") + " "
+
+
 def _spelled_form(name: str) -> str:
-    """A name without the parenthesis that repeats it: "BIM (Building Information Modeling)" is the longer part."""
+    """A name without the parenthesis that repeats it: "BIM (Building Information Modeling)" is the longer part;
+    dotted letters joined: "A.I." is "AI", "U.S." is "US"."""
+    name = _DOTTED.sub(_undotted, name)
     inside = " ".join(re.findall(r"\(([^)]*)\)", name))
     outside = _PARENTHESES.sub(" ", name).strip()
     if inside and len(tokens(inside)) > len(tokens(outside)):
@@ -305,6 +331,11 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], weight: TermWeights) -> Verd
     return Verdict(round(score, 3), "fuzzy-name", evidence)
 
 
+#: endings that make another form of a word, not a compound
+_SUFFIXES = ("ing", "ed", "al", "ally", "ical", "ation", "ations", "ment", "ments", "ness", "ity", "ities", "ly",
+             "er", "ers", "ism", "ist", "ists", "ive", "ise", "ize", "ised", "ized")
+
+
 def _variants(a: str, b: str) -> bool:
     """Whether two terms are spellings or forms of one word.
 
@@ -313,6 +344,9 @@ def _variants(a: str, b: str) -> bool:
     """
     if min(len(a), len(b)) <= 4:
         return False
+    short, long = sorted((a, b), key=len)
+    if long.startswith(short) and len(long) - len(short) >= 4 and not long.endswith(_SUFFIXES):
+        return False  # a compound: "healthcare" is not "health"
     if fuzz.ratio(a, b) >= 88:
         return True
     common = 0
