@@ -207,8 +207,10 @@ def ingest(
 
         # even when no scan changed: a run cut short may have left the concepts or indexes behind
         rules = _rules(overrides)
+        # scans of new articles, and nothing replaced or removed: the derived data may take them in place
+        added = report.written_ids if not (report.replaced or report.removed) else []
         with _building(store, rules, show and concepts):
-            concept_set = refresh_views(store, rules, concepts=concepts)
+            concept_set = refresh_views(store, rules, concepts=concepts, added=added)
         triples = store.triple_count()
     if not quiet:
         for warning in report.warnings:
@@ -226,7 +228,8 @@ def ingest(
         from foresight.derived.embeddings import mode
 
         if not quiet:
-            err.print(f"matching: {mode()}")
+            err.print(f"matching: {mode()}" + (f"; concepts updated {_escape(concept_set.built)}"
+                                                if concept_set.built else ""))
         if concept_set.superseded:
             _stdout().print(f"{concept_set.superseded} scans are copies or older revisions of "
                             f"{concept_set.superseded_articles} articles scanned again; only the newest of each counts")

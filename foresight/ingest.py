@@ -316,26 +316,40 @@ def find_scans(store: Store, names: Iterable[str]) -> tuple[list[str], list[str]
     return found, missing
 
 
-def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts: bool = True
-                  ) -> ConceptSummary | None:
+def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts: bool = True,
+                  added: Iterable[str] = ()) -> ConceptSummary | None:
     """Make every view of the store true of its scans, so that the next question pays nothing.
 
-    Checks the concepts graph's marker against what the scans say (a run cut short
-    leaves it stale even when every scan is unchanged) and rewrites the vocabulary and
-    concepts graphs when it differs; then builds the concept index when it is stale.
+    Scans just added as new articles (``added``, by scan id) go into the derived data in place
+    when they can (:mod:`foresight.derived.incremental`). Otherwise: checks the concepts graph's
+    marker against what the scans say (a run cut short leaves it stale even when every scan is
+    unchanged) and rewrites the vocabulary and concepts graphs when it differs; then builds the
+    concept index when it is stale.
 
     Returns:
         What the concepts come to, or ``None`` with ``concepts=False`` (nothing is checked then).
+        Its ``built`` says how: in place, or in full and why.
     """
     from foresight.derived.concepts import CONCEPTS_GRAPH, concepts_marker, refresh_concepts
 
     if not concepts:
         return None
     derived = views(store, overrides)
+    graphs = [scan_graph_iri(scan) for scan in added]
+    built = "in full"
+    if graphs:
+        from foresight.derived.incremental import add_scans
+
+        reason = add_scans(derived, graphs)
+        built = "in place" if reason is None else f"in full: {reason}"
     if store.digest_of(CONCEPTS_GRAPH) != concepts_marker(derived.content_key()):
         refresh_vocabulary(store)
         refresh_concepts(store, overrides)
-    return derived.index("concepts").summary()
+    elif graphs and built != "in place":
+        built = "already up to date"
+    summary = derived.index("concepts").summary()
+    summary.built = built
+    return summary
 
 
 def check_nquads(path: Path, body: str) -> None:

@@ -370,7 +370,7 @@ class Pair:
 MAX_BLOCK = 2000
 
 
-def _prefix(key: tuple[str, ...], weight: TermWeights) -> list[str]:
+def key_blocks(key: tuple[str, ...], weight: TermWeights) -> list[str]:
     """The rarest terms of a key that carry more than ``1 - LIKELY`` of its weight.
 
     Two keys scoring at least :data:`LIKELY` share most of their weight, so they share
@@ -390,12 +390,12 @@ def _prefix(key: tuple[str, ...], weight: TermWeights) -> list[str]:
 def candidate_pairs(keys: Sequence[tuple[str, ...]], weight: TermWeights) -> list[Pair]:
     """Score the pairs of keys that can be alike; keep the likely and the same, sorted (deterministic).
 
-    Blocking: keys are indexed by their prefix terms (see :func:`_prefix`), so only
+    Blocking: keys are indexed by their prefix terms (see :func:`key_blocks`), so only
     keys sharing a rare term are compared; a block larger than :data:`MAX_BLOCK` is skipped.
     """
     blocks: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
-        for term in _prefix(key, weight):
+        for term in key_blocks(key, weight):
             blocks.setdefault(term, []).append(index)
     seen: set[tuple[int, int]] = set()
     found: list[Pair] = []

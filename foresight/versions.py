@@ -22,5 +22,5 @@ MERGER_VERSION = "13"  # 7: C, C# and C++ are three words; 8: counts by distinct
 # are words of a name, a name's first kind word narrows it ("Software Security"), "A.I." is "AI", compounds
 # ("healthcare") are no form of their first word
 PROJECTION_VERSION = "4"  # 3: pieces in SQLite instead of pickles; 4: scans carry their article and body digest
-INDEX_VERSION = "5"  # 2: light node and edge columns; 3: and descriptions; 4: concepts ranked by articles;
-# 5: topics and associations
+INDEX_VERSION = "6"  # 2: light node and edge columns; 3: and descriptions; 4: concepts ranked by articles;
+# 5: topics and associations; 6: what adding scans in place needs (name keys, term weights, the node of each row)

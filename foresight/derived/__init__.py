@@ -114,11 +114,15 @@ class Views:
         return self._key
 
     def _content_key(self) -> str:
+        return self.key_of(piece_hashes(self.store, self.pieces))
+
+    def key_of(self, hashes: Mapping[str, str]) -> str:
+        """The content key of scan graphs with these piece hashes (by graph IRI)."""
         # what the rows say (a digest of each scan graph's piece), not where they came from: the same
         # scans give the same key on any store, and a SPARQL update that changed rows changes it
         # the matching mode too: switching the semantic extra on or off merges differently
         state = hashlib.sha256(f"{_versions()}\n{self.rules_key}\n".encode())
-        for graph, content in sorted(piece_hashes(self.store, self.pieces).items()):
+        for graph, content in sorted(hashes.items()):
             state.update(f"{graph}\t{content}\n".encode())
         return state.hexdigest()
 
@@ -233,8 +237,25 @@ class Views:
             # a folder we cannot write (someone else's store, a full disk): keep it in memory
             index = build_index(None, graph, level=level, key=key, generation=generation, concept_set=concept_set,
                                 rules=self._rules_digest, versions=_versions())
+        vectors = self.vectors()
+        if level == "concepts" and path is not None and index.path == path and vectors is not None:
+            from foresight.derived.incremental import keep_sentence_vectors
+
+            with contextlib.suppress(sqlite3.Error, OSError):  # kept for adding scans in place; else made then
+                keep_sentence_vectors(path, vectors)
         self._indexes[level] = index
         return index
+
+    def forget(self, key: str | None = None) -> None:
+        """Drop what this process holds: the files beside the store were changed in place (to content ``key``)."""
+        for index in self._indexes.values():
+            index.close()
+        self._indexes = {}
+        self._rows = None
+        self._concepts = None
+        self._previous = None
+        self._generation = self.store.generation().generation if key is not None else None
+        self._key = key
 
     def remember(self, pieces: Mapping[str, tuple[str, Piece]]) -> None:
         """Keep the projection pieces of scan graphs just written (ingest has their triples in hand)."""

@@ -96,6 +96,11 @@ class ConceptSet:
     editions: dict[str, Edition] = field(default_factory=dict)
     #: the topics above the concepts and the associations between them (:mod:`foresight.derived.topics`)
     topics: TopicSet = field(default_factory=TopicSet)
+    #: each name key of each kind (kind, key): its concept, the wording embedded for it, and whether it is the
+    #: key its concept's other keys were compared with (what :mod:`foresight.derived.incremental` matches against)
+    keys: dict[tuple[str, tuple[str, ...]], tuple[str, str, bool]] = field(default_factory=dict)
+    #: the term weights each kind's names were compared with
+    weights: dict[str, TermWeights] = field(default_factory=dict)
 
 
 @dataclass
@@ -480,6 +485,8 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
     matches: list[Match] = []
     review: list[tuple[Concept, Concept, Verdict]] = []
     wording_articles: dict[str, dict[str, set[str]]] = {}
+    all_keys: dict[tuple[str, tuple[str, ...]], tuple[str, str, bool]] = {}
+    all_weights: dict[str, TermWeights] = {}
     rows_by_kind: dict[str, list[tuple[str, str]]] = {}
     wanted = set(kinds)
     for node, data in graph.nodes(data=True):
@@ -508,6 +515,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
         counts = Counter(key_of.values())
         keys = sorted(counts)
         weight = TermWeights.of(counts.elements())
+        all_weights[kind] = weight
         user_merge = [[name_terms(n) for n in names] for k, names in overrides.merge if k == kind]
         curated = {key for names in user_merge for key in names}
         apart = [{_rule_key(n, names) for n in names} for names in apart_names]
@@ -542,6 +550,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
         for node, _ in rows:
             members.setdefault(groups.find(key_of[node]), []).append(node)
         label_of = dict(rows)
+        key_text = dict(zip(keys, _key_wordings(keys, label_of, key_of), strict=True))
         renames = {name_terms(name): to for k, name, to in overrides.rename if k == kind}
         root_concept: dict[tuple[str, ...], Concept] = {}
         used: set[str] = set()
@@ -596,6 +605,8 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
                 concept.months = Counter(day[:7] for day in days)
             concepts[iri] = concept
             root_concept[root] = concept
+            for key in {key_of[n] for n in nodes}:
+                all_keys[kind, key] = (iri, key_text[key], key == root)
         seen: set[tuple[str, str]] = set()
         for pair in likely:
             left, right = root_concept[groups.find(pair.a)], root_concept[groups.find(pair.b)]
@@ -611,7 +622,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
     review.sort(key=lambda entry: (-(len(entry[0].articles) + len(entry[1].articles)), -entry[2].score,
                                    entry[0].label.casefold(), entry[1].label.casefold()))
     return ConceptSet(concepts, of_row, matches, review, found,
-                      build_topics(concepts, found, scans, wording_articles))
+                      build_topics(concepts, found, scans, wording_articles), all_keys, all_weights)
 
 
 def concepts_nquads(concept_set: ConceptSet, marker: str | None = None) -> str:
@@ -645,7 +656,8 @@ def _match_iri(match: Match) -> str:
     return _hashed_iri("match", f"{match.row} {match.relation} {match.concept}")
 
 
-def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tuple[str, list[str]]]:
+def _units(concept_set: ConceptSet, only: set[str] | None = None, rank: Mapping[str, int] | None = None
+           ) -> Iterator[tuple[str, list[str]]]:
     """The concepts graph, without its marker, as (unit, N-Quads lines): the schemes, then each concept
     (with its month buckets and exact matches), then each non-trivial match; with ``only``, just the
     units named there.
@@ -673,7 +685,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
     # rank within its kind: 1 for the concept most scans name, ties by label. SPARQL takes "the top
     # N" with VALUES ?rank { 1 2 ... N }: a few index lookups, the same answer on every store,
     # instead of sorting every concept
-    rank = _ranks(concept_set)
+    rank = _ranks(concept_set) if rank is None else rank
     for concept in concept_set.concepts.values():
         if only is not None and concept.iri not in only:
             continue
@@ -689,7 +701,7 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None) -> Iterator[tu
         add(node, iri(FS + "scanCount"), literal(len(concept.scans)))
         add(node, iri(FS + "articleCount"), literal(len(concept.articles)))
         add(node, iri(FS + "rowCount"), literal(len(concept.rows)))
-        if rank[concept.iri] <= RANKED:
+        if rank.get(concept.iri, RANKED + 1) <= RANKED:
             add(node, iri(FS + "rank"), literal(rank[concept.iri]))
         # one article: its month is the first-seen date's, no bucket needed
         for triple in _dated(concept.iri, concept.first, concept.last,
@@ -974,6 +986,7 @@ def refresh_concepts(store: Store, overrides: Overrides | None = None, *, force:
     if force:
         concept_set = derived.rebuild_concepts()
         write_concepts(store, concept_set, marker)
+        derived.build("concepts")  # the index too: it may hold scans added in place (foresight.derived.incremental)
         return concept_set
     concept_set = derived.concepts()
     stored = store.digest_of(CONCEPTS_GRAPH)

@@ -64,6 +64,10 @@ CREATE TABLE topics(id INTEGER PRIMARY KEY, iri TEXT, label TEXT, fold TEXT, key
                     alt_labels TEXT);
 CREATE TABLE topic_kinds(topic INTEGER, kind TEXT, articles INTEGER);
 CREATE TABLE associations(a TEXT, b TEXT, support INTEGER, lift REAL, scans TEXT);
+CREATE TABLE concept_keys(kind TEXT, key TEXT, concept INTEGER, wording TEXT, root INTEGER);
+CREATE TABLE term_weights(kind TEXT, term TEXT, weight REAL);
+CREATE TABLE row_nodes(row TEXT PRIMARY KEY, node INTEGER);
+CREATE TABLE key_blocks(kind TEXT, term TEXT, key INTEGER);
 CREATE VIRTUAL TABLE texts USING fts5(label, description, node UNINDEXED, type UNINDEXED, relevancy UNINDEXED,
                                       scan UNINDEXED, tokenize='porter unicode61 remove_diacritics 2');
 """
@@ -87,6 +91,19 @@ CREATE INDEX topics_rank ON topics(narticles DESC, fold, iri);
 CREATE INDEX topic_kinds_rank ON topic_kinds(kind, articles DESC, topic);
 CREATE INDEX associations_a ON associations(a);
 CREATE INDEX associations_b ON associations(b);
+CREATE INDEX associations_ab ON associations(a, b);
+CREATE INDEX concept_keys_key ON concept_keys(kind, key);
+CREATE INDEX concept_keys_concept ON concept_keys(concept);
+CREATE INDEX term_weights_term ON term_weights(kind, term);
+CREATE INDEX key_blocks_term ON key_blocks(kind, term);
+CREATE INDEX edges_pair ON edges(src, dst);
+CREATE INDEX concept_names_concept ON concept_names(concept);
+CREATE INDEX names_node ON names(node);
+CREATE INDEX topic_kinds_topic ON topic_kinds(topic, kind);
+CREATE INDEX concept_months_concept ON concept_months(concept);
+CREATE INDEX concepts_kind_rank ON concepts(kind, narticles DESC, fold, iri);
+CREATE INDEX force_words_force ON force_words(force);
+CREATE INDEX signal_scans_signal ON signal_scans(signal);
 """
 
 _RAISED = ("Issue", "Concern")
@@ -182,6 +199,9 @@ def _fill(connection: sqlite3.Connection, graph: nx.DiGraph[str], level: str, st
         if concept_set is not None:
             _fill_concepts(connection, concept_set)
             _fill_texts(connection, concept_set, graph, scans)
+            # where each row went: its concept's node, or its own (a shift)
+            connection.executemany("INSERT OR IGNORE INTO row_nodes VALUES (?, ?)", (
+                (row, ids[node]) for node, rows in graph.nodes(data="rows") for row in rows or ()))
         # the adjacency, links walked both ways, as CSR arrays: neighbours of node i are
         # indices[indptr[i]:indptr[i + 1]]
         count = len(ids)
@@ -267,6 +287,21 @@ def _fill_concepts(connection: sqlite3.Connection, concept_set: ConceptSet) -> N
         (number, kind, count) for number, t in enumerate(topics.values()) for kind, count in t.kinds.items()))
     connection.executemany("INSERT INTO associations VALUES (?, ?, ?, ?, ?)", (
         (x.a, x.b, x.support, x.lift, _json(x.scans)) for x in concept_set.topics.associations))
+    from foresight.merging import key_blocks
+
+    keys = [(kind, key, numbers[iri], wording, root) for (kind, key), (iri, wording, root) in concept_set.keys.items()
+            if iri in numbers]
+    connection.executemany("INSERT INTO concept_keys(rowid, kind, key, concept, wording, root) VALUES "
+                           "(?, ?, ?, ?, ?, ?)", ((number, kind, _json(list(key)), concept, wording, int(root))
+                                                  for number, (kind, key, concept, wording, root) in enumerate(keys)))
+    connection.executemany("INSERT INTO key_blocks VALUES (?, ?, ?)", (
+        (kind, term, number) for number, (kind, key, _, _, _) in enumerate(keys) if kind in concept_set.weights
+        for term in key_blocks(key, concept_set.weights[kind])))
+    connection.execute("INSERT INTO meta VALUES ('topic_articles', ?)", (str(len(
+        {article for topic in topics.values() for article in topic.articles})),))
+    connection.executemany("INSERT INTO term_weights VALUES (?, ?, ?)", (
+        (kind, term, value) for kind, weight in concept_set.weights.items()
+        for term, value in (*weight.weights.items(), ("", weight.default))))
 
 
 def _fill_texts(connection: sqlite3.Connection, concept_set: ConceptSet, graph: nx.DiGraph[str],
@@ -292,7 +327,7 @@ def _fill_texts(connection: sqlite3.Connection, concept_set: ConceptSet, graph: 
 # ----- reading ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class ConceptSummary:
     """What the concepts come to: how many, how many named in 3 or more articles, how many merges to review."""
 
@@ -302,6 +337,8 @@ class ConceptSummary:
     #: scans that do not count (copies, older revisions), and of how many articles
     superseded: int = 0
     superseded_articles: int = 0
+    #: how the derived data was brought up to date: "in place", "in full: <why>", ...
+    built: str = ""
 
 
 @dataclass(frozen=True)

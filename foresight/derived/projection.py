@@ -232,6 +232,23 @@ class PieceCache:
                     found[graph] = Piece(nodes, edges, scans)
         return found
 
+    def load_some(self, digests: Mapping[str, str], unscoped: str) -> dict[str, Piece]:
+        """The cached pieces of just the graphs named in ``digests``, when still true of them."""
+        found: dict[str, Piece] = {}
+        with self._connection() as connection:
+            if connection is None:
+                return found
+            for graph, digest in digests.items():
+                try:
+                    row = connection.execute("SELECT unscoped, version, body FROM pieces WHERE graph = ? AND "
+                                             "digest = ?", (graph, digest)).fetchone()
+                except sqlite3.Error:
+                    return found
+                if row and row[0] == unscoped and row[1] == PROJECTION_VERSION:
+                    nodes, edges, scans = json.loads(row[2])
+                    found[graph] = Piece(nodes, edges, scans)
+        return found
+
     def hashes(self, digests: Mapping[str, str], unscoped: str) -> dict[str, str]:
         """The content hash of each cached piece still true of its graph (see :func:`piece_hash`)."""
         return {graph: str(content) for graph, digest, token, version, content in self._rows("hash")
@@ -283,9 +300,10 @@ def _read_back(store: Store, cache: PieceCache, digests: Mapping[str, str], unsc
     return {graph: piece for graph, (_, piece) in fresh.items()}
 
 
-def piece_hashes(store: Store, cache: PieceCache) -> dict[str, str]:
-    """The content hash of every scan graph's piece, reading back (and caching) the pieces missing."""
-    digests = store.scan_digests()
+def piece_hashes(store: Store, cache: PieceCache, digests: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The content hash of every scan graph's piece, reading back (and caching) the pieces missing; ``digests``:
+    the store's scan digests, when at hand."""
+    digests = dict(digests) if digests is not None else store.scan_digests()
     unscoped = store.generation().unscoped
     hashes = cache.hashes(digests, unscoped)
     missing = [graph for graph in digests if graph not in hashes]

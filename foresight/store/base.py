@@ -8,6 +8,7 @@ class, not a special case in the callers.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
@@ -239,11 +240,15 @@ class Store(ABC):
         scans' content digests) are written last, in one transaction, so a graph
         with its marker is always complete.
         """
+        known = self._known_count()
+        delta = self._count_change(graphs, nquads + markers, "") if known is not None else None
         self._changing(scoped=True)
         try:
             self._replace_graphs(graphs, nquads, markers)
         finally:
             self._changing(scoped=True)
+        if known is not None and delta is not None:
+            self._remember_count(known + delta)
 
     def delete_quads(self, nquads: str) -> None:
         """Remove the quads given as N-Quads (as foresight writes them); quads not in the store are ignored."""
@@ -265,11 +270,15 @@ class Store(ABC):
         """
         graphs = set(drop) | set(group_quads(deletes)) | set(group_quads(inserts))
         scoped = not any(graph.startswith(SCAN_GRAPH_PREFIX) for graph in graphs)
+        known = self._known_count()
+        delta = self._count_change(drop, inserts, deletes) if known is not None else None
         self._changing(scoped=scoped)
         try:
             self._apply_changes(drop, deletes, inserts, incomplete)
         finally:
             self._changing(scoped=scoped)
+        if known is not None and delta is not None:
+            self._remember_count(known + delta)
 
     def _apply_changes(self, drop: Sequence[str], deletes: str, inserts: str, incomplete: tuple[str, str]) -> None:
         parts = [f"DROP SILENT GRAPH <{graph}>" for graph in drop]
@@ -351,6 +360,35 @@ class Store(ABC):
     def _state_file(self) -> Path | None:
         folder = self.cache_dir()
         return folder / "generation" if folder is not None else None
+
+    # The quad count, kept beside the store for the generation it was true at: counting a big store takes
+    # seconds, and a write that knows how many quads it adds and removes keeps the count true. Any other write
+    # changes the generation, and the next count is made again.
+
+    def _known_count(self) -> int | None:
+        """The number of quads, when kept for the store's current generation."""
+        folder = self.cache_dir()
+        if folder is None:
+            return None
+        try:
+            generation, _, count = (folder / "quads").read_text(encoding="utf-8").strip().partition(" ")
+        except OSError:
+            return None
+        return int(count) if generation == self.generation().generation and count.isdigit() else None
+
+    def _remember_count(self, count: int) -> None:
+        folder = self.cache_dir()
+        if folder is None or self.read_only:
+            return
+        from foresight.files import atomic_write
+
+        with contextlib.suppress(OSError):
+            atomic_write(folder / "quads", lambda stream: stream.write(
+                f"{self.generation().generation} {count}\n".encode()))
+
+    def _count_change(self, drop: Sequence[str], inserts: str, deletes: str) -> int | None:
+        """How many quads a write will add (negative: remove), or ``None`` when a backend cannot tell cheaply."""
+        return None
 
     @abstractmethod
     def graph_names(self) -> set[str]:

@@ -131,6 +131,12 @@ def _open_read_only(directory: Path) -> ox.Store:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+#: writes up to this many characters of N-Quads keep the store's quad count (a bigger one has it counted again)
+_COUNTED_WRITE = 2_000_000
+#: ... and drop graphs of up to this many quads
+_COUNTED_DROP = 200_000
+
+
 class OxigraphStore(Store):
     """An Oxigraph store in a directory, or in memory when ``path`` is ``None``.
 
@@ -315,7 +321,33 @@ class OxigraphStore(Store):
         return {graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode)}
 
     def triple_count(self) -> int:
-        return len(self._store)
+        known = self._known_count()
+        if known is not None:
+            return known
+        count = len(self._store)
+        self._remember_count(count)
+        return count
+
+    def _count_change(self, drop: Sequence[str], inserts: str, deletes: str) -> int | None:
+        """Quads added minus quads removed by dropping ``drop``, then deleting ``deletes`` and adding ``inserts``;
+        ``None`` for a big write (counting it would cost what counting the store costs)."""
+        if len(inserts) + len(deletes) > _COUNTED_WRITE:
+            return None
+        dropped = {ox.NamedNode(graph) for graph in drop}
+        removed = 0
+        for graph in dropped:
+            for number, _ in enumerate(self._store.quads_for_pattern(None, None, None, graph), start=1):
+                if number > _COUNTED_DROP:
+                    return None
+                removed += 1
+        try:
+            gone = {quad for quad in ox.parse(deletes, ox.RdfFormat.N_QUADS) if quad.graph_name not in dropped}
+            added = {quad for quad in ox.parse(inserts, ox.RdfFormat.N_QUADS)}
+        except SyntaxError:
+            return None
+        # after the write, of the quads named, exactly those added are there
+        present = sum(1 for quad in gone | added if quad.graph_name not in dropped and quad in self._store)
+        return len(added) - present - removed
 
     def cache_dir(self) -> Path | None:
         """``<store>.cache`` beside an on-disk store; ``None`` in memory."""
