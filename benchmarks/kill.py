@@ -4,7 +4,8 @@ Three commands are cut short with ``kill -9`` (SIGKILL: no cleanup runs):
 
 * ``ingest CORPUS`` into an empty store;
 * ``concepts --rebuild`` on a complete store;
-* an incremental refresh: ``ingest EXTRA`` into a store that holds CORPUS.
+* an incremental refresh: ``ingest EXTRA`` into a store that holds CORPUS (in place, when CORPUS holds 500
+  articles or more: :mod:`foresight.derived.incremental`).
 
 After each kill the same command is run again to the end, and the store's N-Quads
 (``foresight export --format nquads``, lines sorted) must equal those of a clean
@@ -15,6 +16,7 @@ what fraction of it each kill landed, and whether the store came out equal.
 Usage::
 
     python benchmarks/kill.py [--corpus ../shared/corpus/bulk] [--extra FILE] [--kills 20] [--seed 0] [--work DIR]
+                              [--only refresh]
 
 Exit status 1 when any store differs from its clean build.
 """
@@ -99,7 +101,7 @@ def copy_store(source: Path, target: Path) -> None:
         shutil.copytree(cache, target.with_name(target.name + ".cache"))
 
 
-def run(corpus: Path, extra: Path, kills: int, seed: int, work: Path) -> list[Trial]:
+def run(corpus: Path, extra: Path, kills: int, seed: int, work: Path, only: str | None = None) -> list[Trial]:
     """Build the clean stores, then make ``kills`` kills spread over the three commands."""
     rng = random.Random(seed)
     base, whole = work / "clean-base", work / "clean-whole"
@@ -115,7 +117,8 @@ def run(corpus: Path, extra: Path, kills: int, seed: int, work: Path) -> list[Tr
         raise RuntimeError("concepts --rebuild on a complete store changed it")
     print(f"clean runs: ingest {ingest_time:.1f} s ({base_print[1]:,} quads), concepts --rebuild "
           f"{rebuild_time:.1f} s, incremental refresh {refresh_time:.1f} s ({whole_print[1]:,} quads)", flush=True)
-    phases = [("ingest", ingest_time), ("concepts --rebuild", rebuild_time), ("refresh", refresh_time)]
+    phases = [(name, seconds) for name, seconds in (("ingest", ingest_time), ("concepts --rebuild", rebuild_time),
+                                                     ("refresh", refresh_time)) if not only or name == only]
     trials = []
     store = work / "store"
     for number in range(kills):
@@ -147,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, help="keep the stores here (default: a temporary folder)")
+    parser.add_argument("--only", choices=["ingest", "concepts --rebuild", "refresh"],
+                        help="kill this command only")
     args = parser.parse_args(argv)
     if not args.corpus.exists():
         print(f"no corpus at {args.corpus} (../shared beside the project); nothing to kill")
@@ -154,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="foresight-kill-") as temporary:
         work = args.work or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)
-        trials = run(args.corpus, args.extra, args.kills, args.seed, work)
+        trials = run(args.corpus, args.extra, args.kills, args.seed, work, args.only)
     killed = [t for t in trials if t.killed]
     equal = sum(t.equal for t in trials)
     print(f"{equal} of {len(trials)} stores equal to a clean build after the command was run again "

@@ -8,7 +8,8 @@ store with an empty embedding cache:
 1. ``foresight ingest DIR`` in a fresh process: wall time, the process's peak RSS, the embedding cache's
    size and the whole derived folder's size;
 2. one new scan added (``foresight ingest FILE``, a real scan of ``../shared/corpus/real`` the store has never
-   seen, so its texts are embedded too), three times with three different scans: wall time each;
+   seen, so its texts are embedded too), three times with three different scans: wall time and peak RSS each,
+   and how the derived data followed (in place, or in full and why: :mod:`foresight.derived.incremental`);
 3. cold answers: ``topics``, ``concepts``, ``paths "deepfakes" "misinformation"``, ``topics "mental health"``,
    five fresh processes each: median and slowest.
 
@@ -40,6 +41,12 @@ QUESTIONS = [["topics", "-n", "10"], ["concepts", "-n", "10"], ["paths", "deepfa
 
 def run(store: Path, *args: str) -> tuple[float, float]:
     """Run one command in a fresh process: (seconds, peak RSS in MB of that process)."""
+    seconds, peak, _ = run_told(store, *args)
+    return seconds, peak
+
+
+def run_told(store: Path, *args: str) -> tuple[float, float, str]:
+    """Run one command in a fresh process: (seconds, peak RSS in MB of that process, what it said on stderr)."""
     wrapper = ("import resource, subprocess, sys, time; start = time.perf_counter(); "
                "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
                "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, "
@@ -49,7 +56,13 @@ def run(store: Path, *args: str) -> tuple[float, float]:
     seconds, peak, code = result.stdout.split()
     if code != "0":
         raise RuntimeError(f"{args} failed with {code}: {result.stderr[-2000:]}")
-    return float(seconds), float(peak)
+    return float(seconds), float(peak), result.stderr
+
+
+def _how(stderr: str) -> str:
+    """How ``ingest`` said the derived data followed: in place, or in full and why."""
+    said = " ".join(stderr.split())
+    return said.split("concepts updated", 1)[1].strip() if "concepts updated" in said else "(not said)"
 
 
 def size(path: Path) -> float:
@@ -65,9 +78,14 @@ def measure(name: str, corpus: Path, work: Path, extra: list[Path]) -> None:
     derived = store.with_name(store.name + ".cache") / "derived"
     print(f"{name}: ingest {seconds:.1f} s, peak RSS {peak:.0f} MB, embedding cache "
           f"{size(derived / 'embeddings.sqlite'):.1f} MB, derived data {size(derived):.1f} MB", flush=True)
-    added = [run(store, "ingest", str(path), "-q")[0] for path in extra]
-    print(f"{name}: one new scan, {len(added)} times: " + ", ".join(f"{s:.1f} s" for s in added)
-          + f" (median {statistics.median(added):.1f} s)", flush=True)
+    added = []
+    for path in extra:
+        seconds, peak, said = run_told(store, "ingest", str(path))
+        added.append(seconds)
+        print(f"{name}: one new scan ({path.name}): {seconds:.2f} s, peak RSS {peak:.0f} MB, concepts updated "
+              f"{_how(said)}", flush=True)
+    print(f"{name}: one new scan, {len(added)} times: " + ", ".join(f"{s:.2f} s" for s in added)
+          + f" (median {statistics.median(added):.2f} s)", flush=True)
     for question in QUESTIONS:
         times = sorted(run(store, *question)[0] for _ in range(5))
         print(f"{name}: {' '.join(question)}: median {statistics.median(times):.2f} s, slowest {times[-1]:.2f} s",

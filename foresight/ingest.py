@@ -335,18 +335,19 @@ def refresh_views(store: Store, overrides: Overrides | None = None, *, concepts:
     if not concepts:
         return None
     derived = views(store, overrides)
-    graphs = [scan_graph_iri(scan) for scan in added]
-    built = "in full"
-    if graphs:
-        from foresight.derived.incremental import add_scans
+    built = ""  # nothing to do
+    stale = store.digest_of(CONCEPTS_GRAPH) != concepts_marker(derived.content_key())
+    if stale:
+        from foresight.derived.incremental import add_scans, unindexed
 
-        reason = add_scans(derived, graphs)
+        # the scans just written; else those a run cut short wrote without the concepts following
+        graphs = [scan_graph_iri(scan) for scan in added] or unindexed(derived)
+        reason = add_scans(derived, graphs) if graphs else "not only scans added"
+        stale = reason is not None
         built = "in place" if reason is None else f"in full: {reason}"
-    if store.digest_of(CONCEPTS_GRAPH) != concepts_marker(derived.content_key()):
+    if stale:
         refresh_vocabulary(store)
         refresh_concepts(store, overrides)
-    elif graphs and built != "in place":
-        built = "already up to date"
     summary = derived.index("concepts").summary()
     summary.built = built
     return summary

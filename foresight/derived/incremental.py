@@ -160,6 +160,26 @@ def add_scans(derived: Views, added: Sequence[str]) -> str | None:
     return None
 
 
+def unindexed(derived: Views) -> list[str]:
+    """The scan graphs in the store that the concepts index lacks, when it lacks nothing else (an ingest cut short
+    between writing scans and adding them)."""
+    from foresight.vocab import ID, SCAN_GRAPH_PREFIX
+
+    if derived.folder is None or not (derived.folder / "concepts.sqlite").exists():
+        return []
+    try:
+        connection = sqlite3.connect(f"file:{derived.folder / 'concepts.sqlite'}?mode=ro", uri=True)
+        try:
+            indexed = {str(scan).replace(ID + "scan/", SCAN_GRAPH_PREFIX, 1)
+                       for (scan,) in connection.execute("SELECT scan FROM editions")}
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return []
+    present = set(derived.store.scan_digests())
+    return sorted(present - indexed) if indexed <= present else []
+
+
 class _Adder:
     """One in-place addition: reads what it needs from the index, writes the changes in one transaction."""
 

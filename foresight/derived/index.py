@@ -337,7 +337,7 @@ class ConceptSummary:
     #: scans that do not count (copies, older revisions), and of how many articles
     superseded: int = 0
     superseded_articles: int = 0
-    #: how the derived data was brought up to date: "in place", "in full: <why>", ...
+    #: how the derived data was brought up to date: "in place", or "in full: <why>"; empty when it was
     built: str = ""
 
 

@@ -237,3 +237,19 @@ def test_a_failure_half_way_leaves_nothing_half_done(tmp_path: Path, monkeypatch
         assert int(index.execute("SELECT COUNT(*) FROM editions").fetchone()[0]) == 6
     result = cli(store, "topics", "-n", "3")
     assert result.exit_code == 0, result.output
+
+
+def test_scans_written_without_their_concepts_are_added_in_place_later(tmp_path: Path) -> None:
+    # what an ingest cut short between the scans and their concepts leaves, or ingest --no-concepts
+    need_corpus()
+    files = sorted(REAL.glob("*.md"))[:6]
+    store = tmp_path / "store"
+    assert cli(store, "ingest", *map(str, files[:5])).exit_code == 0
+    assert cli(store, "ingest", str(files[5]), "--no-concepts").exit_code == 0
+    result = cli(store, "ingest", str(files[5]))
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0, output
+    assert "0 scans written, 1 unchanged" in output
+    assert "concepts updated in place" in output
+    result = cli(store, "ingest", str(files[5]))  # nothing left to do
+    assert "concepts updated" not in " ".join(result.output.split())
