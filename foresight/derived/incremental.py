@@ -100,8 +100,8 @@ class _Change:
     matches: list[tuple[str, int, str, float, str, str]] = field(default_factory=list)
     #: (concept number, concept number, kind, score, method, evidence)
     review: list[tuple[int, int, str, float, str, str]] = field(default_factory=list)
-    #: vocabulary rows seen again: concept id -> scans
-    scans_only: dict[int, set[str]] = field(default_factory=dict)
+    #: vocabulary rows seen again: concept id -> (scan, the wording it uses)
+    scans_only: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
 
 
 def add_scans(derived: Views, added: Sequence[str]) -> str | None:
@@ -146,18 +146,28 @@ def add_scans(derived: Views, added: Sequence[str]) -> str | None:
         if len(pieces) != len(chosen):
             return "the projection of a scan added is not at hand"
         graph = assemble(pieces[name] for name in chosen)
+        adder = _Adder(derived, connection, graph, meta)
         try:
-            _Adder(derived, connection, graph, meta).run(before, after, len(chosen))
+            adder.run(before, after, len(chosen))
         except FullBuild as reason:
             connection.rollback()
             return str(reason)
-        except (sqlite3.Error, KeyError, ValueError, TypeError) as error:  # the full build stays the reference
+        except Exception as error:  # whatever it was, the full build that follows is the reference
             connection.rollback()
+            if adder.store_written:  # the store is ahead of the index: have the full build read the graph back
+                _mark_incomplete(store, after)
             return f"adding in place failed ({type(error).__name__}: {error})"
     finally:
         connection.close()
     derived.forget(after)
     return None
+
+
+def _mark_incomplete(store: Any, key: str) -> None:
+    """Mark the store's concepts graph incomplete, so that the next build compares it line by line."""
+    from foresight.derived.concepts import INCOMPLETE, _marker_line, concepts_marker
+
+    store.apply_changes(deletes=_marker_line(concepts_marker(key)), inserts=_marker_line(INCOMPLETE))
 
 
 def unindexed(derived: Views) -> list[str]:
@@ -194,6 +204,8 @@ class _Adder:
         self.rows_data: dict[str, dict[str, Any]] = dict(iter(graph.nodes(data=True)))
         self.change = _Change()
         self._weights: dict[str, TermWeights] = {}
+        #: whether the store's concepts graph was changed (the index must then follow, or be built again)
+        self.store_written = False
         #: the nodes whose links changed (their neighbours in the adjacency are read again)
         self.ends: set[int] = set()
 
@@ -266,7 +278,7 @@ class _Adder:
     def _assign(self) -> None:
         """Give each new row its concept (see the module docstring)."""
         from foresight.derived.concepts import SENTENCE_KINDS, VOCABULARY_KINDS
-        from foresight.merging import name_terms
+        from foresight.merging import name_terms, reversed_roles
         from foresight.vocab import CONCEPT_KINDS, concept_iri
 
         by_kind: dict[str, list[tuple[str, str, str]]] = {}
@@ -284,19 +296,24 @@ class _Adder:
             vectors(sorted({label for kind in SENTENCE_KINDS for _, label, _ in by_kind.get(kind, [])}))
         for kind in sorted(by_kind):
             taken: dict[tuple[str, ...], int] = {}  # keys given a concept in this run
+            worded: dict[tuple[str, ...], list[str]] = {}
             for node, label, scan in by_kind[kind]:
                 key = name_terms(label)
                 number = taken.get(key)
+                for other in worded.get(key, []):
+                    if reversed_roles(label, other):
+                        raise FullBuild(f"'{label}' swaps the roles of '{other}'")
+                worded.setdefault(key, []).append(label)
                 if number is None:
                     number = self._concept_of(kind, key, node, label, vectors if kind in SENTENCE_KINDS else None)
                     taken[key] = number
                 if kind in VOCABULARY_KINDS and number >= 0 and self.one(
                         "SELECT 1 FROM concepts WHERE id = ? AND rows LIKE ?", number, f'%"{node}"%'):
-                    self.change.scans_only.setdefault(number, set()).add(scan)  # a keyword used again
+                    self.change.scans_only.setdefault(number, set()).add((scan, label))  # a keyword used again
                     continue
                 held = self.change.rows.setdefault(number, [])
                 if kind in VOCABULARY_KINDS and any(row == node for row, _, _ in held):
-                    self.change.scans_only.setdefault(number, set()).add(scan)
+                    self.change.scans_only.setdefault(number, set()).add((scan, label))
                     continue
                 held.append((node, label, scan))
 
@@ -313,7 +330,8 @@ class _Adder:
             raise FullBuild(f"'{label}' has the terms of names kept apart by their roles")
         if row is not None:
             concept = int(row[0])
-            for (wording,) in self.db.execute("SELECT wording FROM concept_keys WHERE concept = ?", (concept,)):
+            stored = self.db.execute("SELECT label, alt_labels FROM concepts WHERE id = ?", (concept,)).fetchone()
+            for wording in (stored[0], *json.loads(stored[1])) if stored else ():
                 if reversed_roles(label, wording):
                     raise FullBuild(f"'{label}' swaps the roles of '{wording}'")
             if not row[1]:
@@ -326,6 +344,10 @@ class _Adder:
             return concept
         if kind in SENTENCE_KINDS:
             joined = self._nearest_sentence(kind, label, vectors) if vectors is not None else None
+            ours = self._nearest_new_sentence(kind, label, vectors) if vectors is not None else None
+            if joined is not None and ours is not None:
+                raise FullBuild(f"'{label}' is near a stored sentence and a new one")
+            joined = joined or ours
             if joined is not None:
                 concept, cosine, partner = joined
                 from foresight.derived.embeddings import MODEL
@@ -338,7 +360,8 @@ class _Adder:
         same: dict[int, tuple[float, str, str]] = {}
         likely: dict[int, tuple[float, str, str]] = {}
         weight = self.weights(kind)
-        for other, concept, wording in self._candidates(kind, key, weight):
+        run_keys = [(other, number, wording) for k, other, number, wording in self.change.keys if k == kind]
+        for other, concept, wording in [*self._candidates(kind, key, weight), *run_keys]:
             verdict = compare(key, other, weight)
             if verdict.score < LIKELY:
                 continue
@@ -364,6 +387,7 @@ class _Adder:
         number = self._new_concept(kind, key, label)
         for concept, (score, method, evidence) in sorted(likely.items(), key=lambda item: -item[1][0]):
             self.change.review.append((number, concept, kind, score, method, evidence))
+            self.change.matches.append((node, concept, "closeMatch", score, method, evidence))
         return number
 
     def _candidates(self, kind: str, key: tuple[str, ...], weight: TermWeights
@@ -427,6 +451,21 @@ class _Adder:
             whole = np.concatenate([matrix, extra]) if extra is not None else matrix
             keep_vectors(self.db, kind, rowids, whole)
 
+    def _nearest_new_sentence(self, kind: str, label: str, vectors: Any) -> tuple[int, float, str] | None:
+        """The new concept of this run whose sentence is nearest ``label``, when it passes the thresholds."""
+        from foresight.derived.concepts import sentence_thresholds
+
+        ours = [(number, wording) for k, _, number, wording in self.change.keys if k == kind]
+        if not ours:
+            return None
+        matrix = vectors([wording for _, wording in ours])
+        vector = vectors([label])[0]
+        cosines = matrix @ vector
+        best = int(cosines.argmax())
+        if float(cosines[best]) < sentence_thresholds(kind)[0]:
+            return None
+        return ours[best][0], round(float(cosines[best]), 4), ours[best][1]
+
     def _new_concept(self, kind: str, key: tuple[str, ...], label: str) -> int:
         number = -1 - len(self.change.new)
         self.change.new[number] = (kind, key, label)
@@ -475,15 +514,17 @@ class _Adder:
         # topics and associations
         topic_change = self._topics(concepts, ids, found, dates)
         # the concept graph
-        self._write_graph(concepts, ids, node_of_concept, node_data, topic_change)
+        self._write_graph(concepts, ids, node_of_concept, node_data, topic_change, old)
         # the store's concepts graph, then the index's stamp
-        self._write_store(concepts, old, ids, topic_change, found, before, after)
         self._keep_sentences()
         db.execute("UPDATE meta SET value = ? WHERE name = 'key'", (after,))
-        db.execute("UPDATE meta SET value = ? WHERE name = 'generation'",
-                   (self.derived.store.generation().generation,))
         db.execute("DELETE FROM meta WHERE name = 'added'")
         db.execute("INSERT INTO meta VALUES ('added', ?)", (str(int(self.meta.get("added") or 0) + count),))
+        # everything that can fail is done: the store's transaction, then the index's (held open till now)
+        self._write_store(concepts, old, ids, topic_change, found, before, after)
+        self.store_written = True
+        db.execute("UPDATE meta SET value = ? WHERE name = 'generation'",
+                   (self.derived.store.generation().generation,))
         db.commit()
 
     def _updated(self, number: int, concept: Concept | None, data: dict[str, Any] | None,
@@ -503,7 +544,10 @@ class _Adder:
             wordings.update([concept.label, *concept.alt_labels])
         wordings.update(label for _, label, _ in new_rows)
         preferred = min(wordings, key=lambda w: (-wordings[w], len(w), w))
-        scans = set(concept.scans) | {scan for _, _, scan in new_rows} | self.change.scans_only.get(number, set())
+        if concept.label in self._renamed():
+            raise FullBuild(f"'{concept.label}' is a curator's name")
+        scans = set(concept.scans) | {scan for _, _, scan in new_rows} | {
+            scan for scan, _ in self.change.scans_only.get(number, set())}
         added = {scan for scan in scans - concept.scans}
         articles = set(concept.articles) | {found[scan].article for scan in added if scan in found}
         months = Counter(concept.months)
@@ -523,6 +567,9 @@ class _Adder:
         return Concept(iri, concept.kind, preferred, sorted(w for w in wordings if w != preferred),
                        sorted([*concept.rows, *(row for row, _, _ in new_rows)]), scans, months,
                        min(days) if days else None, max(days) if days else None, articles)
+
+    def _renamed(self) -> set[str]:
+        return {to for _, _, to in self.derived.overrides.rename}
 
     def _used(self) -> set[str]:
         if not hasattr(self, "_iris"):
@@ -592,14 +639,13 @@ class _Adder:
                 for key in _held(wording_terms(label)[0], keys):
                     named_by.setdefault((edition.article, keys[key]), set()).add((concept.iri, label))
                     by_kind.setdefault((keys[key], concept.kind), set()).add(edition.article)
-            for scan in self.change.scans_only.get(number, set()):  # a keyword used again names what it names
+            for scan, text in self.change.scans_only.get(number, set()):  # a keyword used again, in its wording
                 edition = found.get(scan)
                 if edition is None:
                     continue
-                for text in (concept.label, *concept.alt_labels):
-                    for key in _held(wording_terms(text)[0], keys):
-                        named_by.setdefault((edition.article, keys[key]), set()).add((concept.iri, text))
-                        by_kind.setdefault((keys[key], concept.kind), set()).add(edition.article)
+                for key in _held(wording_terms(text)[0], keys):
+                    named_by.setdefault((edition.article, keys[key]), set()).add((concept.iri, text))
+                    by_kind.setdefault((keys[key], concept.kind), set()).add(edition.article)
         touched = sorted({topic for _, topic in named_by})
         for iri in touched:
             change.before[iri] = self._topic(iri)
@@ -718,7 +764,8 @@ class _Adder:
     # ----- the concept graph ------------------------------------------------------------------------------
 
     def _write_graph(self, concepts: Mapping[int, Concept], ids: Mapping[int, int], node_of_concept: dict[int, int],
-                     node_data: dict[int, dict[str, Any]], topics: _TopicChange) -> None:
+                     node_data: dict[int, dict[str, Any]], topics: _TopicChange,
+                     old_concepts: Mapping[int, Concept]) -> None:
         db = self.db
         graph = self.graph
         next_node = int(self.one("SELECT COALESCE(MAX(id), -1) FROM nodes")) + 1
@@ -729,6 +776,7 @@ class _Adder:
             texts = list(data.get("texts") or []) if data else []
             texts += [row_text(row, graph.nodes[row]) for row, _, _ in self.change.rows.get(number, [])
                       if row in graph]
+            texts.sort(key=lambda text: str(text["row"]))  # in the order of the concept's rows
             attrs = concept_node(concept, texts if concept.kind not in ("Keyword", "Theme") else [])
             if number not in node_of_concept:
                 node_of_concept[number] = next_node
@@ -780,8 +828,10 @@ class _Adder:
             else:
                 held = json.loads(row[1])
                 count = int(held.get("support", 1)) + len(support[start, end])
-                attrs = {**attrs, "support": count} if attrs["score"] > held.get("score", 0) else {
-                    **held, "support": count}
+                # the strongest row link; on a tie, the scan a full build meets first (scans in IRI order)
+                stronger = attrs["score"] > held.get("score", 0) or (
+                    attrs["score"] == held.get("score", 0) and str(attrs.get("scan")) < str(held.get("scan")))
+                attrs = {**attrs, "support": count} if stronger else {**held, "support": count}
                 self._update_edge(int(row[0]), attrs)
             touched_nodes |= {start, end}
         # topics: nodes, the concepts' broader links, the topics' broader links, associations
@@ -792,26 +842,36 @@ class _Adder:
             attrs = topic_node(topic)
             db.execute("UPDATE nodes SET scans = ?, description = ?, data = ? WHERE id = ?",
                        (attrs["scans"], attrs["description"], _json(attrs), node))
-            counting = dict(self.db.execute("SELECT article, scan FROM editions WHERE counts = 1 AND article IN "
-                                            f"({','.join('?' * len(topic.articles))})", sorted(topic.articles)))
-            scans = self._scan_metas(counting.values())
             for broader in topic.broader:
                 target = self.one("SELECT id FROM nodes WHERE iri = ?", broader)
-                row = db.execute("SELECT id FROM edges WHERE src = ? AND dst = ?", (node, target)).fetchone()
-                if row is not None:
-                    self._update_edge(int(row[0]), topic_edge(topic, self._topic(broader), counting, scans))
+                row = db.execute("SELECT id, scan FROM edges WHERE src = ? AND dst = ?", (node, target)).fetchone()
+                if row is None:
+                    continue
+                # the newest scan naming the narrower topic: the one named so far, or a new one
+                candidates = [scan for scan in (row[1], *self._new_scans(topic)) if scan]
+                counting = {scan: scan for scan in candidates}
+                shown = Topic(topic.iri, topic.key, topic.label, articles=set(candidates))
+                attrs = topic_edge(shown, self._topic(broader), counting, self._scan_metas(candidates))
+                self._update_edge(int(row[0]), {**attrs, "support": len(topic.articles)})
         for number, concept in concepts.items():
             own = node_of_concept[number]
             attrs = changed_nodes[own]
-            scans = self._scan_metas(attrs.get("scan_list") or [])
-            gone = db.execute("SELECT e.id, e.dst FROM edges e CROSS JOIN nodes n ON n.id = e.dst WHERE e.src = ? AND "
-                              "e.relation = 'broader' AND n.type = 'Topic'", (own,)).fetchall()
-            db.executemany("DELETE FROM edges WHERE id = ?", [(edge,) for edge, _ in gone])
-            self.ends |= {own, *(int(end) for _, end in gone)}
+            gone = db.execute("SELECT e.id, e.dst, e.scan FROM edges e CROSS JOIN nodes n ON n.id = e.dst WHERE "
+                              "e.src = ? AND e.relation = 'broader' AND n.type = 'Topic'", (own,)).fetchall()
+            db.executemany("DELETE FROM edges WHERE id = ?", [(edge,) for edge, _, _ in gone])
+            self.ends |= {own, *(int(end) for _, end, _ in gone)}
+            # the newest scan naming the concept: the one its topic links named so far, or a new one (not every scan
+            # of a concept named in thousands)
+            newest = {str(scan) for _, _, scan in gone if scan} | (set(attrs.get("scan_list") or []) - concept_scans(
+                old_concepts.get(number)))
+            if not gone:
+                newest = set(attrs.get("scan_list") or [])
+            named = {**attrs, "scan_list": sorted(newest)}
+            scans = self._scan_metas(newest)
             for iri in topics.of_concept.get(concept.iri, []):
                 topic = topics.after.get(iri) or self._topic(iri)
                 target = self.one("SELECT id FROM nodes WHERE iri = ?", iri)
-                self._insert_edge(own, int(target), member_edge(attrs, topic, scans))
+                self._insert_edge(own, int(target), member_edge(named, topic, scans))
                 touched_nodes.add(int(target))
         for association in topics.associations.values():
             start = self.one("SELECT id FROM nodes WHERE iri = ?", association.a)
@@ -835,6 +895,10 @@ class _Adder:
         db.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", texts)
         self._chains(touched_nodes)
         self._adjacency()
+
+    def _new_scans(self, topic: Topic) -> list[str]:
+        """The new scans naming a topic (those of its articles that are new)."""
+        return [scan for scan, meta in self.scans.items() if str(meta.get("article") or scan) in topic.articles]
 
     def _scan_metas(self, scans: Iterable[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
@@ -1044,3 +1108,7 @@ def keep_sentence_vectors(path: Path, vectors: Callable[[Sequence[str]], np.ndar
                     keep_vectors(connection, kind, [int(row[0]) for row in rows], vectors([row[1] for row in rows]))
     finally:
         connection.close()
+
+
+def concept_scans(concept: Concept | None) -> set[str]:
+    return set(concept.scans) if concept is not None else set()

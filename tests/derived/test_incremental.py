@@ -253,3 +253,58 @@ def test_scans_written_without_their_concepts_are_added_in_place_later(tmp_path:
     assert "concepts updated in place" in output
     result = cli(store, "ingest", str(files[5]))  # nothing left to do
     assert "concepts updated" not in " ".join(result.output.split())
+
+
+def _scan(folder: Path, name: str, url: str, issue: str) -> Path:
+    """A small scan of our own: one signal and one issue."""
+    path = folder / f"{name}.md"
+    path.write_text(f"""# __{name}__, (from page [20260105](https://kghosh.substack.com/p/20260105).)
+
+__[External link]({url})__
+
+## Signals
+
+| name | description | change | 10-year | driving-force | relevancy |
+|:--|:--|:--|:--|:--|--:|
+| Harbour Robots {name} | Robots unload ships. | From crews to robots. | In 10 years, ports run alone. | Costs. | 3 |
+
+## Issues
+
+| name | description | relevancy |
+|:--|:--|--:|
+| {issue} | What the article worries about. | 4 |
+""", encoding="utf-8")
+    return path
+
+
+def test_new_rows_that_are_one_concept_are_one_even_when_added_together(tmp_path: Path) -> None:
+    need_corpus()
+    files = sorted(REAL.glob("*.md"))[:5]
+    store = tmp_path / "store"
+    assert cli(store, "ingest", *map(str, files)).exit_code == 0
+    # two spellings of one issue the store has never seen, in two new articles ingested at once
+    first = _scan(tmp_path, "a", "https://news.example.org/a", "Organisational Resilience of Quayside Cooperatives")
+    second = _scan(tmp_path, "b", "https://news.example.org/b", "Organizational Resilience of Quayside Cooperatives")
+    result = cli(store, "ingest", str(first), str(second))
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0, output
+    assert "concepts updated in place" in output
+    result = cli(store, "concepts", "-t", "Issue", "-n", "5000", "-f", "json")
+    found = [r for r in json.loads(result.output) if "Quayside" in r["label"]]
+    assert len(found) == 1 and found[0]["articles"] == 2, found
+
+
+def test_a_name_swapping_the_roles_of_any_stored_wording_builds_in_full(tmp_path: Path) -> None:
+    need_corpus()
+    files = sorted(REAL.glob("*.md"))[:5]
+    store = tmp_path / "store"
+    assert cli(store, "ingest", *map(str, files)).exit_code == 0
+    # stored: one concept worded two ways with the same terms; new: a name swapping the roles of one of them
+    assert cli(store, "ingest", str(_scan(tmp_path, "a", "https://news.example.org/a",
+                                          "Robots in Port Labour"))).exit_code == 0
+    assert cli(store, "ingest", str(_scan(tmp_path, "b", "https://news.example.org/b",
+                                          "Robots and Port Labour"))).exit_code == 0
+    result = cli(store, "ingest", str(_scan(tmp_path, "c", "https://news.example.org/c", "Port Labour in Robots")))
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0, output
+    assert "in full: 'Port Labour in Robots' swaps the roles of 'Robots in Port Labour'" in output
