@@ -14,23 +14,27 @@ concepts graph, in about a second:
   and last seen, wordings and the preferred wording follow.
 * **Topics and associations.** The topics the new wordings hold gain the new article (by
   month and by kind of row); concepts join their most specific topics; each association of
-  two topics the new article names apart gains it as support, with its lift computed again; so does every other
-  association of a topic that grew, when its lift moves by 1 % or more (:data:`LIFT_MOVES`).
+  two topics the new article names apart gains it as support, with its lift computed again;
+  so does every other association of a topic that grew, when its lift moves by 1 % or more
+  (:data:`LIFT_MOVES`).
 * **The concept graph.** Concept nodes, the new rows' links between concepts (support,
   strongest evidence), topic and association links, names, texts for search, chains, and the
-  adjacency, rebuilt from the edges.
+  adjacency, patched for the nodes whose links changed.
 * **The store's concepts graph.** The units of what changed, and fs:rank where it moved.
 
 A store of fewer than :data:`SMALLEST` articles always builds in full. What waits for the next full
-build, which every ingest runs once more than
-:data:`SHARE` of the articles (at least :data:`LEAST`) were added this way since the last
-one, or ``foresight concepts --rebuild``: topics that did not exist, associations that did not
-exist, lifts that moved by less than 1 % (and the articles' growth, a factor (N+1)/N an article), new
-pairs for review by meaning, and a concept's IRI when its preferred wording changes.
+build, which every ingest runs once more than :data:`SHARE` of the articles (at least :data:`LEAST`)
+were added this way since the last one, or ``foresight concepts --rebuild``: topics that did not
+exist, associations that did not exist, lifts that moved by less than 1 % (and the articles' growth,
+a factor (N+1)/N an article), a sentence near both a stored concept and a new one joining only the
+nearer (a full build may join all three), new pairs for review by meaning, and a concept's IRI when
+its preferred wording changes.
 
 Everything else builds in full: a scan of an article already stored (a revision, a copy), a
 new row whose name would join two concepts or swaps roles with a stored wording, an override
-naming a new row, scans removed or changed, another merger, index or matching mode.
+naming a new row, a concept a curator renamed, scans removed or changed, another merger, index
+or matching mode, and any failure (the index's transaction rolls back; a store already written
+is marked incomplete, so the full build reads its concepts graph back).
 """
 
 from __future__ import annotations
@@ -346,7 +350,9 @@ class _Adder:
             joined = self._nearest_sentence(kind, label, vectors) if vectors is not None else None
             ours = self._nearest_new_sentence(kind, label, vectors) if vectors is not None else None
             if joined is not None and ours is not None:
-                raise FullBuild(f"'{label}' is near a stored sentence and a new one")
+                # near a stored sentence and one of this run's: it joins the nearer (a full build may join all three
+                # when their centroids stay close)
+                joined = max(joined, ours, key=lambda found: found[1])
             joined = joined or ours
             if joined is not None:
                 concept, cosine, partner = joined
