@@ -83,6 +83,7 @@ class Views:
         self._concepts: ConceptSet | None = None
         self._indexes: dict[str, GraphIndex] = {}
         self._previous: tuple[str, ConceptSet] | None = None
+        self._hashed: tuple[str, dict[str, str], dict[str, str]] | None = None
         #: told (texts embedded, texts to embed) while texts are embedded: a command's progress bar
         self.embedding_progress: Callable[[int, int], None] | None = None
 
@@ -114,7 +115,16 @@ class Views:
         return self._key
 
     def _content_key(self) -> str:
-        return self.key_of(piece_hashes(self.store, self.pieces))
+        return self.key_of(self.scan_state()[1])
+
+    def scan_state(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The store's scan digests and their pieces' hashes, by graph IRI; kept for the generation they were
+        read at (a content key and an addition in place read them once)."""
+        generation = self.store.generation().generation
+        if self._hashed is None or self._hashed[0] != generation:
+            digests = self.store.scan_digests()
+            self._hashed = (generation, digests, piece_hashes(self.store, self.pieces, digests))
+        return self._hashed[1], self._hashed[2]
 
     def key_of(self, hashes: Mapping[str, str]) -> str:
         """The content key of scan graphs with these piece hashes (by graph IRI)."""

@@ -114,7 +114,7 @@ def add_scans(derived: Views, added: Sequence[str]) -> str | None:
     Returns:
         ``None`` when done; else why a full build is needed (nothing was changed then).
     """
-    from foresight.derived.projection import assemble, piece_hashes
+    from foresight.derived.projection import assemble
 
     store = derived.store
     if derived.folder is None or not added:
@@ -123,8 +123,7 @@ def add_scans(derived: Views, added: Sequence[str]) -> str | None:
     if not path.exists():
         return "no concepts index yet"
     chosen = sorted(set(added))
-    digests = store.scan_digests()
-    hashes = piece_hashes(store, derived.pieces, digests)
+    digests, hashes = derived.scan_state()
     if any(graph not in hashes for graph in chosen):
         return "a scan graph added is not in the store"
     before = derived.key_of({graph: content for graph, content in hashes.items() if graph not in set(chosen)})
