@@ -261,13 +261,11 @@ def _key_wordings(keys: list[tuple[str, ...]], label_of: Mapping[str, str],
     return [wording[key] for key in keys]
 
 
-def _merge_sentences(kind: str, keys: list[tuple[str, ...]], label_of: Mapping[str, str],
-                     key_of: Mapping[str, tuple[str, ...]], groups: _Groups,
+def _merge_sentences(kind: str, keys: list[tuple[str, ...]], texts: list[str], groups: _Groups,
                      vectors: Vectors) -> dict[tuple[str, ...], tuple[float, str]]:
     """Join the groups of sentences that say the same thing; returns, for each key joined, its cosine and partner."""
     import numpy as np
 
-    texts = _key_wordings(keys, label_of, key_of)
     matrix = vectors(texts)
     total = {key: matrix[number].astype(np.float64) for number, key in enumerate(keys)}
     joined: dict[tuple[str, ...], tuple[float, str]] = {}
@@ -286,11 +284,9 @@ def _merge_sentences(kind: str, keys: list[tuple[str, ...]], label_of: Mapping[s
     return joined
 
 
-def _likely_names(keys: list[tuple[str, ...]], label_of: Mapping[str, str], key_of: Mapping[str, tuple[str, ...]],
-                  groups: _Groups, vectors: Vectors) -> list[Pair]:
+def _likely_names(keys: list[tuple[str, ...]], texts: list[str], groups: _Groups, vectors: Vectors) -> list[Pair]:
     """Names that likely mean the same (see :data:`NAME_SAME`, :data:`NAME_NEAR`) and were not merged: left for
     review, closest first, never merged by themselves."""
-    texts = _key_wordings(keys, label_of, key_of)
     found: list[Pair] = []
     for cosine, i, j in similar_sentences(vectors(texts), NAME_NEAR):
         left, right = set(keys[i]), set(keys[j])
@@ -429,6 +425,8 @@ OUTLOOK_SAME, OUTLOOK_GROUP = 0.9, 0.88
 def sentence_thresholds(kind: str) -> tuple[float, float]:
     """The cosine from which two sentences of ``kind`` are one concept, and that their groups' centroids keep."""
     return (OUTLOOK_SAME, OUTLOOK_GROUP) if kind == "Outlook" else (SENTENCE_SAME, SENTENCE_GROUP)
+
+
 _NEIGHBOURS = 10
 
 
@@ -516,6 +514,9 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
         keys = sorted(counts)
         weight = TermWeights.of(counts.elements())
         all_weights[kind] = weight
+        # one wording for each key (its first row's): what is embedded for it, and what the index keeps
+        texts = _key_wordings(keys, dict(rows), key_of)
+        key_text = dict(zip(keys, texts, strict=True))
         user_merge = [[name_terms(n) for n in names] for k, names in overrides.merge if k == kind]
         curated = {key for names in user_merge for key in names}
         apart = [{_rule_key(n, names) for n in names} for names in apart_names]
@@ -529,7 +530,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
         pairs = candidate_pairs(keys, weight) if kind not in SENTENCE_KINDS else []
         semantic: dict[tuple[str, ...], tuple[float, str]] = {}
         if kind in SENTENCE_KINDS and vectors is not None and len(keys) > 1:
-            semantic = _merge_sentences(kind, keys, dict(rows), key_of, groups, vectors)
+            semantic = _merge_sentences(kind, keys, texts, groups, vectors)
         likely: list[Pair] = []
         for pair in pairs:
             # a pair a never-merge rule keeps apart is decided: neither merged nor left for review
@@ -545,12 +546,11 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
         if kind not in SENTENCE_KINDS and vectors is not None and len(keys) > 1:
             # by meaning, names are only likely the same: merged, a sample of 30 concepts over-merged 14
             # (docs/semantic.md), so a curator decides
-            likely += _likely_names(keys, dict(rows), key_of, groups, vectors)
+            likely += _likely_names(keys, texts, groups, vectors)
         members: dict[tuple[str, ...], list[str]] = {}
         for node, _ in rows:
             members.setdefault(groups.find(key_of[node]), []).append(node)
         label_of = dict(rows)
-        key_text = dict(zip(keys, _key_wordings(keys, label_of, key_of), strict=True))
         renames = {name_terms(name): to for k, name, to in overrides.rename if k == kind}
         root_concept: dict[tuple[str, ...], Concept] = {}
         used: set[str] = set()

@@ -58,6 +58,7 @@ from foresight.derived.conceptgraph import (
     topic_edge,
     topic_node,
 )
+from foresight.derived.index import GraphIndex, _json
 from foresight.derived.topics import MAX_EVIDENCE, Association, Topic, _apart, _expand, _held, _inside, wording_terms
 from foresight.text import name_key, newest_stamp, stem_key, tokens
 from foresight.versions import INDEX_VERSION
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from foresight.derived import Views
     from foresight.derived.concepts import Concept
     from foresight.merging import TermWeights
+    from foresight.store.base import Store
 
 #: a store of fewer articles builds in full (in seconds, and exactly)
 SMALLEST = 500
@@ -84,10 +86,6 @@ LIFT_MOVES = 0.01
 
 class FullBuild(Exception):
     """Why these scans cannot be added in place (a full build follows)."""
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=list)
 
 
 @dataclass
@@ -166,7 +164,7 @@ def add_scans(derived: Views, added: Sequence[str]) -> str | None:
     return None
 
 
-def _mark_incomplete(store: Any, key: str) -> None:
+def _mark_incomplete(store: Store, key: str) -> None:
     """Mark the store's concepts graph incomplete, so that the next build compares it line by line."""
     from foresight.derived.concepts import INCOMPLETE, _marker_line, concepts_marker
 
@@ -200,17 +198,24 @@ class _Adder:
                  meta: Mapping[str, str]) -> None:
         self.derived = derived
         self.db = connection
+        #: the index's own readers, over the connection being written
+        self.index = GraphIndex(connection, "concepts", None)
         self.graph = graph
         self.meta = meta
         self.scans: dict[str, dict[str, Any]] = graph.graph.get("scans", {})
         # (iter(): the stubs type the data view as a set of nodes, not of (node, data) pairs)
         self.rows_data: dict[str, dict[str, Any]] = dict(iter(graph.nodes(data=True)))
+        self.by_kind = self._new_rows()
         self.change = _Change()
         self._weights: dict[str, TermWeights] = {}
         #: whether the store's concepts graph was changed (the index must then follow, or be built again)
         self.store_written = False
         #: the nodes whose links changed (their neighbours in the adjacency are read again)
         self.ends: set[int] = set()
+        #: each sentence kind's stored keys: their concepts, wordings and vectors (read when first needed)
+        self._sentences: dict[str, tuple[list[int], list[str], np.ndarray]] = {}
+        #: concept IRIs given in this run
+        self._iris: set[str] = set()
 
     # ----- reading ----------------------------------------------------------------------------------
 
@@ -262,26 +267,12 @@ class _Adder:
         overrides = self.derived.overrides
         named = {(kind, name_terms(name)) for kind, names in (*overrides.merge, *overrides.never)
                  for name in names} | {(kind, name_terms(name)) for kind, name, _ in overrides.rename}
-        if any((kind, name_terms(label)) in named for kind, label in self._rows()):
+        if any((kind, name_terms(label)) in named for kind, rows in self.by_kind.items() for _, label, _ in rows):
             raise FullBuild("an override names a row added")
 
-    def _rows(self) -> Iterable[tuple[str, str]]:
-        from foresight.vocab import CONCEPT_KINDS
-
-        for data in self.rows_data.values():
-            if data.get("type") in CONCEPT_KINDS:
-                yield str(data["type"]), str(data.get("label", ""))
-        for meta in self.scans.values():
-            for kind, field_name in (("Keyword", "keywords"), ("Theme", "themes")):
-                for label in meta.get(field_name) or ():
-                    yield kind, label
-
-    # ----- concepts -----------------------------------------------------------------------------------
-
-    def _assign(self) -> None:
-        """Give each new row its concept (see the module docstring)."""
-        from foresight.derived.concepts import SENTENCE_KINDS, VOCABULARY_KINDS
-        from foresight.merging import name_terms, reversed_roles
+    def _new_rows(self) -> dict[str, list[tuple[str, str, str]]]:
+        """The new rows by kind, as (row, wording, scan); a keyword or theme is a row of the scan using it."""
+        from foresight.derived.concepts import VOCABULARY_KINDS
         from foresight.vocab import CONCEPT_KINDS, concept_iri
 
         by_kind: dict[str, list[tuple[str, str, str]]] = {}
@@ -294,6 +285,16 @@ class _Adder:
             for scan, meta in sorted(self.scans.items()):
                 for label in meta.get(field_name) or ():
                     by_kind.setdefault(kind, []).append((concept_iri(kind, label), " ".join(label.split()), scan))
+        return by_kind
+
+    # ----- concepts -----------------------------------------------------------------------------------
+
+    def _assign(self) -> None:
+        """Give each new row its concept (see the module docstring)."""
+        from foresight.derived.concepts import SENTENCE_KINDS, VOCABULARY_KINDS
+        from foresight.merging import name_terms, reversed_roles
+
+        by_kind = self.by_kind
         vectors = self.derived.vectors()
         if vectors is not None:  # the new sentences embedded at once (each then read from the cache)
             vectors(sorted({label for kind in SENTENCE_KINDS for _, label, _ in by_kind.get(kind, [])}))
@@ -416,8 +417,6 @@ class _Adder:
 
         from foresight.derived.concepts import sentence_thresholds
 
-        if not hasattr(self, "_sentences"):
-            self._sentences: dict[str, tuple[list[int], list[str], np.ndarray]] = {}
         if kind not in self._sentences:
             rows = self.db.execute("SELECT rowid, concept, wording FROM concept_keys WHERE kind = ? ORDER BY rowid",
                                    (kind,)).fetchall()
@@ -443,7 +442,7 @@ class _Adder:
 
     def _keep_sentences(self) -> None:
         """Keep the sentence vectors with the keys just added (the next addition reads them from the index)."""
-        for kind, (_, texts, matrix) in getattr(self, "_sentences", {}).items():
+        for kind, (_, texts, matrix) in self._sentences.items():
             rowids = [int(row[0]) for row in self.db.execute("SELECT rowid FROM concept_keys WHERE kind = ? "
                                                              "ORDER BY rowid", (kind,))]
             new = [(wording, number) for k, _, number, wording in self.change.keys if k == kind]
@@ -480,7 +479,6 @@ class _Adder:
     # ----- writing ------------------------------------------------------------------------------------
 
     def _write(self, found: dict[str, Edition], before: str, after: str, count: int) -> None:
-        from foresight.derived.concepts import Concept
 
         db = self.db
         old: dict[int, Concept] = {}
@@ -489,12 +487,8 @@ class _Adder:
         touched = sorted(set(self.change.rows) | set(self.change.scans_only))
         for number in touched:
             if number >= 0:
-                row = db.execute("SELECT iri, kind, label, alt_labels, rows, scans, months, first, last, articles "
-                                 "FROM concepts WHERE id = ?", (number,)).fetchone()
-                iri, kind, label, alt_labels, rows, scans, months, first, last, articles = row
-                old[number] = Concept(iri, kind, label, json.loads(alt_labels), json.loads(rows),
-                                      set(json.loads(scans)), Counter(json.loads(months)), first, last,
-                                      set(json.loads(articles)))
+                old[number] = self.index._concept(db.execute(f"{GraphIndex._CONCEPT} WHERE id = ?",
+                                                             (number,)).fetchone())
                 ids[number] = number
         next_concept = int(self.one("SELECT COALESCE(MAX(id), -1) FROM concepts")) + 1
         for number in sorted(self.change.new, reverse=True):
@@ -565,21 +559,16 @@ class _Adder:
         if not iri:
             stem_iri = f"{ID}concept/{CONCEPT_KINDS[concept.kind]}/{slug(preferred)}"
             iri, suffix = stem_iri, 1
-            while self.one("SELECT 1 FROM concepts WHERE iri = ?", iri) or iri in self._used():
+            while self.one("SELECT 1 FROM concepts WHERE iri = ?", iri) or iri in self._iris:
                 suffix += 1
                 iri = f"{stem_iri}-{suffix}"
-            self._used().add(iri)
+            self._iris.add(iri)
         return Concept(iri, concept.kind, preferred, sorted(w for w in wordings if w != preferred),
                        sorted([*concept.rows, *(row for row, _, _ in new_rows)]), scans, months,
                        min(days) if days else None, max(days) if days else None, articles)
 
     def _renamed(self) -> set[str]:
         return {to for _, _, to in self.derived.overrides.rename}
-
-    def _used(self) -> set[str]:
-        if not hasattr(self, "_iris"):
-            self._iris: set[str] = set()
-        return self._iris
 
     def _write_concepts(self, concepts: Mapping[int, Concept], old: Mapping[int, Concept], ids: Mapping[int, int],
                         found: Mapping[str, Edition]) -> None:
@@ -637,14 +626,9 @@ class _Adder:
         named_by: dict[tuple[str, str], set[tuple[str, str]]] = {}  # (article, topic) -> (concept, wording)
         by_kind: dict[tuple[str, str], set[str]] = {}
         for number, concept in concepts.items():
-            for _, label, scan in self.change.rows.get(number, []):
-                edition = found.get(scan)
-                if edition is None:
-                    continue
-                for key in _held(wording_terms(label)[0], keys):
-                    named_by.setdefault((edition.article, keys[key]), set()).add((concept.iri, label))
-                    by_kind.setdefault((keys[key], concept.kind), set()).add(edition.article)
-            for scan, text in self.change.scans_only.get(number, set()):  # a keyword used again, in its wording
+            # the new rows' wordings, and a keyword used again in its own wording
+            used = [(scan, label) for _, label, scan in self.change.rows.get(number, [])]
+            for scan, text in [*used, *sorted(self.change.scans_only.get(number, set()))]:
                 edition = found.get(scan)
                 if edition is None:
                     continue
@@ -698,6 +682,11 @@ class _Adder:
             db.execute("DELETE FROM topic_kinds WHERE topic = ?", (number,))
             db.executemany("INSERT INTO topic_kinds VALUES (?, ?, ?)",
                            [(number, kind, value) for kind, value in topic.kinds.items()])
+        def size(iri: str) -> int:
+            """A topic's articles now."""
+            return len(after[iri].articles) if iri in after else int(self.one(
+                "SELECT narticles FROM topics WHERE iri = ?", iri))
+
         # associations: each stored pair the new articles name apart gains support
         total = int(self.meta.get("topic_articles") or 0)
         articles_named = {article for article, _ in named_by}
@@ -709,20 +698,16 @@ class _Adder:
                 for b in named[i + 1:]:
                     if not _apart(_numbers(named_by[article, a]), _numbers(named_by[article, b])):
                         continue
-                    row = db.execute("SELECT rowid, support, scans FROM associations WHERE a = ? AND b = ?",
+                    row = db.execute("SELECT rowid, support, lift, scans FROM associations WHERE a = ? AND b = ?",
                                      (a, b)).fetchone()
                     if row is None:
                         continue
-                    rowid, support, scans = row
-                    stored = Association(a, b, int(support), float(self.one(
-                        "SELECT lift FROM associations WHERE rowid = ?", rowid)), tuple(json.loads(scans)))
+                    rowid, support, lift, scans = row
+                    stored = Association(a, b, int(support), float(lift), tuple(json.loads(scans)))
                     change.associations_before.setdefault(rowid, stored)
                     current = change.associations.get(rowid, stored)
                     evidence = self._newest_first([*current.scans, counting[article]])[:MAX_EVIDENCE]
-                    sizes = len(after[a].articles) if a in after else int(self.one(
-                        "SELECT narticles FROM topics WHERE iri = ?", a))
-                    sizes *= len(after[b].articles) if b in after else int(self.one(
-                        "SELECT narticles FROM topics WHERE iri = ?", b))
+                    sizes = size(a) * size(b)
                     lift = round(total * (current.support + 1) / sizes, 3) if sizes else current.lift
                     change.associations[rowid] = Association(a, b, current.support + 1, lift, tuple(evidence))
         # and every other association of a topic whose articles changed: its lift, again
@@ -733,10 +718,7 @@ class _Adder:
                     ).fetchall():
                 if rowid in change.associations:
                     continue
-                sizes = 1
-                for end in (a, b):
-                    sizes *= len(after[end].articles) if end in after else int(self.one(
-                        "SELECT narticles FROM topics WHERE iri = ?", end))
+                sizes = size(a) * size(b)
                 again = round(total * int(support) / sizes, 3) if sizes else float(lift)
                 if abs(again - float(lift)) < LIFT_MOVES * float(lift):
                     continue  # a big topic grown by an article: left for the next full build
@@ -751,10 +733,7 @@ class _Adder:
         return change
 
     def _topic(self, iri: str) -> Topic:
-        from foresight.derived.index import GraphIndex
-
-        row = self.db.execute(f"{GraphIndex._TOPIC} WHERE iri = ?", (iri,)).fetchone()
-        return GraphIndex._topic(row)
+        return self.index.topics_by_iri([iri])[0]
 
     def _newest_first(self, scans: Iterable[str]) -> list[str]:
         """Scans newest first (page date, then IRI), as an association's evidence lists them."""
@@ -1009,7 +988,7 @@ class _Adder:
         moved = {iri for iri in set(ranked_before) | set(ranked_after)
                  if ranked_before.get(iri) != ranked_after.get(iri)}
         extra = [iri for iri in sorted(moved) if iri not in {c.iri for c in concepts.values()}]
-        unchanged = {c.iri: c for c in self._concepts_by_iri(extra)}
+        unchanged = {c.iri: c for c in self.index.concepts_by_iri(extra)}
         old_set = ConceptSet({**{c.iri: c for c in old.values()}, **unchanged}, {}, [], [], {},
                              TopicSet(topics.before, topics.of_concept_before,
                                       list(topics.associations_before.values())))
@@ -1038,19 +1017,6 @@ class _Adder:
             found.update({str(iri): number for number, (iri,) in enumerate(rows, start=1)})
         return found
 
-    def _concepts_by_iri(self, iris: Sequence[str]) -> list[Concept]:
-        from foresight.derived.concepts import Concept
-
-        found = []
-        for iri in iris:
-            row = self.db.execute("SELECT iri, kind, label, alt_labels, rows, scans, months, first, last, articles "
-                                  "FROM concepts WHERE iri = ?", (iri,)).fetchone()
-            if row:
-                iri, kind, label, alt_labels, rows, scans, months, first, last, articles = row
-                found.append(Concept(iri, kind, label, json.loads(alt_labels), json.loads(rows),
-                                     set(json.loads(scans)), Counter(json.loads(months)), first, last,
-                                     set(json.loads(articles))))
-        return found
 
 
 @dataclass
