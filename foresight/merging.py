@@ -63,6 +63,17 @@ _TECHNOLOGICAL, _TECHNOLOGY = stem("technological"), stem("technology")
 _NAME_WORDS = frozenset({"public", "people", "low", "lower", "high", "higher", "new", "novel"})
 NAME_STOPWORDS = STOPWORDS - _NAME_WORDS
 
+# Words that only mark a row's kind, stance or trend: two wordings that differ in these alone name one thing
+# (docs/audits/concept-rules.md, rule 1); any other difference, kind words such as "platform" included, may
+# not ("AI Training Systems" for models, "AI Training Platforms" for retraining workers)
+_MARKER_TEXT = """
+increased increase increasing rise rising growing growth grow emerging emergence expansion expanding expanded
+greater heightened surge boom spread widespread trend movement wave concern concerned worry worries issue risk threat
+problem potential possible future challenge crisis consideration reflection advocacy strategy technique approach
+practice impact effect implication change changing role awareness
+"""
+MARKERS = frozenset(stem(word) for word in _MARKER_TEXT.split())
+
 # Words that say the same in a name: each maps to the first of its group.
 _SYNONYM_TEXT = """
 dependence dependency reliance overreliance overdependence
@@ -327,7 +338,8 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], weight: TermWeights) -> Verd
     score = max(jaccard, contained)
     evidence = f"shared terms {' '.join(sorted(shared))}"
     if only_a or only_b:
-        evidence += f"; differ by {' '.join(sorted(only_a + only_b))}"
+        # a key's mark of a sense or role of its own ("\0sense 2") is shown as "[sense 2]"
+        evidence += f"; differ by {' '.join(f'[{t[1:]}]' if t[:1] == chr(0) else t for t in sorted(only_a + only_b))}"
     return Verdict(round(score, 3), "fuzzy-name", evidence)
 
 
@@ -425,3 +437,44 @@ def same_concept(a: str, b: str, weight: TermWeights | None = None) -> Verdict:
 def weights_for(names: Mapping[str, int] | Iterable[str]) -> TermWeights:
     """Term weights from a collection of names."""
     return TermWeights.of(name_terms(name) for name in names)
+
+
+#: the words a wording's form ignores: function words only ("Change" and "Needs" tell wordings apart)
+_FORM_STOPWORD_TEXT = """
+a an and or nor the of in on for to from by with within without into onto via per among amid about above across
+after against at as between through toward towards under until up upon over out off down during before is are be
+been being it its this that these those their his her our your my which who whom what when where while how why than
+then there so such both each all any some no not only own same other s
+"""
+_FORM_STOPWORDS = frozenset(_FORM_STOPWORD_TEXT.split())
+
+
+def name_form(name: str) -> tuple[str, ...]:
+    """A wording with case, plurals, word order, stopwords, abbreviations and synonyms ignored, but no other word:
+    what tells two wordings of one key apart.
+
+    >>> name_form("A.I. Training Systems") == name_form("Artificial Intelligence Training System")
+    True
+    >>> name_form("AI Training Systems") == name_form("AI Training Platforms")
+    False
+    """
+    words: set[str] = set()
+    for word in tokens(_spelled_form(name)):
+        if word not in _FORM_STOPWORDS:
+            words.update(SYNONYMS.get(part, part) for part in _SPELLED.get(word, (word,)))
+    return tuple(sorted(words))
+
+
+def marked_only(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two sets of stemmed words differ only in :data:`MARKERS`, synonyms and word endings.
+
+    >>> marked_only(["security", "risk"], ["security"]), marked_only(["sustainable"], ["sustainability"])
+    (True, True)
+    >>> marked_only(["ai", "training", "system"], ["ai", "training", "platform"])
+    False
+    """
+    left = {SYNONYMS.get(word, word) for word in a} - MARKERS
+    right = {SYNONYMS.get(word, word) for word in b} - MARKERS
+    only_left, only_right = left - right, right - left
+    return all(any(_variants(x, y) for y in only_right) for x in only_left) and all(
+        any(_variants(x, y) for y in only_left) for x in only_right)

@@ -97,3 +97,19 @@ def test_swapped_roles(a: str, b: str, swapped: bool) -> None:
 ])
 def test_a_field_narrows_a_name(longer: str, shorter: str, narrower: bool) -> None:
     assert narrows(longer, name_terms(shorter)) is narrower
+
+
+def test_wordings_differ_in_markers_only_or_in_what_they_name() -> None:
+    from foresight.merging import marked_only, name_form
+
+    def same(a: str, b: str) -> bool:
+        return marked_only(name_form(a), name_form(b))
+
+    assert same("Security Risks", "Security risks")
+    assert same("Potential for Geopolitical Tensions", "Geopolitical Tensions")
+    assert same("Sustainable Urban Development", "Sustainability in Urban Development")
+    assert same("A.I. Chatbots", "Artificial Intelligence Chatbots")
+    assert same("AI Partnerships", "AI Collaboration")  # synonyms
+    assert not same("AI Training Systems", "AI Training Platforms")
+    assert not same("Long-term Energy Solutions", "Long-term Energy Strategy Tools")
+    assert not same("Adaptation to Technological Change", "Adaptation to Technological Needs")

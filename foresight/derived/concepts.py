@@ -36,6 +36,8 @@ from foresight.merging import (
     Verdict,
     candidate_pairs,
     compare,
+    marked_only,
+    name_form,
     name_terms,
     narrows,
     reversed_roles,
@@ -284,6 +286,99 @@ def _merge_sentences(kind: str, keys: list[tuple[str, ...]], texts: list[str], g
     return joined
 
 
+#: the rows of each wording whose descriptions are embedded to tell senses apart, at most
+DESCRIBED_ROWS = 5
+
+
+#: wordings of one key (the same terms) stay one concept only when their rows' "name: description" embeddings
+#: reach this cosine (the semantic extra); below it a wording is a sense of its own, left for review ...
+SENSE_SAME = 0.6
+#: ... or this one, when the wordings differ only in words that mark a kind, stance or trend
+#: (:data:`foresight.merging.MARKERS`: "Engagement Trends" of diamond buyers is not "Impact on Engagement" with
+#: AI content)
+MARKED_SAME = 0.4
+
+
+def _split_senses(rows: list[tuple[str, str]], key_of: dict[str, tuple[str, ...]], graph: nx.DiGraph[str],
+                  vectors: Vectors) -> tuple[dict[tuple[str, ...], set[str]], list[Pair]]:
+    """Wordings that share a key but whose rows describe different things get keys of their own ("AI Training
+    Systems" for training models, "AI Training Platforms" for retraining workers); returns every key's wordings,
+    and a pair for review of each new key with its first sense.
+
+    The wordings of a key, most rows first, join the sense whose centroid is nearest from :data:`SENSE_SAME` on,
+    else start one; a wording without descriptions joins the first sense."""
+    import numpy as np
+
+    forms: dict[tuple[str, ...], dict[tuple[str, ...], list[str]]] = {}
+    for node, label in rows:
+        forms.setdefault(key_of[node], {}).setdefault(name_form(label), []).append(node)
+    texts: list[str] = []
+    where: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, int]] = {}
+    label_of = dict(rows)
+    for key, by_form in sorted(forms.items()):
+        if len(by_form) < 2:
+            continue
+        for form, nodes in sorted(by_form.items()):
+            start = len(texts)
+            for node in sorted(nodes):
+                description = " ".join(str(graph.nodes[node].get("description") or "").split())
+                if description:
+                    texts.append(f"{' '.join(label_of[node].split())}: {description}")
+                    if len(texts) - start == DESCRIBED_ROWS:
+                        break
+            where[key, form] = (start, len(texts))
+    matrix = vectors(texts) if texts else None
+    pairs: list[Pair] = []
+    for key, by_form in sorted(forms.items()):
+        if len(by_form) < 2 or matrix is None:
+            continue
+        senses: list[tuple[np.ndarray | None, list[tuple[str, ...]]]] = []
+        for form in sorted(by_form, key=lambda f: (-len(by_form[f]), f)):
+            start, end = where[key, form]
+            if start == end:  # nothing to compare: the first sense
+                if not senses:
+                    senses.append((None, []))
+                senses[0][1].append(form)
+                continue
+            total = matrix[start:end].sum(axis=0)
+            centre = total / np.linalg.norm(total)
+            # the nearest sense it may join: from SENSE_SAME on, or from MARKED_SAME when it differs from one of
+            # the sense's wordings in markers only (a sense of undescribed wordings takes it on markers alone)
+            best, nearest = -2.0, -1
+            for number, (sense_total, members) in enumerate(senses):
+                marked = any(marked_only(form, other) for other in members)
+                if sense_total is None:
+                    cosine, floor = (1.0, 0.0) if marked else (-2.0, 1.0)
+                else:
+                    cosine = float(centre @ sense_total) / float(np.linalg.norm(sense_total))
+                    floor = MARKED_SAME if marked else SENSE_SAME
+                if cosine >= floor and cosine > best:
+                    best, nearest = cosine, number
+            if nearest >= 0:
+                sense_total, members = senses[nearest]
+                senses[nearest] = (total if sense_total is None else total + sense_total, [*members, form])
+            elif senses and senses[0][0] is None:
+                senses[0] = (total, [*senses[0][1], form])
+            else:
+                senses.append((total, [form]))
+        first, first_total = " ".join(label_of[min(by_form[senses[0][1][0]])].split()), senses[0][0]
+        for number, (total, members) in enumerate(senses[1:], start=2):
+            assert total is not None and first_total is not None  # a second sense is made only against a first
+            sense = (*key, f"\0sense {number}")
+            for form in members:
+                for node in by_form[form]:
+                    key_of[node] = sense
+            cosine = float(total @ first_total) / float(np.linalg.norm(total) * np.linalg.norm(first_total))
+            wording = " ".join(label_of[min(by_form[members[0]])].split())
+            pairs.append(Pair(sense, key, Verdict(LIKELY_SCOPED, "fuzzy-name", (
+                f"'{wording}' has the terms of '{first}', but their rows' descriptions differ (cosine "
+                f"{cosine:.2f}, {MODEL})"))))
+    wordings: dict[tuple[str, ...], set[str]] = {}
+    for node, key in key_of.items():
+        wordings.setdefault(key, set()).add(" ".join(label_of[node].split()))
+    return wordings, pairs
+
+
 def _likely_names(keys: list[tuple[str, ...]], texts: list[str], groups: _Groups, vectors: Vectors) -> list[Pair]:
     """Names that likely mean the same (see :data:`NAME_SAME`, :data:`NAME_NEAR`) and were not merged: left for
     review, closest first, never merged by themselves."""
@@ -510,6 +605,9 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
         apart_names = [names for k, names in overrides.never if k == kind]
         _split_identical(key_of, dict(rows), apart_names)
         wordings_of = _split_reversed(key_of, dict(rows))
+        senses: list[Pair] = []
+        if vectors is not None and kind not in SENTENCE_KINDS and kind not in VOCABULARY_KINDS:
+            wordings_of, senses = _split_senses(rows, key_of, graph, vectors)
         counts = Counter(key_of.values())
         keys = sorted(counts)
         weight = TermWeights.of(counts.elements())
@@ -517,7 +615,10 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
         # one wording for each key (its first row's): what is embedded for it, and what the index keeps
         texts = _key_wordings(keys, dict(rows), key_of)
         key_text = dict(zip(keys, texts, strict=True))
-        user_merge = [[name_terms(n) for n in names] for k, names in overrides.merge if k == kind]
+        # a curator's merge names wordings: each stands for its rows' key (a sense of its own included)
+        key_of_wording = {_wording(label): key_of[node] for node, label in rows}
+        user_merge = [[key_of_wording.get(_wording(n), name_terms(n)) for n in names]
+                      for k, names in overrides.merge if k == kind]
         curated = {key for names in user_merge for key in names}
         apart = [{_rule_key(n, names) for n in names} for names in apart_names]
         groups = _Groups(keys, apart)
@@ -531,7 +632,7 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
         semantic: dict[tuple[str, ...], tuple[float, str]] = {}
         if kind in SENTENCE_KINDS and vectors is not None and len(keys) > 1:
             semantic = _merge_sentences(kind, keys, texts, groups, vectors)
-        likely: list[Pair] = []
+        likely: list[Pair] = list(senses)
         for pair in pairs:
             # a pair a never-merge rule keeps apart is decided: neither merged nor left for review
             if pair.verdict.same:

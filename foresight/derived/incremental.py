@@ -6,7 +6,9 @@ When an ingest only adds new articles to a store whose derived data is up to dat
 module changes only what the new scans touch, in the concepts index and in the store's
 concepts graph, in about a second:
 
-* **Concepts.** Each new row joins the concept of its name key; else, for names, the concept
+* **Concepts.** Each new row joins the concept of its name key (with the semantic extra, a new
+  wording of a stored key whose description is far from the key's builds in full, since a full
+  build may make it a sense of its own: :func:`foresight.derived.concepts._split_senses`); else, for names, the concept
   whose key the merger's own comparison (:func:`foresight.merging.compare`, with the term
   weights of the last full build) calls the same within the row's blocks; else, for driving
   forces and outlooks with the semantic extra, the concept of the nearest sentence that passes
@@ -309,7 +311,8 @@ class _Adder:
                         raise FullBuild(f"'{label}' swaps the roles of '{other}'")
                 worded.setdefault(key, []).append(label)
                 if number is None:
-                    number = self._concept_of(kind, key, node, label, vectors if kind in SENTENCE_KINDS else None)
+                    number = self._concept_of(kind, key, node, label,
+                                              vectors if kind not in VOCABULARY_KINDS else None)
                     taken[key] = number
                 if kind in VOCABULARY_KINDS and number >= 0 and self.one(
                         "SELECT 1 FROM concepts WHERE id = ? AND rows LIKE ?", number, f'%"{node}"%'):
@@ -338,6 +341,8 @@ class _Adder:
             for wording in (stored[0], *json.loads(stored[1])) if stored else ():
                 if reversed_roles(label, wording):
                     raise FullBuild(f"'{label}' swaps the roles of '{wording}'")
+            if vectors is not None and kind not in SENTENCE_KINDS:
+                self._check_sense(key, concept, node, label, vectors)
             if not row[1]:
                 root = self.one("SELECT key FROM concept_keys WHERE concept = ? AND root = 1", concept)
                 if root is not None:
@@ -395,6 +400,38 @@ class _Adder:
             self.change.review.append((number, concept, kind, score, method, evidence))
             self.change.matches.append((node, concept, "closeMatch", score, method, evidence))
         return number
+
+    def _check_sense(self, key: tuple[str, ...], concept: int, node: str, label: str, vectors: Any) -> None:
+        """Build in full when a new wording of a stored key may name another sense of it, as
+        :func:`foresight.derived.concepts._split_senses` would find: its row's "name: description" is far from
+        the stored wordings' (under ``SENSE_SAME``, or ``MARKED_SAME`` when it differs from one in markers only)."""
+        from foresight.derived.concepts import DESCRIBED_ROWS, MARKED_SAME, SENSE_SAME
+        from foresight.merging import marked_only, name_form, name_terms
+
+        description = " ".join(str(self.rows_data[node].get("description") or "").split())
+        form = name_form(label)
+        data = self.one("SELECT n.data FROM nodes n JOIN concepts c ON n.iri = c.iri WHERE c.id = ?", concept)
+        by_form: dict[tuple[str, ...], list[str]] = {}
+        for text in sorted(json.loads(data).get("texts") or [] if data else [], key=lambda text: str(text["row"])):
+            wording = " ".join(str(text.get("label") or "").split())
+            if name_terms(wording) != key:
+                continue
+            described = by_form.setdefault(name_form(wording), [])
+            about = " ".join(str(text.get("description") or "").split())
+            if about and len(described) < DESCRIBED_ROWS:
+                described.append(f"{wording}: {about}")
+        if not description or form in by_form:
+            return
+        stored = [text for texts in by_form.values() for text in texts]
+        if not stored:
+            return
+        import numpy as np
+
+        matrix = vectors([*stored, f"{' '.join(label.split())}: {description}"])
+        centre = matrix[:-1].sum(axis=0)
+        cosine = float(matrix[-1] @ centre) / float(np.linalg.norm(centre))
+        if cosine < (MARKED_SAME if any(marked_only(form, other) for other in by_form) else SENSE_SAME):
+            raise FullBuild(f"'{label}' may name another sense of its terms (its description's cosine {cosine:.2f})")
 
     def _candidates(self, kind: str, key: tuple[str, ...], weight: TermWeights
                     ) -> list[tuple[tuple[str, ...], int, str]]:
