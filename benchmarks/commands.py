@@ -22,7 +22,8 @@ For each corpus:
    named DrivingForce for ``pathways --driver``, and two adjacent words of a label for
    ``search``;
 4. **commands**: ``show``, ``paths``, ``pathways --driver``, ``neighbors --depth 2``,
-   ``timeline``, ``search``, ``concepts``, ``render --focus`` and ``foresight --help``,
+   ``timeline``, ``search``, ``concepts``, ``render --focus``, the analyses ``micmac --top 30``,
+   ``emerging`` and ``emerging --level topics``, and ``foresight --help``,
    each run ``--repeats`` times, one after the other, each time a fresh process with its
    output written to a file. Wall time from spawning to exit (p50, nearest-rank p95, the
    first run apart) and peak RSS (``ru_maxrss`` of that child, from ``os.wait4``; the max
@@ -307,6 +308,9 @@ def command_lines(terms: Terms, html: Path) -> list[tuple[str, list[str] | str]]
         ("search", ["search", phrase] if phrase else "no label of two words"),
         ("concepts", ["concepts"]),
         ("render --focus", ["render", "--focus", tech, "-o", str(html)] if tech else no_tech),
+        ("micmac --top 30", ["micmac", "--top", "30", "-f", "json"]),
+        ("emerging", ["emerging", "-f", "json"]),
+        ("emerging --level topics", ["emerging", "--level", "topics", "-f", "json"]),
     ]
 
 

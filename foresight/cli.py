@@ -1200,6 +1200,132 @@ def topics(
     emit(records, columns, fmt.value, caption=f"{len(records)} of {total} {what}{least}")
 
 
+@app.command()
+@reports_errors
+def micmac(
+    top: int = typer.Option(20, "--top", "-n", help="How many variables: the recurring forces, or --topic and the "
+                            "topics most associated with it."),
+    topic: str | None = typer.Option(None, "--topic", help="The system around this topic (it and its associated "
+                                     "topics), instead of the recurring forces."),
+    kind: str = typer.Option("DrivingForce", "--kind", "-t", help="Without --topic: the recurring topics of the rows "
+                             "of this kind."),
+    plot: Path | None = typer.Option(None, "--plot", help="Also draw the influence/dependence plane as .png or .svg."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """MICMAC structural analysis: which forces drive the system, which relay it, which depend on it.
+
+    The direct influence of one variable on another is the support of the evidence-backed links from its
+    concepts to the other's (drives, enables, raises, leadsTo; mitigates counted too, and listed); indirect
+    influence and dependence come from the powers of that matrix, until their ranking holds. Quadrants split
+    at the means: influential, relay, dependent, autonomous.
+
+    Example: foresight micmac --top 30 --plot micmac.png
+    """
+    from foresight.analytics.structural import micmac_records, structural_analysis
+    from foresight.derived import views
+    from foresight.errors import ForesightError
+
+    if top < 2:
+        raise ForesightError("micmac: --top must be at least 2")
+    kinds = _concept_kinds(kind) or ["DrivingForce"]
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        raise ForesightError(f"{plot}: a chart is written as .png or .svg")
+    with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
+        progress.add_task("micmac", total=None)
+        index = views(store, _rules(overrides)).index("concepts")
+        structure = structural_analysis(index, top=top, topic=topic, kind=kinds[0])
+    records = micmac_records(structure)
+    if plot is not None:
+        from foresight.analytics.plots import micmac_plot
+
+        micmac_plot(structure.result, plot, f"MICMAC of {structure.what}")
+        _stderr().print(f"wrote {plot}")
+    from foresight.export.output import Column, emit, field
+
+    result = structure.result
+    held = f"ranking {'held from' if result.stable else 'still moving at'} power {result.power}"
+    if not structure.matrix.weights.any():
+        held = "no evidence-backed influence links among them"
+    emit(records, [field("concept"), Column("influence", lambda r: f"{r['influence']:g}"),
+                   Column("dependence", lambda r: f"{r['dependence']:g}"),
+                   Column("indirect infl.", lambda r: f"{r['indirect_influence']:.1f}"),
+                   Column("indirect dep.", lambda r: f"{r['indirect_dependence']:.1f}"), field("quadrant"),
+                   Column("rank shift", lambda r: f"{r['influence_rank'] - r['indirect_influence_rank']:+d}"),
+                   Column("mitigates", lambda r: f"{r['mitigating_out']:g}")],
+         fmt.value, caption=f"MICMAC of {structure.what}; {held}; quadrants split at the means")
+
+
+@app.command()
+@reports_errors
+def emerging(
+    months: int = typer.Option(6, "--months", help="The recent window, in months (ending at the latest month)."),
+    level: str = typer.Option("concepts", "--level", help="concepts, or topics."),
+    node_type: str | None = typer.Option(None, "--type", "-t", help="Only concepts of these kinds, comma-separated."),
+    min_articles: int = typer.Option(3, "--min-articles", help="The fewest articles in the window."),
+    significance: float = typer.Option(0.05, "--p", help="The one-sided p a rise must pass."),
+    limit: int = typer.Option(15, "--limit", "-n", help="How many to list."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Emerging concepts (or topics) and weak signals: named in a growing share of articles.
+
+    The share of the window's articles that name an item is tested against its share of every article before
+    the window (an exact test for two rates); what passes --p with --min-articles is listed, the strongest
+    evidence first, as new (first seen in the window), weak signal (rare, rising) or growing, each with why.
+    When nothing passes, it says what the window held.
+
+    Example: foresight emerging --months 6 --type Technology
+    """
+    from foresight.analysis.timeline import recent_months
+    from foresight.analytics.emerging import Item, explain_empty, find_emerging
+    from foresight.derived import views
+    from foresight.errors import ForesightError
+
+    if months < 1:
+        raise ForesightError("emerging: --months must be at least 1")
+    if level not in ("concepts", "topics"):
+        raise ForesightError(f"emerging: --level is concepts or topics, not {level!r}")
+    kinds = _concept_kinds(node_type)
+    with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
+        progress.add_task("emerging", total=None)
+        index = views(store, _rules(overrides)).index("concepts")
+        totals = index.articles_by_month()
+        latest = max(totals, default=None)
+        window = recent_months(latest, months)[months:] if latest else []
+        if level == "topics":
+            items = [Item(t.iri, t.label, "Topic", t.months) for t in index.topic_set().topics.values()]
+        else:
+            relevancy = index.relevancies()
+            items = [Item(c.iri, c.label, c.kind, c.months, relevancy.get(c.iri))
+                     for c in (index.concepts_in_months(window, kinds) if window else [])]
+    found = find_emerging(items, totals, window, min_support=min_articles, significance=significance) if window else []
+    if not found:
+        why = explain_empty(items, totals, window, min_support=min_articles, significance=significance) \
+            if window else "the store holds no dated articles"
+        if fmt is ViewFormat.table:
+            _stderr().print(f"nothing emerging: {_escape(why)}")
+        else:
+            from foresight.export.output import emit, field
+
+            emit([], [field("concept"), field("score"), field("why")], fmt.value)
+            _stderr().print(f"nothing emerging: {_escape(why)}")
+        return
+    from foresight.export.output import Column, emit, field
+
+    records = [{"concept": e.item.label, "iri": e.item.iri, "kind": e.item.kind, "score": e.score,
+                "category": e.category, "recent": e.test.recent, "recent_total": e.test.recent_total,
+                "before": e.test.before, "before_total": e.test.before_total,
+                "ratio": None if e.test.ratio == float("inf") else round(e.test.ratio, 3),
+                "p": float(f"{e.test.p:.3g}"), "q": float(f"{e.q:.3g}"), "first": e.first,
+                "relevancy": e.item.relevancy, "why": e.why}
+               for e in found[:limit]]
+    emit(records, [field("kind"), field("concept"), field("category"), Column("score", lambda r: f"{r['score']:.1f}"),
+                   field("why")], fmt.value,
+         caption=f"{len(records)} of {len(found)} {level} rising in the last {months} months ({window[0]} to "
+                 f"{window[-1]}), p <= {significance:g}, {min_articles}+ articles in the window")
+
+
 def _topic_record(index: GraphIndex, text: str, limit: int) -> dict[str, Any]:
     """Everything about one topic, as plain data."""
     from foresight.errors import UnknownNodeError

@@ -33,6 +33,8 @@ from foresight.text import STOPWORDS, stem, tokens
 SAME = 0.83
 #: Two names at least this close are likely the same: listed for review, not merged.
 LIKELY = 0.6
+#: the last term of the key of a sense of its own (``concepts._split_senses``): "\0sense 2"
+SENSE_MARK = "\0sense "
 #: When one name's terms hold the other's, what the longer one adds counts this many times its weight
 EXTRA_WEIGHT = 2.0
 
@@ -313,6 +315,13 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], weight: TermWeights) -> Verd
     """
     if a == b:
         return Verdict(1.0, "normalized-name", f"same terms: {' '.join(a)}")
+    if any(term.startswith(SENSE_MARK) for term in (*a, *b)):
+        # a sense of its own (its rows describe another thing than its terms' other wordings) is never merged by
+        # its terms: compared without the mark, it is at most a likely merge
+        bare = compare(tuple(t for t in a if not t.startswith(SENSE_MARK)),
+                       tuple(t for t in b if not t.startswith(SENSE_MARK)), weight)
+        return Verdict(min(bare.score, round(LIKELY + (SAME - LIKELY) / 2, 3)), "fuzzy-name",
+                       f"{bare.evidence}; a sense of its own")
     shared = set(a) & set(b)
     only_a = [t for t in a if t not in shared]
     only_b = [t for t in b if t not in shared]

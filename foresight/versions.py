@@ -21,7 +21,7 @@ MERGER_VERSION = "14"  # 7: C, C# and C++ are three words; 8: counts by distinct
 # object, or narrow another to a field, stay apart; outlooks merge from cosine 0.9; 13: "new" and "emergent"
 # are words of a name, a name's first kind word narrows it ("Software Security"), "A.I." is "AI", compounds
 # ("healthcare") are no form of their first word; 14: wordings of one key whose rows' descriptions differ are
-# senses of their own (semantic extra)
+# senses of their own (semantic extra), never merged with another key by terms
 PROJECTION_VERSION = "4"  # 3: pieces in SQLite instead of pickles; 4: scans carry their article and body digest
 INDEX_VERSION = "6"  # 2: light node and edge columns; 3: and descriptions; 4: concepts ranked by articles;
 # 5: topics and associations; 6: what adding scans in place needs (name keys, term weights, the node of each row)

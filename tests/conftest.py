@@ -147,6 +147,16 @@ def real_store() -> Iterator[tuple[Store, object]]:
 
 
 @pytest.fixture(scope="session")
+def real_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 200 real scans (keywords, themes, categories), ingested by the command line into a store on disk."""
+    need_corpus()
+    store = tmp_path_factory.mktemp("real") / "store"
+    result = cli(store, "ingest", str(REAL))
+    assert result.exit_code == 0, result.output
+    return store
+
+
+@pytest.fixture(scope="session")
 def examples_store() -> Iterator[Store]:
     with open_store("memory:") as memory:
         ingest(memory, [EXAMPLES])

@@ -636,18 +636,6 @@ def test_topics_list_one_topic_and_the_recurring_forces(store_dir: Path) -> None
     assert unknown.exit_code == 1 and "no topic named 'quantum gravity'" in unknown.output
 
 
-@pytest.fixture(scope="module")
-def real_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 200 real scans (keywords, themes, categories), ingested by the command line."""
-    need_corpus()
-    from tests.conftest import REAL
-
-    store = tmp_path_factory.mktemp("real") / "store"
-    result = run(store, "ingest", str(REAL))
-    assert result.exit_code == 0, result.output
-    return store
-
-
 def test_topics_of_real_scans_are_associated_and_walkable(real_dir: Path) -> None:
     listed = json.loads(run(real_dir, "topics", "-n", "15", "-f", "json").stdout)
     print("top topics of the real scans:", [(t["label"], t["articles"]) for t in listed])

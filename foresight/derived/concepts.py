@@ -31,6 +31,7 @@ from foresight.derived.embeddings import MODEL
 from foresight.derived.topics import Association, Topic, TopicSet, build_topics
 from foresight.errors import ForesightError
 from foresight.merging import (
+    SENSE_MARK,
     Pair,
     TermWeights,
     Verdict,
@@ -364,7 +365,7 @@ def _split_senses(rows: list[tuple[str, str]], key_of: dict[str, tuple[str, ...]
         first, first_total = " ".join(label_of[min(by_form[senses[0][1][0]])].split()), senses[0][0]
         for number, (total, members) in enumerate(senses[1:], start=2):
             assert total is not None and first_total is not None  # a second sense is made only against a first
-            sense = (*key, f"\0sense {number}")
+            sense = (*key, f"{SENSE_MARK}{number}")
             for form in members:
                 for node in by_form[form]:
                     key_of[node] = sense
@@ -469,7 +470,8 @@ def _scope(pair: Pair, wordings_of: Mapping[tuple[str, ...], set[str]]) -> str |
     for longer, shorter in ((pair.a, pair.b), (pair.b, pair.a)):
         if set(shorter) < set(longer) and all(narrows(text, shorter) for text in wordings_of.get(longer, ())):
             example = min(wordings_of[longer])
-            return f"'{example}' narrows it to {', '.join(sorted(set(longer) - set(shorter)))}"
+            added = sorted(t for t in set(longer) - set(shorter) if not t.startswith("\0"))
+            return f"'{example}' narrows it to {', '.join(added)}"
     if left & right:
         for a in sorted(wordings_of.get(pair.a, ())):
             for b in sorted(wordings_of.get(pair.b, ())):

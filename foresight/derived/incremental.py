@@ -6,9 +6,10 @@ When an ingest only adds new articles to a store whose derived data is up to dat
 module changes only what the new scans touch, in the concepts index and in the store's
 concepts graph, in about a second:
 
-* **Concepts.** Each new row joins the concept of its name key (with the semantic extra, a new
-  wording of a stored key whose description is far from the key's builds in full, since a full
-  build may make it a sense of its own: :func:`foresight.derived.concepts._split_senses`); else, for names, the concept
+* **Concepts.** Each new row joins the concept of its name key (with the semantic extra, the sense
+  of the key that holds its wording or whose rows' descriptions it is near, as
+  :func:`foresight.derived.concepts._split_senses` decides; one that would start a sense of its own
+  builds in full); else, for names, the concept
   whose key the merger's own comparison (:func:`foresight.merging.compare`, with the term
   weights of the last full build) calls the same within the row's blocks; else, for driving
   forces and outlooks with the semantic extra, the concept of the nearest sentence that passes
@@ -327,14 +328,18 @@ class _Adder:
     def _concept_of(self, kind: str, key: tuple[str, ...], node: str, label: str, vectors: Any) -> int:
         """The concept (index id, or a new negative number) a new row of name key ``key`` joins."""
         from foresight.derived.concepts import SENTENCE_KINDS
-        from foresight.merging import LIKELY, compare, reversed_roles
+        from foresight.merging import LIKELY, SENSE_MARK, compare, reversed_roles
 
         text = _json(list(key))
         row = self.db.execute("SELECT concept, root FROM concept_keys WHERE kind = ? AND key = ?",
                               (kind, text)).fetchone()
-        if self.one("SELECT 1 FROM concept_keys WHERE kind = ? AND key > ? AND key < ?", kind, text[:-1] + ',"\\u0000',
-                    text[:-1] + ',"\\u0001'):
-            raise FullBuild(f"'{label}' has the terms of names kept apart by their roles")
+        senses: list[int] = []  # the concepts of the key's other senses (merging.concepts._split_senses)
+        for other, concept in self.db.execute("SELECT key, concept FROM concept_keys WHERE kind = ? AND key > ? AND "
+                                              "key < ? ORDER BY key", (kind, text[:-1] + ',"\\u0000',
+                                                                       text[:-1] + ',"\\u0001')):
+            if not str(json.loads(other)[-1]).startswith(SENSE_MARK):
+                raise FullBuild(f"'{label}' has the terms of names kept apart by their roles")
+            senses.append(int(concept))
         if row is not None:
             concept = int(row[0])
             stored = self.db.execute("SELECT label, alt_labels FROM concepts WHERE id = ?", (concept,)).fetchone()
@@ -342,7 +347,9 @@ class _Adder:
                 if reversed_roles(label, wording):
                     raise FullBuild(f"'{label}' swaps the roles of '{wording}'")
             if vectors is not None and kind not in SENTENCE_KINDS:
-                self._check_sense(key, concept, node, label, vectors)
+                sense = self._sense_of(key, [concept, *senses], node, label, vectors)
+                if sense != concept:
+                    return sense
             if not row[1]:
                 root = self.one("SELECT key FROM concept_keys WHERE concept = ? AND root = 1", concept)
                 if root is not None:
@@ -401,37 +408,55 @@ class _Adder:
             self.change.matches.append((node, concept, "closeMatch", score, method, evidence))
         return number
 
-    def _check_sense(self, key: tuple[str, ...], concept: int, node: str, label: str, vectors: Any) -> None:
-        """Build in full when a new wording of a stored key may name another sense of it, as
-        :func:`foresight.derived.concepts._split_senses` would find: its row's "name: description" is far from
-        the stored wordings' (under ``SENSE_SAME``, or ``MARKED_SAME`` when it differs from one in markers only)."""
+    def _sense_of(self, key: tuple[str, ...], concepts: list[int], node: str, label: str, vectors: Any) -> int:
+        """Which sense of a stored key (``concepts``: the first sense's concept, then the others') a new row
+        joins, as :func:`foresight.derived.concepts._split_senses` would put it: the sense holding its wording;
+        else the nearest whose rows' "name: description" centroid it reaches (``SENSE_SAME``, or
+        ``MARKED_SAME`` when it differs from one of the sense's wordings in markers only); an undescribed row
+        joins the first. Builds in full when it would start a sense of its own."""
         from foresight.derived.concepts import DESCRIBED_ROWS, MARKED_SAME, SENSE_SAME
         from foresight.merging import marked_only, name_form, name_terms
 
         description = " ".join(str(self.rows_data[node].get("description") or "").split())
         form = name_form(label)
-        data = self.one("SELECT n.data FROM nodes n JOIN concepts c ON n.iri = c.iri WHERE c.id = ?", concept)
-        by_form: dict[tuple[str, ...], list[str]] = {}
-        for text in sorted(json.loads(data).get("texts") or [] if data else [], key=lambda text: str(text["row"])):
-            wording = " ".join(str(text.get("label") or "").split())
-            if name_terms(wording) != key:
-                continue
-            described = by_form.setdefault(name_form(wording), [])
-            about = " ".join(str(text.get("description") or "").split())
-            if about and len(described) < DESCRIBED_ROWS:
-                described.append(f"{wording}: {about}")
-        if not description or form in by_form:
-            return
-        stored = [text for texts in by_form.values() for text in texts]
-        if not stored:
-            return
+        forms: list[dict[tuple[str, ...], list[str]]] = []
+        for concept in concepts:
+            data = self.one("SELECT n.data FROM nodes n JOIN concepts c ON n.iri = c.iri WHERE c.id = ?", concept)
+            by_form: dict[tuple[str, ...], list[str]] = {}
+            for text in sorted((json.loads(data).get("texts") or []) if data else [], key=lambda t: str(t["row"])):
+                wording = " ".join(str(text.get("label") or "").split())
+                if name_terms(wording) != key:
+                    continue
+                described = by_form.setdefault(name_form(wording), [])
+                about = " ".join(str(text.get("description") or "").split())
+                if about and len(described) < DESCRIBED_ROWS:
+                    described.append(f"{wording}: {about}")
+            if form in by_form:
+                return concept
+            forms.append(by_form)
+        if not description:
+            return concepts[0]
         import numpy as np
 
-        matrix = vectors([*stored, f"{' '.join(label.split())}: {description}"])
-        centre = matrix[:-1].sum(axis=0)
-        cosine = float(matrix[-1] @ centre) / float(np.linalg.norm(centre))
-        if cosine < (MARKED_SAME if any(marked_only(form, other) for other in by_form) else SENSE_SAME):
-            raise FullBuild(f"'{label}' may name another sense of its terms (its description's cosine {cosine:.2f})")
+        stored = [text for by_form in forms for texts in by_form.values() for text in texts]
+        matrix = vectors([*stored, f"{' '.join(label.split())}: {description}"]) if stored else None
+        best, nearest, chosen, start = -2.0, -2.0, None, 0
+        for concept, by_form in zip(concepts, forms, strict=True):
+            count = sum(len(texts) for texts in by_form.values())
+            marked = any(marked_only(form, other) for other in by_form)
+            if count and matrix is not None:
+                centre = matrix[start:start + count].sum(axis=0)
+                cosine = float(matrix[-1] @ centre) / float(np.linalg.norm(centre))
+            else:
+                cosine = 1.0 if marked or concept == concepts[0] else -2.0
+            start += count
+            nearest = max(nearest, cosine)
+            if cosine >= (MARKED_SAME if marked else SENSE_SAME) and cosine > best:
+                best, chosen = cosine, concept
+        if chosen is None:
+            raise FullBuild(f"'{label}' may name another sense of its terms (its description's cosine {nearest:.2f}"
+                            " at best)")
+        return chosen
 
     def _candidates(self, kind: str, key: tuple[str, ...], weight: TermWeights
                     ) -> list[tuple[tuple[str, ...], int, str]]:

@@ -794,6 +794,37 @@ class GraphIndex:
         found = [(str(other), int(support), float(lift), json.loads(scans)) for other, support, lift, scans in rows]
         return sorted(found, key=lambda x: (-x[1] * x[2], x[0]))
 
+    def articles_by_month(self) -> Counter[str]:
+        """How many articles each month holds (the newest scan of each, by its date, as concepts count them);
+        undated articles are left out."""
+        found: Counter[str] = Counter()
+        for (data,) in self.connection.execute(
+                "SELECT s.data FROM editions e CROSS JOIN scans s ON s.iri = e.scan WHERE e.counts = 1"):
+            day = json.loads(data).get("date") if data else None
+            if day:
+                found[str(day)[:7]] += 1
+        return found
+
+    def relevancies(self) -> dict[str, int]:
+        """The highest relevancy of each concept's rows (concepts without any are left out)."""
+        return {str(iri): int(value) for iri, value in self.connection.execute(
+            "SELECT iri, relevancy FROM nodes WHERE relevancy IS NOT NULL AND type != 'Topic'")}
+
+    def relation_edges(self, relations: Iterable[str]) -> list[tuple[str, str, str, int, list[str]]]:
+        """The links of these relations between concepts: (source IRI, target IRI, relation, support, the
+        scans of its evidence), in the index's order."""
+        wanted = sorted(set(relations))
+        rows = self.connection.execute(
+            "SELECT a.iri, b.iri, e.relation, e.data FROM edges e CROSS JOIN nodes a ON a.id = e.src "
+            f"CROSS JOIN nodes b ON b.id = e.dst WHERE e.relation IN ({', '.join('?' * len(wanted))}) ORDER BY e.id",
+            wanted).fetchall()
+        found = []
+        for source, target, relation, data in rows:
+            values = json.loads(data) if data else {}
+            scans = values.get("scans") or ([values["scan"]] if values.get("scan") else [])
+            found.append((str(source), str(target), str(relation), int(values.get("support") or 1), list(scans)))
+        return found
+
     # ----- search -----------------------------------------------------------------------------------
 
     def search(self, text: str, types: Sequence[str], limit: int) -> list[TextMatch]:

@@ -308,3 +308,50 @@ def test_a_name_swapping_the_roles_of_any_stored_wording_builds_in_full(tmp_path
     output = " ".join(result.output.split())
     assert result.exit_code == 0, output
     assert "in full: 'Port Labour in Robots' swaps the roles of 'Robots in Port Labour'" in output
+
+
+def _technology_scan(folder: Path, name: str, technology: str, description: str) -> Path:
+    """A small scan of our own naming one technology."""
+    path = folder / f"{name}.md"
+    path.write_text(f"""# __{name}__, (from page [20260105](https://kghosh.substack.com/p/20260105).)
+
+__[External link](https://news.example.org/{name})__
+
+## Technologies
+
+| name | description | relevancy |
+|:--|:--|--:|
+| {technology} | {description} | 4 |
+""", encoding="utf-8")
+    return path
+
+
+def test_a_new_wording_joins_the_sense_its_description_is_near_or_builds_in_full(tmp_path: Path) -> None:
+    from tests.conftest import BULK, semantic_or_skip
+    from tests.derived.test_concepts import SENSES
+
+    semantic_or_skip()
+    store = tmp_path / "store"
+    assert cli(store, "ingest", *(str(BULK / f"{name}.md") for name in SENSES)).exit_code == 0
+
+    def concept_of(wording: str) -> dict[str, object]:
+        listed = json.loads(cli(store, "concepts", "-t", "Technology", "-n", "5000", "-f", "json").stdout)
+        (found,) = [c for c in listed if wording in (c["label"], *c["alt_labels"])]
+        return found
+
+    assert concept_of("AI Training Systems")["iri"] != concept_of("AI Training Platforms")["iri"]
+    # a wording the retraining sense holds joins it, in place
+    again = cli(store, "ingest", str(_technology_scan(tmp_path, "a", "AI Training Platforms",
+                                                      "Courses that retrain warehouse staff whose jobs AI automates.")))
+    assert "concepts updated in place" in " ".join(again.output.split()), again.output
+    assert concept_of("AI Training Platforms")["articles"] == 2
+    # a new wording whose description is about training models joins the other sense
+    tools = cli(store, "ingest", str(_technology_scan(
+        tmp_path, "b", "AI Training Tools",
+        "Systems that train AI models on existing artworks to generate game art and assets.")))
+    assert "concepts updated in place" in " ".join(tools.output.split()), tools.output
+    assert concept_of("AI Training Tools")["iri"] == concept_of("AI Training Systems")["iri"]
+    # one about neither would start a sense of its own: a full build decides
+    unrelated = "Municipal tender for resurfacing two rural roads with asphalt before the winter rains."
+    other = cli(store, "ingest", str(_technology_scan(tmp_path, "c", "AI Training Solutions", unrelated)))
+    assert "in full: 'AI Training Solutions' may name another sense of its terms" in " ".join(other.output.split())

@@ -1,0 +1,215 @@
+"""STEEP(LE)+V tags: which domain of change a concept belongs to.
+
+Seven categories, the usual horizon-scanning split: social, technological, economic, environmental, political,
+legal, and values (ethics, trust, rights). A concept is tagged from its name (and description, when it has
+one):
+
+1. **Lexicon.** Each category has a list of words and phrases (:data:`LEXICON`, stems as
+   :func:`foresight.text.tokens` makes them). Every hit counts one for its category; a phrase counts once, not
+   also for its words.
+2. **Prototypes** (the semantic extra). Each category has a short description (:data:`PROTOTYPES`); the cosine
+   of the concept's name to each is turned into shares (a softmax), which are added to the lexicon's shares at
+   :data:`SEMANTIC_WEIGHT`. A name without any lexicon hit is tagged by the prototypes alone.
+3. **Overrides.** A curator's ``steep`` entries (kind, name, category) win over both.
+
+The tag is the category with the highest score; a second category is kept when it scores at least
+:data:`SECOND` of the first (a concept can be both economic and technological). The scan's own category
+("Category: politics") is kept apart, as its own count (:data:`SCAN_CATEGORIES` maps it to STEEP).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from foresight.text import tokens
+
+if TYPE_CHECKING:
+    import numpy as np
+
+CATEGORIES = ("social", "technological", "economic", "environmental", "political", "legal", "values")
+
+_LEXICON_TEXT = {
+    "social": """society social community communities people public culture cultural education educational school
+        student teacher learning family families parent child children youth young elderly aging ageing
+        generation generational demographic lifestyle behavior behaviour habit consumer consumers wellbeing
+        well-being health healthcare mental loneliness isolation identity gender migration migrant urban city
+        cities housing home leisure entertainment sport sports media news journalism misinformation
+        disinformation online-community workforce worker workers skill skills literacy inclusion diversity
+        inequality accessibility religion food diet fitness sleep relationship relationships dating social-media
+        mental-health public-health digital-divide""",
+    "technological": """technology technologies technological tech ai artificial-intelligence algorithm algorithms
+        software hardware digital data computing computer quantum robot robots robotic robotics automation
+        automated internet platform platforms app apps device devices sensor sensors blockchain chip chips
+        semiconductor semiconductors cyber cybersecurity innovation machine-learning model models llm chatbot
+        chatbots generative gpt vr ar virtual-reality augmented-reality biotech biotechnology genetic genomics
+        crispr drone drones satellite satellites network networks 5g cloud neural engineering autonomous
+        wearable wearables smartphone computing-power open-source large-language-model deep-learning
+        deepfake deepfakes encryption 3d-printing nanotechnology fusion""",
+    "economic": """economic economy economies market markets business businesses industry industries company
+        companies corporate corporation finance financial investment investments investor investors cost costs
+        price prices pricing revenue profit profits trade tariff tariffs supply-chain job jobs employment
+        unemployment labor labour wage wages income inflation startup startups funding venture capital commerce
+        retail productivity competition competitive monopoly bank banks banking insurance real-estate gdp
+        recession currency currencies crypto cryptocurrency spending consumer-spending affordability pricing
+        subscription advertising monetization gig-economy job-displacement workforce-displacement""",
+    "environmental": """environment environmental climate carbon emission emissions sustainability sustainable
+        energy renewable renewables solar wind fossil coal oil gas pollution biodiversity ecosystem ecosystems
+        water drought flood floods heat heatwave weather wildfire wildfires waste recycling circular green
+        ocean oceans species conservation nature natural-resources agriculture farming deforestation
+        climate-change global-warming net-zero electric-vehicle electric-vehicles ev evs battery batteries
+        grid environmental-impact extreme-weather""",
+    "political": """political politics government governments governance policy policies policymaker policymakers
+        election elections democracy democratic geopolitical geopolitics state national-security security
+        military defense defence war conflict diplomacy sanction sanctions parliament congress president
+        minister party activism activist protest protests sovereignty nation nations international
+        authoritarian censorship propaganda public-sector public-policy surveillance""",
+    "legal": """law laws legal regulation regulations regulatory regulator regulators legislation legislative
+        compliance court courts lawsuit lawsuits litigation copyright copyrights intellectual-property patent
+        patents liability liabilities license licensing antitrust contract contracts enforcement ruling judge
+        judicial gdpr ban bans lawful unlawful criminal crime prosecution rights-law data-protection""",
+    "values": """ethics ethical moral morality trust transparency accountability fairness fair bias biases justice
+        authenticity autonomy dignity human-rights rights values value responsibility responsible integrity
+        freedom consent equity privacy honesty meaning purpose spirituality empathy humanity
+        human-connection""",
+}
+
+
+def _entries(text: str) -> list[tuple[str, ...]]:
+    return [tuple(tokens(entry.replace("-", " "))) for entry in text.split()]
+
+
+#: each category's words and phrases, as stems
+LEXICON: dict[str, list[tuple[str, ...]]] = {category: _entries(text) for category, text in _LEXICON_TEXT.items()}
+
+#: what each category is about, embedded as its prototype (the semantic extra)
+PROTOTYPES = {
+    "social": "Society and people: how people live, learn, work, relate and look after their health; "
+              "communities, culture, education, demographics and everyday behaviour.",
+    "technological": "Technology: new tools, artificial intelligence, software, data, computing, robotics, "
+                     "devices and scientific or engineering advances.",
+    "economic": "The economy: markets, business, companies, jobs and labour, prices, costs, trade, investment "
+                "and finance.",
+    "environmental": "The environment: climate change, energy, emissions, pollution, nature, resources, "
+                     "biodiversity and sustainability.",
+    "political": "Politics: governments, public policy, elections, geopolitics, the military, national security "
+                 "and state power.",
+    "legal": "Law: regulation, legislation, courts, lawsuits, compliance, copyright, intellectual property and "
+             "liability.",
+    "values": "Values: ethics, trust, transparency, fairness, bias, privacy, rights, authenticity and what "
+              "people consider right or meaningful.",
+}
+#: the weight of the prototypes' shares against the lexicon's
+SEMANTIC_WEIGHT = 0.5
+#: the softmax temperature over the prototypes' cosines
+TEMPERATURE = 0.05
+#: a second category is kept from this share of the first's score
+SECOND = 0.75
+
+#: a scan's own category ("Category: politics") in STEEP terms; others are counted as they are
+SCAN_CATEGORIES = {"technology": "technological", "science": "technological", "politics": "political",
+                   "military": "political", "business": "economic", "economy": "economic",
+                   "education": "social", "culture": "social", "city": "social", "sport": "social",
+                   "entertainment": "social", "art": "social", "health": "social", "environment": "environmental",
+                   "climate": "environmental", "law": "legal"}
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A concept's STEEP tag: its category, a second one when close, the scores, and how it was found."""
+
+    category: str | None
+    second: str | None = None
+    scores: Mapping[str, float] = field(default_factory=dict)
+    method: str = "lexicon"
+    hits: tuple[str, ...] = ()
+
+
+def _by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    found: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for category, listed in LEXICON.items():
+        for entry in listed:
+            if entry:
+                found.setdefault(entry[0], []).append((entry, category))
+    for entries in found.values():
+        entries.sort(key=lambda item: (-len(item[0]), CATEGORIES.index(item[1])))
+    return found
+
+
+_FIRST_WORDS = _by_first_word()
+
+
+def lexicon_hits(text: str) -> Counter[str]:
+    """How many lexicon words or phrases of each category a text holds (the longest entry at each word wins,
+    so a phrase hides its own words).
+
+    >>> sorted(lexicon_hits("Climate change litigation against oil companies").items())
+    [('economic', 1), ('environmental', 2), ('legal', 1)]
+    """
+    words = tokens(text)
+    found: Counter[str] = Counter()
+    position = 0
+    while position < len(words):
+        for entry, category in _FIRST_WORDS.get(words[position], ()):
+            if tuple(words[position:position + len(entry)]) == entry:
+                found[category] += 1
+                position += len(entry)
+                break
+        else:
+            position += 1
+    return found
+
+
+def _softmax(values: Sequence[float]) -> list[float]:
+    top = max(values)
+    exps = [math.exp((v - top) / TEMPERATURE) for v in values]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarray] | None = None) -> list[Tag]:
+    """The tag of each text (a name, or "name: description").
+
+    Example:
+        >>> [t.category for t in tag_texts(["Carbon emissions of data centres", "Copyright lawsuits"])]
+        ['environmental', 'legal']
+    """
+    semantic: list[list[float]] | None = None
+    if vectors is not None and texts:
+        matrix = vectors([*PROTOTYPES.values(), *texts])
+        prototypes, rows = matrix[:len(PROTOTYPES)], matrix[len(PROTOTYPES):]
+        semantic = [_softmax([float(c) for c in row]) for row in rows @ prototypes.T]
+    found = []
+    for number, text in enumerate(texts):
+        hits = lexicon_hits(text)
+        total = sum(hits.values())
+        scores = {category: hits[category] / total if total else 0.0 for category in CATEGORIES}
+        method = "lexicon"
+        if semantic is not None:
+            shares = dict(zip(PROTOTYPES, semantic[number], strict=True))
+            weight = SEMANTIC_WEIGHT if total else 1.0
+            scores = {c: scores[c] + weight * shares[c] for c in CATEGORIES}
+            method = "lexicon+prototypes" if total else "prototypes"
+        found.append(_tag(scores, method, tuple(sorted(hits.elements()))))
+    return found
+
+
+def _tag(scores: Mapping[str, float], method: str, hits: tuple[str, ...]) -> Tag:
+    ranked = sorted(CATEGORIES, key=lambda c: (-scores[c], CATEGORIES.index(c)))
+    best = scores[ranked[0]]
+    if best <= 0:
+        return Tag(None, None, dict(scores), "none", hits)
+    second = ranked[1] if scores[ranked[1]] >= SECOND * best else None
+    return Tag(ranked[0], second, {c: round(v, 4) for c, v in scores.items()}, method, hits)
+
+
+def category_counts(tags: Iterable[tuple[str | None, Iterable[str]]]) -> Counter[str]:
+    """Distinct articles per category, from (category, articles) pairs."""
+    articles: dict[str, set[str]] = {}
+    for category, named in tags:
+        if category:
+            articles.setdefault(category, set()).update(named)
+    return Counter({category: len(found) for category, found in articles.items()})

@@ -1,0 +1,43 @@
+"""``foresight micmac`` on the real scans: the recurring forces and the concepts of a topic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import cli
+
+
+def test_micmac_of_the_recurring_forces(real_dir: Path, tmp_path: Path) -> None:
+    plot = tmp_path / "plane.png"
+    result = cli(real_dir, "micmac", "--top", "8", "-f", "json", "--plot", str(plot))
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    forces = json.loads(cli(real_dir, "topics", "--kind", "DrivingForce", "-n", "8", "-f", "json").stdout)
+    assert {r["concept"] for r in records} == {t["label"] for t in forces}
+    print("MICMAC of the real scans' forces:", [(r["concept"], r["influence"], r["dependence"], r["quadrant"])
+                                               for r in records])
+    for record in records:
+        assert {"concept", "influence", "dependence", "indirect_influence", "indirect_dependence",
+                "quadrant"} <= set(record)
+        assert record["quadrant"] in ("influential", "relay", "dependent", "autonomous")
+    # the direct figures are the matrix's row and column sums: both add up to the same total
+    assert sum(r["influence"] for r in records) == sum(r["dependence"] for r in records) > 0
+    assert [r["indirect_influence_rank"] for r in records] == sorted(r["indirect_influence_rank"] for r in records)
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_micmac_of_the_system_around_a_topic_and_its_errors(real_dir: Path) -> None:
+    result = cli(real_dir, "micmac", "--topic", "AI", "--top", "6", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    header, *rows = result.stdout.strip().splitlines()
+    assert header.startswith("concept,") and len(rows) == 6
+    # the topic and the five topics most associated with it
+    record = json.loads(cli(real_dir, "topics", "AI", "-f", "json").stdout)
+    named = {row.split(",")[0].strip('"') for row in rows}
+    assert named == {record["label"], *(a["label"] for a in record["associated"][:5])}
+    unknown = cli(real_dir, "micmac", "--topic", "quantum gravity")
+    assert unknown.exit_code == 1 and "no topic named 'quantum gravity'" in unknown.output
+    assert cli(real_dir, "micmac", "--top", "1").exit_code == 1
+    bad = cli(real_dir, "micmac", "--plot", "plane.gif")
+    assert bad.exit_code == 1 and "plane.gif" in bad.output
