@@ -9,6 +9,9 @@
 * ``concepts.tsv``: ``--concepts`` concepts gathering two or more distinct wordings, drawn at random, each
   with its kind, label and every wording (``|``-separated), with an empty ``over_merged`` column
   (yes: some wording names another concept) and ``why``.
+* with ``--steep N``, ``steep.tsv``: N concepts of the tagged kinds drawn at random, with kind, label and
+  description and an empty ``categories`` column to fill blind; ``steep-key.tsv`` holds the tags
+  :mod:`foresight.analytics.steep` gave them, to compare with afterwards.
 
 The sample depends only on the store and the seed. The figures come from the labels, not from this script.
 """
@@ -32,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hops", type=int, default=50)
     parser.add_argument("--concepts", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--steep", type=int, default=0, help="also sample this many concepts to tag with STEEP")
     args = parser.parse_args(argv)
     from foresight.analysis.paths import k_best_paths
     from foresight.analysis.resolve import resolve_names
@@ -88,7 +92,29 @@ def main(argv: list[str] | None = None) -> int:
                              len(concept.articles), "", ""])
     print(f"{len(hops)} distinct hops from {len(pairs)} topic pairs; wrote {len(chosen)} to {args.out / 'hops.tsv'}; "
           f"{len(picked)} of {len(merged)} merged concepts to {args.out / 'concepts.tsv'}")
+    if args.steep:
+        steep_sample(index, views(store).vectors(), args.out, args.steep, rng)
     return 0
+
+
+def steep_sample(index, vectors, out: Path, count: int, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+    """``steep.tsv``: concepts to label with their STEEP categories, blind; ``steep-key.tsv``: the tags given."""
+    from foresight.analytics.steep import TAGGED_KINDS, steep_summary
+
+    concepts = index.concept_texts(list(TAGGED_KINDS))
+    summary = steep_summary(concepts, index.article_months(), vectors)
+    picked = sorted(rng.sample(range(len(concepts)), min(count, len(concepts))))
+    with (out / "steep.tsv").open("w", encoding="utf-8", newline="") as handle, \
+            (out / "steep-key.tsv").open("w", encoding="utf-8", newline="") as key:
+        writer, keys = csv.writer(handle, delimiter="\t"), csv.writer(key, delimiter="\t")
+        writer.writerow(["n", "kind", "label", "description", "categories", "why"])
+        keys.writerow(["n", "iri", "category", "second", "method"])
+        for number, position in enumerate(picked, start=1):
+            iri, kind, label, description, _ = concepts[position]
+            writer.writerow([number, kind, label, " ".join(str(description or "").split()), "", ""])
+            tag = summary.tags[iri]
+            keys.writerow([number, iri, tag.category or "", tag.second or "", tag.method])
+    print(f"{len(picked)} concepts to tag to {out / 'steep.tsv'} (the tags given: {out / 'steep-key.tsv'})")
 
 
 if __name__ == "__main__":

@@ -1326,6 +1326,58 @@ def emerging(
                  f"{window[-1]}), p <= {significance:g}, {min_articles}+ articles in the window")
 
 
+@app.command()
+@reports_errors
+def steep(
+    node_type: str | None = typer.Option(None, "--type", "-t", help="Tag concepts of these kinds, comma-separated "
+                                         "(default: driving forces, signals, technologies, issues, concerns, "
+                                         "behaviors)."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """STEEP(LE)+V: how many articles raise social, technological, economic, environmental, political, legal and
+    values concerns, in all and by year.
+
+    Each concept is tagged from its name and description by a lexicon of each category's words and phrases;
+    with the semantic extra, a name the lexicon cannot place goes to the nearest category description. A concept
+    close to two categories counts for both. Articles are counted once per category.
+
+    Example: foresight steep --format json
+    """
+    from foresight.analytics.steep import CATEGORIES, TAGGED_KINDS, steep_summary
+    from foresight.derived import views
+
+    kinds = _concept_kinds(node_type) or list(TAGGED_KINDS)
+    with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
+        progress.add_task("steep", total=None)
+        derived = views(store, _rules(overrides))
+        index = derived.index("concepts")
+        summary = steep_summary(index.concept_texts(kinds), index.article_months(), derived.vectors())
+    years = sorted({year for counts in summary.by_year.values() for year in counts})
+    categories = [{"category": c, "concepts": summary.concepts.get(c, 0), "articles": summary.articles.get(c, 0),
+                   "share": round(summary.articles.get(c, 0) / summary.total_articles, 4)
+                   if summary.total_articles else 0.0,
+                   "by_year": {year: summary.by_year[c][year] if c in summary.by_year else 0 for year in years}}
+                  for c in CATEGORIES]
+    if fmt is ViewFormat.json:
+        from foresight.export.output import to_json
+
+        sys.stdout.write(to_json({"categories": categories, "articles": summary.total_articles,
+                                  "concepts": len(summary.tags), "untagged": summary.untagged,
+                                  "kinds": kinds}) + "\n")
+        return
+    from foresight.export.output import Column, emit, field
+
+    def in_year(year: str) -> Column:
+        return Column(year, lambda record: str(record["by_year"][year]))
+
+    columns = [field("category"), field("concepts"), field("articles"),
+               Column("share", lambda r: f"{100 * r['share']:.1f} %"), *(in_year(year) for year in years)]
+    emit(categories, columns, fmt.value,
+         caption=f"articles raising each category, of {summary.total_articles:,} dated articles; "
+                 f"{summary.untagged:,} of {len(summary.tags):,} concepts untagged")
+
+
 def _topic_record(index: GraphIndex, text: str, limit: int) -> dict[str, Any]:
     """Everything about one topic, as plain data."""
     from foresight.errors import UnknownNodeError

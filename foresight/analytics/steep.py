@@ -6,15 +6,14 @@ one):
 
 1. **Lexicon.** Each category has a list of words and phrases (:data:`LEXICON`, stems as
    :func:`foresight.text.tokens` makes them). Every hit counts one for its category; a phrase counts once, not
-   also for its words.
+   also for its words. A technology word counts half when another category's word is there too
+   (:data:`TECHNOLOGY_WEIGHT`).
 2. **Prototypes** (the semantic extra). Each category has a short description (:data:`PROTOTYPES`); the cosine
    of the concept's name to each is turned into shares (a softmax), which are added to the lexicon's shares at
    :data:`SEMANTIC_WEIGHT`. A name without any lexicon hit is tagged by the prototypes alone.
-3. **Overrides.** A curator's ``steep`` entries (kind, name, category) win over both.
 
 The tag is the category with the highest score; a second category is kept when it scores at least
-:data:`SECOND` of the first (a concept can be both economic and technological). The scan's own category
-("Category: politics") is kept apart, as its own count (:data:`SCAN_CATEGORIES` maps it to STEEP).
+:data:`SECOND` of the first (a concept can be both economic and technological).
 """
 
 from __future__ import annotations
@@ -40,7 +39,8 @@ _LEXICON_TEXT = {
         cities housing home leisure entertainment sport sports media news journalism misinformation
         disinformation online-community workforce worker workers skill skills literacy inclusion diversity
         inequality accessibility religion food diet fitness sleep relationship relationships dating social-media
-        mental-health public-health digital-divide""",
+        mental-health public-health digital-divide upskilling reskilling teamwork psychology psychological
+        motivation""",
     "technological": """technology technologies technological tech ai artificial-intelligence algorithm algorithms
         software hardware digital data computing computer quantum robot robots robotic robotics automation
         automated internet platform platforms app apps device devices sensor sensors blockchain chip chips
@@ -66,7 +66,8 @@ _LEXICON_TEXT = {
         election elections democracy democratic geopolitical geopolitics state national-security security
         military defense defence war conflict diplomacy sanction sanctions parliament congress president
         minister party activism activist protest protests sovereignty nation nations international
-        authoritarian censorship propaganda public-sector public-policy surveillance""",
+        authoritarian censorship propaganda public-sector public-policy surveillance tension tensions rivalry
+        alliance alliances bilateral foreign sovereign nationalism export-controls politician politicians""",
     "legal": """law laws legal regulation regulations regulatory regulator regulators legislation legislative
         compliance court courts lawsuit lawsuits litigation copyright copyrights intellectual-property patent
         patents liability liabilities license licensing antitrust contract contracts enforcement ruling judge
@@ -74,7 +75,7 @@ _LEXICON_TEXT = {
     "values": """ethics ethical moral morality trust transparency accountability fairness fair bias biases justice
         authenticity autonomy dignity human-rights rights values value responsibility responsible integrity
         freedom consent equity privacy honesty meaning purpose spirituality empathy humanity
-        human-connection""",
+        human-connection manipulation manipulative deception deceptive exploitation discrimination harm""",
 }
 
 
@@ -102,20 +103,15 @@ PROTOTYPES = {
     "values": "Values: ethics, trust, transparency, fairness, bias, privacy, rights, authenticity and what "
               "people consider right or meaningful.",
 }
+#: a technology word counts this much beside another category's word: in these scans technology is the setting
+#: of most concepts ("Regulation of AI" is legal, "Ethical Frameworks for AI" values)
+TECHNOLOGY_WEIGHT = 0.5
 #: the weight of the prototypes' shares against the lexicon's
 SEMANTIC_WEIGHT = 0.5
 #: the softmax temperature over the prototypes' cosines
 TEMPERATURE = 0.05
 #: a second category is kept from this share of the first's score
 SECOND = 0.75
-
-#: a scan's own category ("Category: politics") in STEEP terms; others are counted as they are
-SCAN_CATEGORIES = {"technology": "technological", "science": "technological", "politics": "political",
-                   "military": "political", "business": "economic", "economy": "economic",
-                   "education": "social", "culture": "social", "city": "social", "sport": "social",
-                   "entertainment": "social", "art": "social", "health": "social", "environment": "environmental",
-                   "climate": "environmental", "law": "legal"}
-
 
 @dataclass(frozen=True)
 class Tag:
@@ -186,7 +182,10 @@ def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarra
     for number, text in enumerate(texts):
         hits = lexicon_hits(text)
         total = sum(hits.values())
-        scores = {category: hits[category] / total if total else 0.0 for category in CATEGORIES}
+        weighted = {category: hits[category] * (TECHNOLOGY_WEIGHT if category == "technological" and
+                                                  total > hits[category] else 1.0) for category in CATEGORIES}
+        weight_sum = sum(weighted.values())
+        scores = {category: weighted[category] / weight_sum if weight_sum else 0.0 for category in CATEGORIES}
         method = "lexicon"
         if semantic is not None:
             shares = dict(zip(PROTOTYPES, semantic[number], strict=True))
@@ -213,3 +212,54 @@ def category_counts(tags: Iterable[tuple[str | None, Iterable[str]]]) -> Counter
         if category:
             articles.setdefault(category, set()).update(named)
     return Counter({category: len(found) for category, found in articles.items()})
+
+
+#: the kinds of row tagged by default: what changes and why (not keywords, themes, shifts or outlooks)
+TAGGED_KINDS = ("DrivingForce", "Signal", "Technology", "Issue", "Concern", "Behavior")
+
+
+@dataclass
+class SteepSummary:
+    """Tags of concepts and what they add up to: distinct articles per category, and per category and year."""
+
+    tags: dict[str, Tag]
+    concepts: Counter[str]
+    articles: Counter[str]
+    by_year: dict[str, Counter[str]]
+    total_articles: int
+    untagged: int
+
+
+def steep_summary(concepts: Sequence[tuple[str, str, str, str | None, Sequence[str]]],
+                  article_months: Mapping[str, str],
+                  vectors: Callable[[Sequence[str]], np.ndarray] | None = None) -> SteepSummary:
+    """Tag concepts ((IRI, kind, label, description, articles) each) and count them by category.
+
+    The lexicon reads "label: description"; the prototypes (with ``vectors``) read the label alone, so that a
+    label embedded before is not embedded again.
+    """
+    texts = [f"{label}: {description}" if description else label for _, _, label, description, _ in concepts]
+    tags = tag_texts(texts)
+    if vectors is not None:
+        untagged = [number for number, tag in enumerate(tags) if tag.category is None]
+        labels = [concepts[number][2] for number in untagged]
+        for number, tag in zip(untagged, tag_texts(labels, vectors) if labels else [], strict=True):
+            tags[number] = tag
+    counted: Counter[str] = Counter()
+    named: dict[str, set[str]] = {}
+    by_year: dict[str, dict[str, set[str]]] = {}
+    for (*_, articles), tag in zip(concepts, tags, strict=True):
+        for category in (tag.category, tag.second):
+            if category is None:
+                continue
+            if category == tag.category:
+                counted[category] += 1
+            named.setdefault(category, set()).update(articles)
+            for article in articles:
+                month = article_months.get(article)
+                if month:
+                    by_year.setdefault(category, {}).setdefault(month[:4], set()).add(article)
+    yearly = {c: Counter({year: len(found) for year, found in years.items()}) for c, years in by_year.items()}
+    return SteepSummary({iri: tag for (iri, *_), tag in zip(concepts, tags, strict=True)}, counted,
+                        Counter({c: len(found) for c, found in named.items()}), yearly, len(article_months),
+                        sum(1 for tag in tags if tag.category is None))

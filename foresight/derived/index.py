@@ -805,6 +805,25 @@ class GraphIndex:
                 found[str(day)[:7]] += 1
         return found
 
+    def article_months(self) -> dict[str, str]:
+        """Each dated article's month (its newest scan's date, as concepts count them)."""
+        found: dict[str, str] = {}
+        for article, data in self.connection.execute(
+                "SELECT e.article, s.data FROM editions e CROSS JOIN scans s ON s.iri = e.scan WHERE e.counts = 1"):
+            day = json.loads(data).get("date") if data else None
+            if day:
+                found[str(article)] = str(day)[:7]
+        return found
+
+    def concept_texts(self, kinds: list[str] | None = None) -> list[tuple[str, str, str, str | None, list[str]]]:
+        """Every concept (of ``kinds``): IRI, kind, label, the description its node shows, and its articles."""
+        clause, args = self._kinds(kinds)
+        rows = self.connection.execute(
+            "SELECT c.iri, c.kind, c.label, n.description, c.articles FROM concepts c LEFT JOIN nodes n ON n.iri = "
+            f"c.iri {('WHERE c.' + clause) if clause else ''} ORDER BY c.id", args).fetchall()
+        return [(str(iri), str(kind), str(label), description, json.loads(articles) if articles else [])
+                for iri, kind, label, description, articles in rows]
+
     def relevancies(self) -> dict[str, int]:
         """The highest relevancy of each concept's rows (concepts without any are left out)."""
         return {str(iri): int(value) for iri, value in self.connection.execute(

@@ -28,8 +28,11 @@ def test_a_phrase_counts_once_and_hides_its_words() -> None:
 
 
 def test_a_close_second_category_is_kept_and_nothing_is_no_tag() -> None:
-    (both,) = tag_texts(["Robotics companies"])
-    assert {both.category, both.second} == {"technological", "economic"}
+    (both,) = tag_texts(["Climate litigation"])
+    assert (both.category, both.second) == ("environmental", "legal")
+    # a technology word is the setting beside another domain's word: "regulation of AI" is legal
+    (setting,) = tag_texts(["Regulation of AI"])
+    assert (setting.category, setting.second) == ("legal", None)
     (none,) = tag_texts(["Tugboat Operations"])
     assert none.category is None and none.method == "none"
 
@@ -53,3 +56,36 @@ def test_prototypes_tag_what_the_lexicon_cannot() -> None:
                      vectors=lambda texts: cache.vectors(texts, encode))
     assert tags[0].category == "environmental" and tags[0].method == "prototypes"
     assert tags[1].category in ("economic", "technological")
+
+
+def test_the_summary_counts_articles_once_per_category_and_year() -> None:
+    from foresight.analytics.steep import steep_summary
+
+    concepts = [("c1", "Issue", "Carbon emissions", None, ["a1", "a2"]),
+                ("c2", "Issue", "Climate adaptation", None, ["a2", "a3"]),
+                ("c3", "Issue", "Climate litigation", None, ["a3"]),
+                ("c4", "Signal", "Tugboat operations", None, ["a4"])]
+    months = {"a1": "2024-03", "a2": "2024-07", "a3": "2025-01", "a4": "2025-02"}
+    summary = steep_summary(concepts, months)
+    assert summary.articles["environmental"] == 3  # a1, a2, a3: a2 once though two concepts name it
+    assert summary.by_year["environmental"] == {"2024": 2, "2025": 1}
+    assert summary.articles["legal"] == 1  # a close second counts too
+    assert summary.concepts["environmental"] == 3 and summary.untagged == 1 and summary.total_articles == 4
+
+
+def test_steep_on_the_real_scans(real_dir) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.conftest import cli
+
+    result = cli(real_dir, "steep", "-f", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    print("STEEP of the real scans:", [(c["category"], c["articles"]) for c in found["categories"]])
+    assert [c["category"] for c in found["categories"]] == list(CATEGORIES)
+    assert all(0 <= c["articles"] <= found["articles"] for c in found["categories"])
+    assert all(sum(c["by_year"].values()) <= c["articles"] for c in found["categories"])  # dated ones, once
+    assert max(c["articles"] for c in found["categories"]) > 0
+    forces = cli(real_dir, "steep", "--type", "DrivingForce", "-f", "csv")
+    assert forces.exit_code == 0 and forces.stdout.splitlines()[0].startswith("category,concepts,articles,share")
+    assert len(forces.stdout.splitlines()) == 1 + len(CATEGORIES)
