@@ -1462,12 +1462,16 @@ def timeline(
     node_type: str | None = typer.Option(None, "--type", "-t", help="Only concepts of these kinds, comma-separated."),
     limit: int = typer.Option(15, "--limit", "-n", help="With --emerging: how many concepts."),
     chart_path: Path | None = typer.Option(None, "--chart", help="Also draw the counts as a .png or .svg chart."),
+    counts: bool = typer.Option(False, "--counts", help="Articles naming it each month, not their share of the "
+                                "month's articles."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
 ) -> None:
-    """Scans naming a concept, month by month; or, with --emerging, the concepts growing fastest.
+    """The share of each month's articles that name a concept, with its trend; or, with --emerging, the concepts
+    growing fastest.
 
-    Months are the scans' page dates; "recent" ends at the latest month in the data.
+    Months are the scans' page dates. The trend is the Mann-Kendall test on the monthly shares (ties corrected),
+    with Sen's slope; --counts shows raw counts instead of shares. "recent" ends at the latest month in the data.
 
     Example: foresight timeline "Live Facial Recognition" --chart lfr.png
     """
@@ -1493,10 +1497,12 @@ def timeline(
             assert concept is not None
             found = index.concepts_by_iri(_resolve(ConceptNames(index, kinds), concept))
             found.sort(key=lambda c: (-len(c.articles), c.iri))
+            totals = index.articles_by_month()
     if emerging_:
         rising = emerging(concept_set, months=months, kinds=kinds, limit=limit, until=latest)
         if chart_path:
-            chart({e.concept.label: monthly(e.concept) for e in rising[:6]}, chart_path,
+            chart({e.concept.label: [(month, float(n)) for month, n in monthly(e.concept)] for e in rising[:6]},
+                  chart_path,
                   f"Emerging concepts, last {months} months")
         from foresight.export.output import Column, emit, field
 
@@ -1509,28 +1515,56 @@ def timeline(
               field("first", "first seen")], fmt.value,
              caption=f"articles in the last {months} months against the {months} before")
     else:
-        series = {f"{c.label} [{c.kind}]": monthly(c) for c in found}
+        from foresight.analytics.trends import mann_kendall, share_series
+
+        def shares(c: Any) -> list[tuple[str, int, int, float]]:
+            points = share_series(dict(monthly(c)), totals, [month for month, _ in monthly(c)])
+            return [(p.period, p.count, p.total, p.share) for p in points]
+
+        records: list[dict[str, Any]] = []
+        for c in found:
+            points = shares(c)
+            # a month without any article says nothing of a share: left out of the test, null in the JSON
+            trend = mann_kendall([count if counts else share for _, count, total, share in points
+                                  if total or counts])
+            records.append({"iri": c.iri, "kind": c.kind, "label": c.label, "articles": len(c.articles),
+                            "scans": len(c.scans), "first": c.first, "last": c.last,
+                            "months": {month: count for month, count, _, _ in points},
+                            "totals": {month: total for month, _, total, _ in points},
+                            "shares": {month: round(share, 4) if total else None for month, _, total, share in points},
+                            "trend": {"of": "counts" if counts else "shares", "direction": trend.direction,
+                                      "p": round(trend.p, 4), "tau": round(trend.tau, 3),
+                                      "slope_per_month": round(trend.slope, 5), "months": trend.n}})
         if chart_path:
-            chart(series, chart_path, f"Articles naming {found[0].label}")
+            drawn = {f"{r['label']} [{r['kind']}]": (r["months"] if counts else r["shares"]).items() for r in records}
+            chart({name: [(m, float(v)) for m, v in values if v is not None] for name, values in drawn.items()},
+                  chart_path, f"Articles naming {found[0].label}" if counts else
+                  f"Share of articles naming {found[0].label}", ylabel="articles" if counts else "share of articles")
         if fmt is not ViewFormat.table:
             from foresight.export.output import emit, field
 
-            records: list[dict[str, Any]] = [{"iri": c.iri, "kind": c.kind, "label": c.label,
-                                              "articles": len(c.articles), "scans": len(c.scans),
-                                              "first": c.first,
-                        "last": c.last, "months": dict(monthly(c))} for c in found]
-            flat = [{"concept": r["label"], "kind": r["kind"], "month": month, "articles": count}
+            flat = [{"concept": r["label"], "kind": r["kind"], "month": month, "articles": count,
+                     "month_articles": r["totals"][month], "share": r["shares"][month]}
                     for r in records for month, count in r["months"].items()]
             emit(records if fmt is ViewFormat.json else flat,
-                 [field("concept"), field("kind"), field("month"), field("articles")], fmt.value)
+                 [field("concept"), field("kind"), field("month"), field("articles"), field("month_articles"),
+                  field("share")], fmt.value)
             return
         out = _stdout()
-        for c in found:
-            out.print(f"[bold]{_escape(c.label)}[/] [{c.kind}] · {len(c.articles)} articles ({len(c.scans)} scans) · "
-                      f"{c.first} to {c.last}")
-            peak = max((n for _, n in monthly(c)), default=0) or 1
-            for month, count in monthly(c):
-                out.print(f"  {month}  {count:>3}  {'█' * max(0, round(30 * count / peak))}")
+        for r in records:
+            trend = r["trend"]
+            slope = (f"{trend['slope_per_month']:+.2g} articles a month" if counts else
+                     f"{100 * trend['slope_per_month']:+.2g} points a month")
+            out.print(f"[bold]{_escape(r['label'])}[/] [{r['kind']}] · {r['articles']} articles ({r['scans']} scans) · "
+                      f"{r['first']} to {r['last']} · {trend['direction']} (Mann-Kendall on the monthly "
+                      f"{trend['of']}, p = {trend['p']:.2g}; Sen's slope {slope})")
+            values = r["months"] if counts else {m: v or 0 for m, v in r["shares"].items()}
+            peak = max(values.values(), default=0) or 1
+            for month, value in values.items():
+                of_month = (f"{r['months'][month]:>3} of {r['totals'][month]:>4}  {100 * value:5.1f} %"
+                            if r["totals"][month] else "  no articles")
+                shown = f"{value:>3}" if counts else of_month
+                out.print(f"  {month}  {shown}  {'█' * max(0, round(30 * value / peak))}")
     if chart_path:
         _stderr().print(f"wrote {chart_path}")
 

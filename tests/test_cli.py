@@ -339,6 +339,17 @@ def test_concepts_and_review_and_timeline(store_dir: Path, tmp_path: Path) -> No
     assert run(store_dir, "concepts", "--review", "-f", "json").exit_code == 0
     shown = json.loads(run(store_dir, "timeline", "live facial recognition", "-f", "json").output)
     assert shown[0]["months"]["2023-03"] == 1 and shown[0]["months"]["2023-04"] == 0
+    # by default a month's share of all its articles, and the Mann-Kendall trend of those shares
+    for month, count in shown[0]["months"].items():
+        total = shown[0]["totals"][month]
+        assert shown[0]["shares"][month] == (round(count / total, 4) if total else None)
+    assert shown[0]["trend"]["of"] == "shares" and shown[0]["trend"]["direction"] in ("rising", "falling", "flat")
+    assert shown[0]["trend"]["months"] == sum(1 for total in shown[0]["totals"].values() if total)
+    counted = json.loads(run(store_dir, "timeline", "live facial recognition", "--counts", "-f", "json").output)
+    assert counted[0]["trend"]["of"] == "counts" and counted[0]["months"] == shown[0]["months"]
+    table = " ".join(run(store_dir, "timeline", "Live Facial Recognition").output.split())
+    assert "(Mann-Kendall on the monthly shares, p = " in table and "1 of 1 100.0 %" in table
+    assert "2023-04 no articles" in table
     chart = tmp_path / "lfr.svg"
     assert run(store_dir, "timeline", "Live Facial Recognition", "--chart", str(chart)).exit_code == 0
     assert chart.read_text(encoding="utf-8").lstrip().startswith("<?xml") and "<svg" in chart.read_text()

@@ -134,8 +134,10 @@ def find_concepts(concept_set: ConceptSet, text: str, kinds: Iterable[str] | Non
     raise UnknownNodeError(f"no concept named {text!r}")
 
 
-def chart(series: dict[str, list[tuple[str, int]]], path: str | Path, title: str = "") -> Path:
-    """Draw scans per month for one or more concepts as a PNG or SVG (by the file's extension).
+def chart(series: dict[str, list[tuple[str, float]]], path: str | Path, title: str = "", ylabel: str = "scans"
+          ) -> Path:
+    """Draw a value per month (articles, or their share) for one or more concepts as a PNG or SVG (by the file's
+    extension).
 
     Raises:
         ForesightError: an extension other than .png or .svg.
@@ -166,8 +168,9 @@ def chart(series: dict[str, list[tuple[str, int]]], path: str | Path, title: str
                       label=label)
     step = max(1, len(everything) // 12)
     axes.set_xticks(range(0, len(everything), step), everything[::step], rotation=45, ha="right")
-    axes.set_ylabel("scans")
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylabel(ylabel)
+    if all(float(value).is_integer() for points in series.values() for _, value in points):
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(title)
     axes.legend(loc="upper left", fontsize="small")
     axes.spines[["top", "right"]].set_visible(False)
