@@ -1229,8 +1229,10 @@ def micmac(
     if top < 2:
         raise ForesightError("micmac: --top must be at least 2")
     kinds = _concept_kinds(kind) or ["DrivingForce"]
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
-        raise ForesightError(f"{plot}: a chart is written as .png or .svg")
+    if plot is not None:
+        from foresight.files import chart_path
+
+        chart_path(plot)  # a wrong extension is said before the analysis runs
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("micmac", total=None)
         index = views(store, _rules(overrides)).index("concepts")
@@ -1303,13 +1305,11 @@ def emerging(
     if not found:
         why = explain_empty(items, totals, window, min_support=min_articles, significance=significance) \
             if window else "the store holds no dated articles"
-        if fmt is ViewFormat.table:
-            _stderr().print(f"nothing emerging: {_escape(why)}")
-        else:
+        if fmt is not ViewFormat.table:
             from foresight.export.output import emit, field
 
             emit([], [field("concept"), field("score"), field("why")], fmt.value)
-            _stderr().print(f"nothing emerging: {_escape(why)}")
+        _stderr().print(f"nothing emerging: {_escape(why)}")
         return
     from foresight.export.output import Column, emit, field
 
@@ -1515,24 +1515,18 @@ def timeline(
               field("first", "first seen")], fmt.value,
              caption=f"articles in the last {months} months against the {months} before")
     else:
-        from foresight.analytics.trends import mann_kendall, share_series
-
-        def shares(c: Any) -> list[tuple[str, int, int, float]]:
-            points = share_series(dict(monthly(c)), totals, [month for month, _ in monthly(c)])
-            return [(p.period, p.count, p.total, p.share) for p in points]
+        from foresight.analytics.trends import share_trend
 
         records: list[dict[str, Any]] = []
         for c in found:
-            points = shares(c)
-            # a month without any article says nothing of a share: left out of the test, null in the JSON
-            trend = mann_kendall([count if counts else share for _, count, total, share in points
-                                  if total or counts])
+            series = share_trend(monthly(c), totals, of="counts" if counts else "shares")
+            trend = series.trend
             records.append({"iri": c.iri, "kind": c.kind, "label": c.label, "articles": len(c.articles),
                             "scans": len(c.scans), "first": c.first, "last": c.last,
-                            "months": {month: count for month, count, _, _ in points},
-                            "totals": {month: total for month, _, total, _ in points},
-                            "shares": {month: round(share, 4) if total else None for month, _, total, share in points},
-                            "trend": {"of": "counts" if counts else "shares", "direction": trend.direction,
+                            "months": {p.period: p.count for p in series.points},
+                            "totals": {p.period: p.total for p in series.points},
+                            "shares": {p.period: round(p.share, 4) if p.total else None for p in series.points},
+                            "trend": {"of": series.of, "direction": trend.direction,
                                       "p": round(trend.p, 4), "tau": round(trend.tau, 3),
                                       "slope_per_month": round(trend.slope, 5), "months": trend.n}})
         if chart_path:

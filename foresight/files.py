@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from foresight.errors import StoreError
+from foresight.errors import ForesightError, StoreError
 
 
 def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object]) -> Path:
@@ -90,3 +90,27 @@ class CacheTable:
             yield connection
         finally:
             connection.close()
+
+
+#: the formats a chart is written in, by the file's extension
+CHART_FORMATS = (".png", ".svg")
+
+
+def chart_path(path: str | Path) -> Path:
+    """The path of a chart to write, checked: a .png or .svg file.
+
+    Raises:
+        ForesightError: another extension.
+    """
+    target = Path(path)
+    if target.suffix.lower() not in CHART_FORMATS:
+        raise ForesightError(f"{target}: a chart is written as .png or .svg")
+    return target
+
+
+def save_figure(figure: object, path: str | Path) -> Path:
+    """Write a matplotlib figure (its own Agg canvas: the user's backend is never touched) as PNG or SVG, by the
+    file's extension, atomically."""
+    target = chart_path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    return atomic_write(target, lambda stream: figure.savefig(stream, format=fmt))  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foresight.errors import ForesightError, UnknownNodeError
+from foresight.files import chart_path, save_figure
 
 if TYPE_CHECKING:
     from foresight.derived.concepts import Concept, ConceptSet
@@ -142,15 +143,11 @@ def chart(series: dict[str, list[tuple[str, float]]], path: str | Path, title: s
     Raises:
         ForesightError: an extension other than .png or .svg.
     """
-    target = Path(path)
-    if target.suffix.lower() not in (".png", ".svg"):
-        raise ForesightError(f"{target}: the chart is written as .png or .svg")
+    target = chart_path(path)
     # A figure of its own with an Agg canvas, no pyplot: the user's backend (a notebook's, say) stays as it is.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
-
-    from foresight.files import atomic_write
 
     months = sorted({m for points in series.values() for m, _ in points})
     everything = month_range(months[0], months[-1]) if months else []
@@ -175,6 +172,4 @@ def chart(series: dict[str, list[tuple[str, float]]], path: str | Path, title: s
     axes.legend(loc="upper left", fontsize="small")
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    fmt = target.suffix.lower().lstrip(".")
-    atomic_write(target, lambda stream: figure.savefig(stream, format=fmt))
-    return target
+    return save_figure(figure, target)

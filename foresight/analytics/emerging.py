@@ -75,6 +75,20 @@ def _share(count: int, total: int) -> str:
     return f"{count} of {total:,} articles ({100 * count / total:.1f} %)" if total else f"{count} articles"
 
 
+def _window_totals(totals: Mapping[str, int], window: Sequence[str]) -> tuple[int, int]:
+    """All articles in the window, and before it."""
+    start = min(window)
+    return (sum(totals.get(month, 0) for month in set(window)),
+            sum(count for month, count in totals.items() if month < start))
+
+
+def _split(item: Item, window: Sequence[str]) -> tuple[int, int]:
+    """The item's articles in the window, and before it."""
+    start, recent_months = min(window), set(window)
+    return (sum(count for month, count in item.months.items() if month in recent_months),
+            sum(count for month, count in item.months.items() if month < start))
+
+
 def find_emerging(items: Iterable[Item], totals: Mapping[str, int], window: Sequence[str], *,
                   min_support: int = MIN_SUPPORT, significance: float = SIGNIFICANCE,
                   weak: int = WEAK) -> list[Emerging]:
@@ -91,14 +105,10 @@ def find_emerging(items: Iterable[Item], totals: Mapping[str, int], window: Sequ
     Returns:
         The emerging items, the strongest evidence first (score: -log10 p; ties by rate ratio, then label).
     """
-    recent_months = set(window)
-    start = min(window)
-    recent_total = sum(totals.get(month, 0) for month in recent_months)
-    before_total = sum(count for month, count in totals.items() if month < start)
+    recent_total, before_total = _window_totals(totals, window)
     tested: list[tuple[Item, RateTest]] = []
     for item in items:
-        recent = sum(count for month, count in item.months.items() if month in recent_months)
-        before = sum(count for month, count in item.months.items() if month < start)
+        recent, before = _split(item, window)
         if recent < min_support or not item.months:
             continue
         tested.append((item, rate_test(recent, recent_total, before, before_total)))
@@ -130,10 +140,7 @@ def find_emerging(items: Iterable[Item], totals: Mapping[str, int], window: Sequ
 def explain_empty(items: Iterable[Item], totals: Mapping[str, int], window: Sequence[str], *,
                   min_support: int = MIN_SUPPORT, significance: float = SIGNIFICANCE) -> str:
     """Why nothing emerged: what the window held, how many candidates had the support, the closest one."""
-    recent_months = set(window)
-    start = min(window)
-    recent_total = sum(totals.get(month, 0) for month in recent_months)
-    before_total = sum(count for month, count in totals.items() if month < start)
+    recent_total, before_total = _window_totals(totals, window)
     if not recent_total:
         latest = max(totals, default=None)
         return (f"no articles dated {min(window)} to {max(window)}" +
@@ -144,12 +151,11 @@ def explain_empty(items: Iterable[Item], totals: Mapping[str, int], window: Sequ
     named = 0
     supported: list[tuple[float, str]] = []
     for item in items:
-        recent = sum(count for month, count in item.months.items() if month in recent_months)
+        recent, before = _split(item, window)
         if not recent:
             continue
         named += 1
         if recent >= min_support:
-            before = sum(count for month, count in item.months.items() if month < start)
             supported.append((rate_test(recent, recent_total, before, before_total).p, item.label))
     text = (f"the last {len(window)} months ({min(window)} to {max(window)}) held {recent_total:,} articles against "
             f"{before_total:,} before; {named:,} items were named in them, {len(supported):,} in {min_support} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foresight.errors import ForesightError
+from foresight.files import chart_path, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -25,22 +25,9 @@ def _figure(width: float = 8.0, height: float = 6.5) -> Figure:
     return figure
 
 
-def save(figure: Figure, path: str | Path) -> Path:
-    """Write a figure as PNG or SVG, by the file's extension, atomically."""
-    from foresight.files import atomic_write
-
-    target = Path(path)
-    fmt = target.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        raise ForesightError(f"{target}: a chart is written as .png or .svg")
-    atomic_write(target, lambda stream: figure.savefig(stream, format=fmt))
-    return target
-
-
 def micmac_plot(result: Micmac, path: str | Path, title: str = "", indirect: bool = True) -> Path:
     """The influence/dependence plane: each variable a labelled point coloured by quadrant, the means as lines."""
-    if Path(path).suffix.lower() not in (".png", ".svg"):
-        raise ForesightError(f"{path}: a chart is written as .png or .svg")
+    chart_path(path)  # checked before drawing
     figure = _figure()
     axes = figure.subplots()
     for variable in result.variables:
@@ -60,4 +47,4 @@ def micmac_plot(result: Micmac, path: str | Path, title: str = "", indirect: boo
     axes.set_title(title, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    return save(figure, path)
+    return save_figure(figure, path)

@@ -245,21 +245,18 @@ def steep_summary(concepts: Sequence[tuple[str, str, str, str | None, Sequence[s
         labels = [concepts[number][2] for number in untagged]
         for number, tag in zip(untagged, tag_texts(labels, vectors) if labels else [], strict=True):
             tags[number] = tag
-    counted: Counter[str] = Counter()
-    named: dict[str, set[str]] = {}
+    counted = Counter(tag.category for tag in tags if tag.category)
     by_year: dict[str, dict[str, set[str]]] = {}
     for (*_, articles), tag in zip(concepts, tags, strict=True):
         for category in (tag.category, tag.second):
             if category is None:
                 continue
-            if category == tag.category:
-                counted[category] += 1
-            named.setdefault(category, set()).update(articles)
             for article in articles:
                 month = article_months.get(article)
                 if month:
                     by_year.setdefault(category, {}).setdefault(month[:4], set()).add(article)
     yearly = {c: Counter({year: len(found) for year, found in years.items()}) for c, years in by_year.items()}
-    return SteepSummary({iri: tag for (iri, *_), tag in zip(concepts, tags, strict=True)}, counted,
-                        Counter({c: len(found) for c, found in named.items()}), yearly, len(article_months),
-                        sum(1 for tag in tags if tag.category is None))
+    named = category_counts((category, articles) for (*_, articles), tag in zip(concepts, tags, strict=True)
+                            for category in (tag.category, tag.second))
+    return SteepSummary({iri: tag for (iri, *_), tag in zip(concepts, tags, strict=True)}, counted, named, yearly,
+                        len(article_months), sum(1 for tag in tags if tag.category is None))

@@ -166,3 +166,25 @@ def rate_test(recent: int, recent_total: int, before: int, before_total: int) ->
     p = float(binom.sf(recent - 1, both, share))
     ratio = math.inf if before == 0 else (recent / recent_total) / (before / before_total)
     return RateTest(recent, recent_total, before, before_total, ratio, min(1.0, p))
+
+
+@dataclass(frozen=True)
+class ShareTrend:
+    """A series of an item's articles by month with its trend, of the shares or (``of="counts"``) the counts."""
+
+    points: list[Point]
+    trend: Trend
+    of: str
+
+
+def share_trend(counts: Sequence[tuple[str, int]], totals: Mapping[str, int], *, of: str = "shares") -> ShareTrend:
+    """The points of ``counts`` ((month, articles) each) against ``totals``, and the Mann-Kendall trend of their
+    shares (a month without any article says nothing of a share: left out) or, ``of="counts"``, of the counts.
+
+    >>> found = share_trend([("2025-01", 1), ("2025-02", 0), ("2025-03", 3)], {"2025-01": 10, "2025-03": 10})
+    >>> [p.share for p in found.points], found.trend.n
+    ([0.1, 0.0, 0.3], 2)
+    """
+    points = share_series(dict(counts), totals, [month for month, _ in counts])
+    values = [p.count for p in points] if of == "counts" else [p.share for p in points if p.total]
+    return ShareTrend(points, mann_kendall(values), of)

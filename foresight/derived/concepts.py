@@ -300,6 +300,18 @@ SENSE_SAME = 0.6
 MARKED_SAME = 0.4
 
 
+def described(label: str, description: str | None) -> str | None:
+    """What is embedded of a row to tell senses apart: "name: description", spaces tidied; ``None`` without a
+    description."""
+    about = " ".join(str(description or "").split())
+    return f"{' '.join(label.split())}: {about}" if about else None
+
+
+def sense_floor(form: tuple[str, ...], forms: Iterable[tuple[str, ...]]) -> float:
+    """The cosine a wording of form ``form`` must reach to join a sense of these wordings' forms."""
+    return MARKED_SAME if any(marked_only(form, other) for other in forms) else SENSE_SAME
+
+
 def _split_senses(rows: list[tuple[str, str]], key_of: dict[str, tuple[str, ...]], graph: nx.DiGraph[str],
                   vectors: Vectors) -> tuple[dict[tuple[str, ...], set[str]], list[Pair]]:
     """Wordings that share a key but whose rows describe different things get keys of their own ("AI Training
@@ -322,9 +334,9 @@ def _split_senses(rows: list[tuple[str, str]], key_of: dict[str, tuple[str, ...]
         for form, nodes in sorted(by_form.items()):
             start = len(texts)
             for node in sorted(nodes):
-                description = " ".join(str(graph.nodes[node].get("description") or "").split())
-                if description:
-                    texts.append(f"{' '.join(label_of[node].split())}: {description}")
+                text = described(label_of[node], graph.nodes[node].get("description"))
+                if text:
+                    texts.append(text)
                     if len(texts) - start == DESCRIBED_ROWS:
                         break
             where[key, form] = (start, len(texts))
@@ -347,12 +359,11 @@ def _split_senses(rows: list[tuple[str, str]], key_of: dict[str, tuple[str, ...]
             # the sense's wordings in markers only (a sense of undescribed wordings takes it on markers alone)
             best, nearest = -2.0, -1
             for number, (sense_total, members) in enumerate(senses):
-                marked = any(marked_only(form, other) for other in members)
+                floor = sense_floor(form, members)
                 if sense_total is None:
-                    cosine, floor = (1.0, 0.0) if marked else (-2.0, 1.0)
+                    cosine, floor = (1.0, 0.0) if floor == MARKED_SAME else (-2.0, 1.0)
                 else:
                     cosine = float(centre @ sense_total) / float(np.linalg.norm(sense_total))
-                    floor = MARKED_SAME if marked else SENSE_SAME
                 if cosine >= floor and cosine > best:
                     best, nearest = cosine, number
             if nearest >= 0:

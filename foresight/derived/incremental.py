@@ -333,7 +333,7 @@ class _Adder:
         text = _json(list(key))
         row = self.db.execute("SELECT concept, root FROM concept_keys WHERE kind = ? AND key = ?",
                               (kind, text)).fetchone()
-        senses: list[int] = []  # the concepts of the key's other senses (merging.concepts._split_senses)
+        senses: list[int] = []  # the concepts of the key's other senses (concepts._split_senses)
         for other, concept in self.db.execute("SELECT key, concept FROM concept_keys WHERE kind = ? AND key > ? AND "
                                               "key < ? ORDER BY key", (kind, text[:-1] + ',"\\u0000',
                                                                        text[:-1] + ',"\\u0001')):
@@ -414,10 +414,10 @@ class _Adder:
         else the nearest whose rows' "name: description" centroid it reaches (``SENSE_SAME``, or
         ``MARKED_SAME`` when it differs from one of the sense's wordings in markers only); an undescribed row
         joins the first. Builds in full when it would start a sense of its own."""
-        from foresight.derived.concepts import DESCRIBED_ROWS, MARKED_SAME, SENSE_SAME
-        from foresight.merging import marked_only, name_form, name_terms
+        from foresight.derived.concepts import DESCRIBED_ROWS, SENSE_SAME, described, sense_floor
+        from foresight.merging import name_form, name_terms
 
-        description = " ".join(str(self.rows_data[node].get("description") or "").split())
+        mine = described(label, self.rows_data[node].get("description"))
         form = name_form(label)
         forms: list[dict[tuple[str, ...], list[str]]] = []
         for concept in concepts:
@@ -427,31 +427,31 @@ class _Adder:
                 wording = " ".join(str(text.get("label") or "").split())
                 if name_terms(wording) != key:
                     continue
-                described = by_form.setdefault(name_form(wording), [])
-                about = " ".join(str(text.get("description") or "").split())
-                if about and len(described) < DESCRIBED_ROWS:
-                    described.append(f"{wording}: {about}")
+                kept = by_form.setdefault(name_form(wording), [])
+                row_text = described(wording, text.get("description"))
+                if row_text and len(kept) < DESCRIBED_ROWS:
+                    kept.append(row_text)
             if form in by_form:
                 return concept
             forms.append(by_form)
-        if not description:
+        if mine is None:
             return concepts[0]
         import numpy as np
 
         stored = [text for by_form in forms for texts in by_form.values() for text in texts]
-        matrix = vectors([*stored, f"{' '.join(label.split())}: {description}"]) if stored else None
+        matrix = vectors([*stored, mine]) if stored else None
         best, nearest, chosen, start = -2.0, -2.0, None, 0
         for concept, by_form in zip(concepts, forms, strict=True):
             count = sum(len(texts) for texts in by_form.values())
-            marked = any(marked_only(form, other) for other in by_form)
+            floor = sense_floor(form, by_form)
             if count and matrix is not None:
                 centre = matrix[start:start + count].sum(axis=0)
                 cosine = float(matrix[-1] @ centre) / float(np.linalg.norm(centre))
             else:
-                cosine = 1.0 if marked or concept == concepts[0] else -2.0
+                cosine = 1.0 if floor < SENSE_SAME or concept == concepts[0] else -2.0
             start += count
             nearest = max(nearest, cosine)
-            if cosine >= (MARKED_SAME if marked else SENSE_SAME) and cosine > best:
+            if cosine >= floor and cosine > best:
                 best, chosen = cosine, concept
         if chosen is None:
             raise FullBuild(f"'{label}' may name another sense of its terms (its description's cosine {nearest:.2f}"

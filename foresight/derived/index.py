@@ -795,15 +795,8 @@ class GraphIndex:
         return sorted(found, key=lambda x: (-x[1] * x[2], x[0]))
 
     def articles_by_month(self) -> Counter[str]:
-        """How many articles each month holds (the newest scan of each, by its date, as concepts count them);
-        undated articles are left out."""
-        found: Counter[str] = Counter()
-        for (data,) in self.connection.execute(
-                "SELECT s.data FROM editions e CROSS JOIN scans s ON s.iri = e.scan WHERE e.counts = 1"):
-            day = json.loads(data).get("date") if data else None
-            if day:
-                found[str(day)[:7]] += 1
-        return found
+        """How many articles each month holds (see :meth:`article_months`); undated articles are left out."""
+        return Counter(self.article_months().values())
 
     def article_months(self) -> dict[str, str]:
         """Each dated article's month (its newest scan's date, as concepts count them)."""
