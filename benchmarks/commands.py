@@ -23,7 +23,8 @@ For each corpus:
    ``search``;
 4. **commands**: ``show``, ``paths``, ``pathways --driver``, ``neighbors --depth 2``,
    ``timeline``, ``search``, ``concepts``, ``render --focus``, the analyses ``micmac --top 30``,
-   ``emerging`` and ``emerging --level topics``, and ``foresight --help``,
+   ``emerging``, ``emerging --level topics``, ``steep``, ``axes --top 30``,
+   ``cross-impact --top 30``, ``centrality`` and ``communities``, and ``foresight --help``,
    each run ``--repeats`` times, one after the other, each time a fresh process with its
    output written to a file. Wall time from spawning to exit (p50, nearest-rank p95, the
    first run apart) and peak RSS (``ru_maxrss`` of that child, from ``os.wait4``; the max
@@ -311,6 +312,11 @@ def command_lines(terms: Terms, html: Path) -> list[tuple[str, list[str] | str]]
         ("micmac --top 30", ["micmac", "--top", "30", "-f", "json"]),
         ("emerging", ["emerging", "-f", "json"]),
         ("emerging --level topics", ["emerging", "--level", "topics", "-f", "json"]),
+        ("steep", ["steep", "-f", "json"]),
+        ("axes --top 30", ["axes", "--top", "30", "-f", "json"]),
+        ("cross-impact --top 30", ["cross-impact", "--top", "30"]),
+        ("centrality", ["centrality", "-f", "json"]),
+        ("communities", ["communities", "-f", "json"]),
     ]
 
 

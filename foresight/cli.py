@@ -466,24 +466,37 @@ ExportFormat = StrEnum("ExportFormat", [(name, name) for name in FORMAT_NAMES]) 
 def export(
     fmt: ExportFormat = typer.Option(ExportFormat("trig"), "--format", "-f", help="RDF format to write."),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+    level: str = typer.Option("rows", "--level", help="For graphml, gexf, html and kumu: rows (every item of every "
+                              "scan) or concepts (concepts and topics across articles)."),
+    min_articles: int = typer.Option(1, "--min-articles", help="With --level concepts: only concepts and topics "
+                                     "named in this many articles or more."),
+    overrides: Path | None = _OVERRIDES,
 ) -> None:
-    """Export the whole graph as RDF, or the pathway graph as GraphML, GEXF or an HTML map.
+    """Export the whole graph as RDF, or a graph as GraphML, GEXF, Kumu JSON or an HTML map.
 
     trig, nquads and jsonld keep one named graph per scan; turtle, nt and xml
-    write the union of all graphs. graphml and gexf write the pathway graph (typed
-    nodes, weighted links with their evidence) for Gephi, yEd or Cytoscape; html
-    the interactive map of the whole graph (see render for parts of it).
+    write the union of all graphs. graphml, gexf and kumu write the pathway graph
+    (typed nodes, weighted links with their evidence) for Gephi, yEd, Cytoscape or
+    Kumu; html the interactive map of the whole graph (see render for parts of it).
+    With --level concepts they write the concept level instead: concepts and topics
+    with their STEEP categories, topics, articles and first/last seen, and the
+    links among them with support and evidence.
 
-    Example: foresight export --format turtle -o foresight.ttl
+    Example: foresight export --format kumu --level concepts --min-articles 3 -o kumu.json
     """
     from foresight.export import export as run_export
 
+    if level not in ("rows", "concepts"):
+        from foresight.errors import ForesightError
+
+        raise ForesightError(f"export: --level is rows or concepts, not {level!r}")
     with _open(read_only=True) as store:
+        rules = _rules(overrides) if level == "concepts" else None
         if output is None:
-            run_export(store, fmt.value, sys.stdout.buffer)
+            run_export(store, fmt.value, sys.stdout.buffer, level=level, min_articles=min_articles, overrides=rules)
             sys.stdout.buffer.flush()
         else:
-            run_export(store, fmt.value, output)
+            run_export(store, fmt.value, output, level=level, min_articles=min_articles, overrides=rules)
             _stderr().print(f"wrote {output} ({output.stat().st_size} bytes)")
 
 
@@ -1200,15 +1213,21 @@ def topics(
     emit(records, columns, fmt.value, caption=f"{len(records)} of {total} {what}{least}")
 
 
+#: the variables of a structural analysis (micmac, cross-impact): how many, around which topic, of which kind
+_VARIABLES = typer.Option(20, "--top", "-n", help="How many variables: the recurring forces, or --topic and the "
+                          "topics most associated with it.")
+_SYSTEM = typer.Option(None, "--topic", help="The system around this topic (it and its associated topics), instead "
+                       "of the recurring forces.")
+_FORCE_KIND = typer.Option("DrivingForce", "--kind", "-t", help="Without --topic: the recurring topics of the rows "
+                           "of this kind.")
+
+
 @app.command()
 @reports_errors
 def micmac(
-    top: int = typer.Option(20, "--top", "-n", help="How many variables: the recurring forces, or --topic and the "
-                            "topics most associated with it."),
-    topic: str | None = typer.Option(None, "--topic", help="The system around this topic (it and its associated "
-                                     "topics), instead of the recurring forces."),
-    kind: str = typer.Option("DrivingForce", "--kind", "-t", help="Without --topic: the recurring topics of the rows "
-                             "of this kind."),
+    top: int = _VARIABLES,
+    topic: str | None = _SYSTEM,
+    kind: str = _FORCE_KIND,
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the influence/dependence plane as .png or .svg."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
@@ -1256,6 +1275,235 @@ def micmac(
                    Column("rank shift", lambda r: f"{r['influence_rank'] - r['indirect_influence_rank']:+d}"),
                    Column("mitigates", lambda r: f"{r['mitigating_out']:g}")],
          fmt.value, caption=f"MICMAC of {structure.what}; {held}; quadrants split at the means")
+
+
+@app.command("cross-impact")
+@reports_errors
+def cross_impact(
+    top: int = _VARIABLES,
+    topic: str | None = _SYSTEM,
+    kind: str = _FORCE_KIND,
+    scaled: bool = typer.Option(False, "--cib", help="Cells on the -3..+3 scale of cross-impact balances instead "
+                                "of net evidence counts."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv (the matrix, for CIB/ScenarioWizard-style tools) or "
+                            "json (every cell with its relations and evidence scans)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+) -> None:
+    """The cross-impact matrix of the recurring forces (or a topic's system), from evidence-backed links.
+
+    The row variable acts on the column variable: each cell is the net support of the links from the row's
+    concepts to the column's (drives, enables, raises, leads to, minus mitigates); --cib rescales it to -3..+3.
+    The variables are those of micmac.
+
+    Example: foresight cross-impact --top 12 --cib -o cross-impact.csv
+    """
+    from foresight.analytics.influence import cross_impact_cells, cross_impact_rows
+    from foresight.analytics.structural import structural_analysis
+    from foresight.derived import views
+    from foresight.errors import ForesightError
+
+    if fmt not in ("csv", "json"):
+        raise ForesightError(f"cross-impact: --format is csv or json, not {fmt!r}")
+    if top < 2:
+        raise ForesightError("cross-impact: --top must be at least 2")
+    kinds = _concept_kinds(kind) or ["DrivingForce"]
+    with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
+        progress.add_task("cross-impact", total=None)
+        index = views(store, _rules(overrides)).index("concepts")
+        matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0]).matrix
+    if fmt == "json":
+        from foresight.export.output import to_json
+
+        variables = [{"concept": name, "iri": iri} for name, iri in zip(matrix.names, matrix.iris, strict=True)]
+        text = to_json({"variables": variables, "cells": cross_impact_cells(matrix)}) + "\n"
+    else:
+        import csv
+        import io
+
+        from foresight.export.output import plain
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in cross_impact_rows(matrix, scaled=scaled):
+            writer.writerow([plain(cell) for cell in row])
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from foresight.files import atomic_write
+
+    atomic_write(output, lambda stream: stream.write(text.encode("utf-8")))
+    _stderr().print(f"wrote {output} ({output.stat().st_size} bytes)")
+
+
+@app.command()
+@reports_errors
+def axes(
+    top: int = typer.Option(20, "--top", "-n", help="How many recurring forces to consider."),
+    kind: str = typer.Option("DrivingForce", "--kind", "-t", help="The recurring topics of the rows of this kind."),
+    pairs: int = typer.Option(5, "--pairs", help="How many pairs of axes to list."),
+    min_outlooks: int = typer.Option(5, "--min-outlooks", help="The fewest distinct outlooks a force needs to be "
+                                     "scored."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Scenario axes: the recurring forces ranked by impact x uncertainty, and the best pairs for a 2x2.
+
+    Impact is a force's indirect influence in the MICMAC of the forces considered; uncertainty, how often its
+    10-year outlooks on the same subject go opposite ways (one says more, the other less), shrunk towards the
+    overall rate when there are few such pairs. Each axis shows its two poles: the most alike outlooks that
+    contradict. A pair of axes scores both scores times how few articles they share; nested topics never pair.
+
+    Example: foresight axes --top 30 --format json
+    """
+    from foresight.analytics.axes import axis_record, pair_record, scenario_axes
+    from foresight.derived import views
+    from foresight.errors import ForesightError
+
+    if top < 2 or pairs < 0 or min_outlooks < 2:
+        raise ForesightError("axes: --top and --min-outlooks must be at least 2, --pairs at least 0")
+    kinds = _concept_kinds(kind) or ["DrivingForce"]
+    with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
+        progress.add_task("axes", total=None)
+        derived = views(store, _rules(overrides))
+        found, best, what = scenario_axes(derived.index("concepts"), derived.vectors(), top=top, kind=kinds[0],
+                                          min_outlooks=min_outlooks, pairs=pairs)
+    records = [axis_record(axis) for axis in found]
+    if not any(axis.contradicting for axis in found):
+        _stderr().print("no two outlooks of these forces contradict each other: their uncertainty cannot be told "
+                        "apart (consider more forces with --top" +
+                        (", or the semantic extra)" if derived.vectors() is None else ")"))
+    pair_records = [pair_record(pair) for pair in best]
+    if fmt is ViewFormat.json:
+        from foresight.export.output import to_json
+
+        sys.stdout.write(to_json({"considered": what, "axes": records, "pairs": pair_records}) + "\n")
+        return
+    from foresight.export.output import Column, emit, field
+
+    emit(records, [field("concept"), Column("score", lambda r: f"{r['score']:.2f}"),
+                   Column("impact", lambda r: f"{r['impact_scaled']:.2f}"),
+                   Column("uncertainty", lambda r: "" if r["uncertainty"] is None else f"{r['uncertainty']:.2f}"),
+                   Column("contradicting", lambda r: f"{r['contradicting_pairs']} of {r['comparable_pairs']}"),
+                   field("outlooks"), field("articles")],
+         fmt.value, caption=f"scenario axes among {what}: impact (indirect influence) x uncertainty (outlooks "
+                            "that contradict), each scaled by the largest")
+    if fmt is not ViewFormat.table:
+        return
+    out = _stdout()
+    out.print("\nthe best pairs for a 2x2 scenario matrix, each axis between its poles:" if pair_records else
+              "\nno pair of axes: too few forces with outlooks to compare")
+    for number, pair in enumerate(pair_records, start=1):
+        out.print(f"{number}. {_escape(pair['first'])} x {_escape(pair['second'])} (score {pair['score']:.3f}, "
+                  f"{100 * pair['overlap']:.0f} % of their articles shared)")
+        for name, ends in pair["poles"].items():
+            shown = " <-> ".join(f'"{_escape(end["outlook"])}"' for end in ends) or "no contradicting outlooks"
+            out.print(f"   {_escape(name)}: {shown}")
+
+
+@app.command()
+@reports_errors
+def centrality(
+    kind: str = typer.Option("DrivingForce", "--kind", "-t", help="Rank the topics that rows of this kind hold; 'all' "
+                             "for every topic."),
+    between: bool = typer.Option(False, "--betweenness", help="Also estimate betweenness (the brokers between "
+                                 "themes) from --samples sources; kept beside the store once computed."),
+    samples: int = typer.Option(200, "--samples", help="Sources sampled for betweenness."),
+    seed: int = typer.Option(13, "--seed", help="The seed of the betweenness sample."),
+    limit: int = typer.Option(20, "--limit", "-n", help="How many topics to list."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Centrality of the recurring forces: PageRank over the topic graph, and sampled betweenness on request.
+
+    Topics are linked when named together in more articles than chance (both ways) and when an evidence-backed
+    link (drives, enables, raises, leadsTo, mitigates) runs from a concept under one to a concept under the
+    other. PageRank says which topics the links lead to most; betweenness, which lie between the others.
+
+    Example: foresight centrality --betweenness --samples 200
+    """
+    from foresight.analytics.centrality import central_topics
+    from foresight.derived import views
+    from foresight.errors import ForesightError
+
+    if samples < 1 or limit < 1:
+        raise ForesightError("centrality: --samples and --limit must be at least 1")
+    kinds = None if kind.strip().lower() == "all" else (_concept_kinds(kind) or ["DrivingForce"])
+    with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
+        progress.add_task("centrality", total=None)
+        derived = views(store, _rules(overrides))
+        found, total = central_topics(derived.index("concepts"), kind=kinds[0] if kinds else None,
+                                      samples=samples if between else None, seed=seed, kept=derived.kept,
+                                      limit=limit)
+    from foresight.export.output import Column, emit, field
+
+    records = [{"topic": c.label, "iri": c.iri, "pagerank": round(c.pagerank, 6), "pagerank_rank": c.pagerank_rank,
+                "betweenness": None if c.betweenness is None else round(c.betweenness, 6),
+                "betweenness_rank": c.betweenness_rank, "degree": c.degree, "articles": c.articles,
+                "kind_articles": c.driving_force_articles} for c in found]
+    columns = [field("topic"), Column("PageRank", lambda r: f"{1000 * r['pagerank']:.2f}"),
+               Column("rank", lambda r: str(r["pagerank_rank"])), field("degree"), field("articles")]
+    if between:
+        columns[3:3] = [Column("betweenness", lambda r: f"{r['betweenness']:.4f}"),
+                        Column("b. rank", lambda r: str(r["betweenness_rank"]))]
+    what = f"topics held by {kinds[0]} rows" if kinds else "topics"
+    sampled = f"; betweenness from {samples} sampled sources (seed {seed})" if between else ""
+    emit(records, columns, fmt.value, caption=f"{len(records)} of {total} {what}, by PageRank (per 1,000) over the "
+                                              f"topic graph{sampled}")
+
+
+@app.command()
+@reports_errors
+def communities(
+    min_articles: int = typer.Option(3, "--min-articles", help="Topics named in this many of a year's articles "
+                                     "take part in that year."),
+    resolution: float = typer.Option(1.0, "--resolution", help="Louvain resolution: above 1 more and smaller "
+                                     "communities, below 1 fewer and larger."),
+    shown: int = typer.Option(6, "--members", help="How many topics of each community to list."),
+    overrides: Path | None = _OVERRIDES,
+    fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
+) -> None:
+    """Communities of topics year by year, and how they change: new, continuing, merged, split or faded.
+
+    Each year, topics named together in more of that year's articles than chance are linked, weighted by the
+    articles they share, and split into communities (Louvain, fixed seed). A community is named by its most
+    connected topic, and matched to the community of the year before with which it shares the most topics.
+
+    Example: foresight communities --min-articles 3
+    """
+    from foresight.analytics.communities import yearly_communities
+    from foresight.derived import views
+    from foresight.errors import ForesightError
+
+    if min_articles < 1 or resolution <= 0 or shown < 1:
+        raise ForesightError("communities: --min-articles and --members must be at least 1, --resolution above 0")
+    with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
+        progress.add_task("communities", total=None)
+        index = views(store, _rules(overrides)).index("concepts")
+        topics = index.topic_set().topics
+        by_year, faded = yearly_communities({iri: set(t.articles) for iri, t in topics.items()},
+                                            {iri: t.label for iri, t in topics.items()}, index.article_months(),
+                                            min_articles=min_articles, resolution=resolution)
+    records = [{"year": c.year, "number": c.number, "community": c.name, "size": len(c.members),
+                "articles": c.articles, "change": c.change,
+                "from": [{"community": name, "jaccard": overlap} for name, overlap in c.sources],
+                "topics": c.labels} for year in sorted(by_year) for c in by_year[year]]
+    gone = [{"year": year, "community": name} for year in sorted(faded) for name in faded[year]]
+    if fmt is ViewFormat.json:
+        from foresight.export.output import to_json
+
+        sys.stdout.write(to_json({"communities": records, "faded": gone}) + "\n")
+        return
+    from foresight.export.output import Column, emit, field
+
+    emit(records, [field("year"), Column("#", lambda r: str(r["number"])), field("community"), field("size"),
+                   field("articles"), field("change"),
+                   Column("from", lambda r: "; ".join(f"{f['community']} ({f['jaccard']:.2f})" for f in r["from"])),
+                   Column("topics", lambda r: ", ".join(r["topics"][:shown]))],
+         fmt.value, caption=f"communities of topics named in {min_articles}+ of a year's articles; "
+                            f"{len(gone)} faded: " + "; ".join(f"{g['community']} after {g['year'][:4]}"
+                                                              for g in gone[:10]) + (" ..." if len(gone) > 10 else ""))
 
 
 @app.command()

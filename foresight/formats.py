@@ -9,7 +9,8 @@ Kinds:
 
 * ``dataset``: an RDF dataset format; the store writes one named graph per scan;
 * ``triples``: an RDF graph format; the store writes the union of all its graphs;
-* ``graph``: a property-graph format, written from the networkx projection.
+* ``graph``: a property-graph format, written from the networkx projection (the row level) or the concept
+  level.
 
 >>> format_named("turtle")
 Format(name='turtle', kind='triples', extension='.ttl')
@@ -51,6 +52,7 @@ FORMATS: tuple[Format, ...] = (
     Format("graphml", "graph", ".graphml"),
     Format("gexf", "graph", ".gexf"),
     Format("html", "graph", ".html"),
+    Format("kumu", "graph", ".json"),
 )
 
 #: Every format's name, in the order above.

@@ -58,6 +58,10 @@ def test_readme_shows_the_two_setup_commands_and_ci_runs_the_test_command() -> N
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
+#: files README commands write: written to a temporary folder instead
+_WRITTEN = (".ttl", ".html", ".graphml", ".gexf", ".png", ".svg", ".json", ".csv")
+
+
 def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     commands = _readme_commands()
     assert len(commands) >= 8
@@ -65,7 +69,7 @@ def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store = tmp_path / "store"
     outputs = []
     for words in commands:
-        words = [str(tmp_path / w) if w.endswith((".ttl", ".html", ".graphml", ".png", ".svg")) else w for w in words]
+        words = [str(tmp_path / w) if w.endswith(_WRITTEN) else w for w in words]
         result = run(store, *words)
         assert result.exit_code == 0, (words, result.output)
         outputs.append(result.output)

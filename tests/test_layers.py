@@ -38,9 +38,10 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...], str], ...] = (
      "what is computed from a store and kept: the projection to networkx, concepts, indexes"),
     (4, "analysis", ("foresight.analysis.*",), "free functions over a graph or an index that return plain data"),
     (4, "analytics", ("foresight.analytics.*",),
-     "foresight analyses (trends, emerging, MICMAC, STEEP) as free functions over plain data and the index"),
+     "foresight analyses (trends, emerging, MICMAC, cross-impact, STEEP, scenario axes, centrality, communities) "
+     "as free functions over plain data and the index"),
     (5, "export", ("foresight.export.*",),
-     "writers: RDF dumps, GraphML, GEXF, HTML maps, query results, command output"),
+     "writers: RDF dumps, GraphML, GEXF, Kumu JSON, HTML maps, query results, command output"),
     (6, "pipeline", ("foresight.ingest", "foresight.search", "foresight.stats", "foresight.validate"),
      "whole-store operations the commands call: ingest (read, map, store, then refresh what is derived), "
      "search, stats and SHACL validation"),

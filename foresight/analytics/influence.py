@@ -112,3 +112,48 @@ def influence_matrix(edges: Iterable[tuple[str, str, str, int, Sequence[str]]], 
                     if len(cell["scans"]) < EVIDENCE and scan not in cell["scans"]:
                         cell["scans"].append(scan)
     return InfluenceMatrix([name for _, name in groups], [iri for iri, _ in groups], weights, mitigating, evidence)
+
+
+#: the strongest judgement of a cross-impact balance matrix (CIB cells run from -3 to +3)
+CIB_SCALE = 3
+
+
+def cib_scores(signed: np.ndarray, scale: int = CIB_SCALE) -> np.ndarray:
+    """Net supports on the integer scale of cross-impact balances: each cell's sign times its size in
+    ``scale`` steps of the largest absolute cell, rounded up (any evidence is at least 1); 0 stays 0.
+
+    >>> import numpy as np
+    >>> cib_scores(np.array([[0.0, 6.0], [-1.0, 2.0]])).tolist()
+    [[0, 3], [-1, 1]]
+    """
+    import numpy as np
+
+    top = float(np.abs(signed).max()) if signed.size else 0.0
+    if top == 0.0:
+        return np.zeros(signed.shape, dtype=int)
+    found: np.ndarray = (np.sign(signed) * np.ceil(np.abs(signed) * scale / top)).astype(int)
+    return found
+
+
+def cross_impact_rows(matrix: InfluenceMatrix, *, scaled: bool = False) -> list[list[str]]:
+    """The cross-impact matrix as CSV rows: a header of the variables, then one row per variable (what it acts
+    on along the row), each cell the net support (drives, enables, raises, leads to, minus mitigates) or, with
+    ``scaled``, its :func:`cib_scores`; the diagonal left empty."""
+    values = cib_scores(matrix.signed) if scaled else matrix.signed
+    rows = [["impact of \\ on", *matrix.names]]
+    for i, name in enumerate(matrix.names):
+        rows.append([name, *("" if i == j else f"{values[i, j]:g}" for j in range(len(matrix.names)))])
+    return rows
+
+
+def cross_impact_cells(matrix: InfluenceMatrix) -> list[dict[str, Any]]:
+    """Every non-empty cell of the cross-impact matrix with its evidence: from, to, support, the part that
+    mitigates, the net support, its CIB score, the relations counted and a few scans."""
+    scores = cib_scores(matrix.signed)
+    cells = []
+    for (i, j), found in sorted(matrix.evidence.items()):
+        cells.append({"from": matrix.names[i], "to": matrix.names[j], "support": float(matrix.weights[i, j]),
+                      "mitigating": float(matrix.mitigating[i, j]), "net": float(matrix.signed[i, j]),
+                      "cib": int(scores[i, j]), "relations": dict(sorted(found["relations"].items())),
+                      "scans": list(found["scans"])})
+    return cells

@@ -205,6 +205,20 @@ def _tag(scores: Mapping[str, float], method: str, hits: tuple[str, ...]) -> Tag
     return Tag(ranked[0], second, {c: round(v, 4) for c, v in scores.items()}, method, hits)
 
 
+def tag_concepts(concepts: Sequence[tuple[str, str | None]],
+                 vectors: Callable[[Sequence[str]], np.ndarray] | None = None) -> list[Tag]:
+    """The tag of each concept ((label, description) each): the lexicon reads "label: description"; the
+    prototypes (with ``vectors``) read the label alone of those the lexicon cannot place, so that a label
+    embedded before is not embedded again."""
+    tags = tag_texts([f"{label}: {description}" if description else label for label, description in concepts])
+    if vectors is not None:
+        untagged = [number for number, tag in enumerate(tags) if tag.category is None]
+        labels = [concepts[number][0] for number in untagged]
+        for number, tag in zip(untagged, tag_texts(labels, vectors) if labels else [], strict=True):
+            tags[number] = tag
+    return tags
+
+
 def category_counts(tags: Iterable[tuple[str | None, Iterable[str]]]) -> Counter[str]:
     """Distinct articles per category, from (category, articles) pairs."""
     articles: dict[str, set[str]] = {}
@@ -233,18 +247,9 @@ class SteepSummary:
 def steep_summary(concepts: Sequence[tuple[str, str, str, str | None, Sequence[str]]],
                   article_months: Mapping[str, str],
                   vectors: Callable[[Sequence[str]], np.ndarray] | None = None) -> SteepSummary:
-    """Tag concepts ((IRI, kind, label, description, articles) each) and count them by category.
-
-    The lexicon reads "label: description"; the prototypes (with ``vectors``) read the label alone, so that a
-    label embedded before is not embedded again.
-    """
-    texts = [f"{label}: {description}" if description else label for _, _, label, description, _ in concepts]
-    tags = tag_texts(texts)
-    if vectors is not None:
-        untagged = [number for number, tag in enumerate(tags) if tag.category is None]
-        labels = [concepts[number][2] for number in untagged]
-        for number, tag in zip(untagged, tag_texts(labels, vectors) if labels else [], strict=True):
-            tags[number] = tag
+    """Tag concepts ((IRI, kind, label, description, articles) each: :func:`tag_concepts`) and count them by
+    category."""
+    tags = tag_concepts([(label, description) for _, _, label, description, _ in concepts], vectors)
     counted = Counter(tag.category for tag in tags if tag.category)
     by_year: dict[str, dict[str, set[str]]] = {}
     for (*_, articles), tag in zip(concepts, tags, strict=True):

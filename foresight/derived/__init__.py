@@ -12,7 +12,10 @@ an embedded store):
   :mod:`foresight.derived.projection`), so the row graph need not be read back;
 * ``rows.sqlite`` and ``concepts.sqlite``: the index of the row graph and of the
   concept graph (:mod:`foresight.derived.index`), with the concepts themselves, the
-  names, the texts for search and the adjacency for pathways.
+  names, the texts for search and the adjacency for pathways;
+* ``embeddings.sqlite``: sentence vectors (:mod:`foresight.derived.embeddings`);
+* ``results.sqlite``: analyses costly enough to keep (centrality), as JSON under the
+  content key they were computed from (:meth:`Views.kept`).
 
 All of it is data (SQLite, JSON, integer arrays), never code; each index is written
 under a temporary name and renamed into place, so readers see the old one or the
@@ -34,10 +37,12 @@ from foresight.derived.concepts import ConceptSet, Overrides, Vectors, build_con
 from foresight.derived.embeddings import EmbeddingCache, encoder, mode
 from foresight.derived.index import GraphIndex, build_index
 from foresight.derived.projection import Piece, PieceCache, piece_hashes, project_store
+from foresight.files import CacheTable
 from foresight.versions import MERGER_VERSION, PROJECTION_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from typing import Any
 
     import networkx as nx
 
@@ -77,6 +82,8 @@ class Views:
         self.folder = folder / "derived" if folder is not None else None
         self.pieces = PieceCache(self.folder / "pieces.sqlite" if self.folder is not None else None)
         self.embeddings = EmbeddingCache(self.folder / "embeddings.sqlite" if self.folder is not None else None)
+        self.results = CacheTable(self.folder / "results.sqlite" if self.folder is not None else None, "results",
+                                  "key TEXT PRIMARY KEY, data TEXT")
         self._generation: str | None = None
         self._key: str | None = None
         self._rows: nx.DiGraph[str] | None = None
@@ -171,6 +178,28 @@ class Views:
         if encode is None:
             return None
         return lambda texts: self.embeddings.vectors(texts, encode, self.embedding_progress)
+
+    def kept(self, name: str, compute: Callable[[], Any]) -> Any:
+        """What ``compute`` returns (JSON data) for the concepts of this content of the store, computed once and
+        kept in ``results.sqlite`` under the content key and ``name`` (which says what, and with which
+        parameters); results of any other content are dropped when a new one is kept. Kept results are read
+        back as JSON: data, never code."""
+        import json
+
+        key = f"{self.index('concepts').key} {name}"
+        with self.results.connection() as connection:
+            row = connection.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone() \
+                if connection else None
+        if row is not None:
+            return json.loads(row[0])
+        value = compute()
+        with self.results.connection() as connection:
+            if connection:
+                with connection:
+                    prefix = f"{self.index('concepts').key} "
+                    connection.execute("DELETE FROM results WHERE substr(key, 1, ?) != ?", (len(prefix), prefix))
+                    connection.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, json.dumps(value)))
+        return value
 
     def graph(self, level: str) -> nx.DiGraph[str]:
         """The whole graph of a level (``rows`` or ``concepts``), for exports and the library."""

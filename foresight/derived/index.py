@@ -837,6 +837,41 @@ class GraphIndex:
             found.append((str(source), str(target), str(relation), int(values.get("support") or 1), list(scans)))
         return found
 
+    def concept_level(self, min_articles: int = 1) -> nx.DiGraph[str]:
+        """The concepts and topics named in ``min_articles`` articles or more, and every link among them, as a
+        plain graph for property-graph exports: on a node its type (kind), label, other wordings, description, articles,
+        first and last seen, and its topics (the labels of those it is narrower than); on an edge its relation,
+        score, method, support, evidence and up to 5 of its scans."""
+        import networkx as nx
+
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        for iri, kind, label, alt_labels, narticles, first, last, description in self.connection.execute(
+                "SELECT c.iri, c.kind, c.label, c.alt_labels, c.narticles, c.first, c.last, n.description "
+                "FROM concepts c LEFT JOIN nodes n ON n.iri = c.iri WHERE c.narticles >= ? ORDER BY c.id",
+                (min_articles,)):
+            graph.add_node(str(iri), type=str(kind), label=str(label), alt_labels=json.loads(alt_labels or "[]"),
+                           description=description, articles=int(narticles), first=first, last=last)
+        for iri, label, alt_labels, narticles, first, last in self.connection.execute(
+                "SELECT iri, label, alt_labels, narticles, first, last FROM topics WHERE narticles >= ? ORDER BY id",
+                (min_articles,)):
+            graph.add_node(str(iri), type="Topic", label=str(label), alt_labels=json.loads(alt_labels or "[]"),
+                           description=None, articles=int(narticles), first=first, last=last)
+        for source, target, relation, score, method, evidence, data in self.connection.execute(
+                "SELECT a.iri, b.iri, e.relation, e.score, e.method, e.evidence, e.data FROM edges e "
+                "CROSS JOIN nodes a ON a.id = e.src CROSS JOIN nodes b ON b.id = e.dst ORDER BY e.id"):
+            if source not in graph or target not in graph:
+                continue
+            values = json.loads(data) if data else {}
+            scans = values.get("evidence_scans") or values.get("scans") or (
+                [values["scan"]] if values.get("scan") else [])
+            graph.add_edge(str(source), str(target), relation=str(relation), score=score, method=method,
+                           evidence=evidence, support=int(values.get("support") or 1), scans=list(scans)[:5])
+        labels = {node: data["label"] for node, data in graph.nodes(data=True)}
+        for source, target, data in graph.edges(data=True):
+            if data["relation"] == "broader" and graph.nodes[target]["type"] == "Topic":
+                graph.nodes[source].setdefault("topics", []).append(labels[target])
+        return graph
+
     # ----- search -----------------------------------------------------------------------------------
 
     def search(self, text: str, types: Sequence[str], limit: int) -> list[TextMatch]:

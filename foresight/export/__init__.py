@@ -36,20 +36,36 @@ def check_format(fmt: str) -> str:
     return format_named(fmt).name
 
 
-def export(store: Store, fmt: str, output: str | Path | IO[bytes]) -> None:
-    """Write the store's dataset (RDF formats) or its projection (graph formats) in ``fmt``.
+def export(store: Store, fmt: str, output: str | Path | IO[bytes], *, level: str = "rows", min_articles: int = 1,
+           overrides: Any = None) -> None:
+    """Write the store's dataset (RDF formats) or a graph (graph formats) in ``fmt``.
+
+    The graph formats write the row level (the projection: every item of every scan) or, with ``level=
+    "concepts"``, the concept level: the concepts and topics named in ``min_articles`` articles or more, each
+    with its STEEP categories, topics, articles and first and last seen, and the links among them with their
+    support and evidence (:meth:`foresight.derived.index.GraphIndex.concept_level`). ``overrides`` are the
+    curator's rules the concepts are built with.
 
     Writing to a path goes through a temporary file renamed at the end, so an
     interrupted export never leaves half a file behind.
 
     Raises:
         PluginNotFoundError: an unknown format.
-        StoreError: the folder of ``output`` does not exist.
+        StoreError: the folder of ``output`` does not exist, or a level the format cannot write.
     """
-    if not format_named(fmt).is_rdf:
-        from foresight.derived.projection import project
+    spec = format_named(fmt)
+    if level not in ("rows", "concepts"):
+        raise StoreError(f"no level {level!r}: rows or concepts")
+    if spec.is_rdf and level != "rows":
+        raise StoreError(f"{fmt} is an RDF format: it writes the whole dataset, concepts included; --level is for "
+                         "the graph formats")
+    if not spec.is_rdf:
+        if level == "concepts":
+            graph = concept_graph(store, min_articles=min_articles, overrides=overrides)
+        else:
+            from foresight.derived.projection import project
 
-        graph = project(store)
+            graph = project(store)
 
         def write(stream: IO[bytes]) -> None:
             _GRAPH_WRITERS[fmt](graph, stream)
@@ -141,6 +157,22 @@ def plain_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
     return plain
 
 
+def concept_graph(store: Store, *, min_articles: int = 1, overrides: Any = None) -> nx.DiGraph[str]:
+    """The concept level of ``store`` as a plain graph, each concept with its STEEP categories (``steep``: the
+    first, and a second when it is close) as ``foresight steep`` tags them
+    (:func:`foresight.analytics.steep.tag_concepts`)."""
+    from foresight.analytics.steep import TAGGED_KINDS, tag_concepts
+    from foresight.derived import views
+
+    derived = views(store, overrides) if overrides is not None else views(store)
+    graph = derived.index("concepts").concept_level(min_articles)
+    tagged = [node for node, data in graph.nodes(data=True) if data["type"] in TAGGED_KINDS]
+    named = [(graph.nodes[node]["label"], graph.nodes[node]["description"]) for node in tagged]
+    for node, tag in zip(tagged, tag_concepts(named, derived.vectors()), strict=True):
+        graph.nodes[node]["steep"] = [category for category in (tag.category, tag.second) if category]
+    return graph
+
+
 def _graphml(graph: nx.DiGraph[str], stream: IO[bytes]) -> None:
     import networkx as nx
 
@@ -159,5 +191,60 @@ def _html(graph: nx.DiGraph[str], stream: IO[bytes]) -> None:
     stream.write(render_html(graph).encode("utf-8"))
 
 
+#: relations that go both ways, drawn without an arrow in Kumu
+_UNDIRECTED = {"coOccursWith", "relatedTo", "sameAs", "closeMatch"}
+
+
+def kumu_blueprint(graph: nx.DiGraph[str]) -> dict[str, Any]:
+    """A graph as a Kumu blueprint: ``elements`` (label, type, description and the other attributes; labels
+    made unique by adding the type, then a number, where two nodes share one) and ``connections`` (from, to,
+    type, direction, strength and the other attributes). Scans' titles and dates come with the row level."""
+    scans = graph.graph.get("scans", {})
+    labels: dict[str, str] = {}
+    taken: dict[str, int] = {}
+    for node, data in graph.nodes(data=True):
+        label = " ".join(str(data.get("label") or node).split())
+        if label.casefold() in taken:
+            label = f"{label} ({data.get('type', 'node')})"
+        while label.casefold() in taken:
+            taken[label.casefold()] += 1
+            label = f"{label} {taken[label.casefold()]}"
+        taken[label.casefold()] = 1
+        labels[node] = label
+    elements = []
+    for node, data in graph.nodes(data=True):
+        element: dict[str, Any] = {"label": labels[node], "type": data.get("type"), "iri": node}
+        for key, value in data.items():
+            if key in ("label", "type", "texts", "rows", "scan_list") or value in (None, [], ""):
+                continue
+            name = {"first": "first seen", "last": "last seen", "steep": "STEEP", "alt_labels": "other wordings",
+                    "articles": "articles"}.get(key, key)
+            element[name] = value
+        scan = scans.get(data.get("scan"), {})
+        for key in ("title", "date", "url"):
+            if scan.get(key):
+                element[f"scan {key}"] = scan[key]
+        elements.append(element)
+    connections = []
+    for source, target, data in graph.edges(data=True):
+        relation = data.get("relation")
+        connection: dict[str, Any] = {"from": labels[source], "to": labels[target], "type": relation,
+                                      "direction": "undirected" if relation in _UNDIRECTED else "directed"}
+        if data.get("support") is not None:
+            connection["strength"] = data["support"]
+        for key in ("score", "method", "evidence", "scans", "scan"):
+            if data.get(key) not in (None, [], ""):
+                connection[key] = data[key]
+        connections.append(connection)
+    return {"elements": elements, "connections": connections}
+
+
+def _kumu(graph: nx.DiGraph[str], stream: IO[bytes]) -> None:
+    import json
+
+    stream.write(json.dumps(kumu_blueprint(graph), ensure_ascii=False, indent=1, default=str).encode("utf-8"))
+    stream.write(b"\n")
+
+
 _GRAPH_WRITERS: dict[str, Callable[[nx.DiGraph[str], IO[bytes]], None]] = {
-    "graphml": _graphml, "gexf": _gexf, "html": _html}
+    "graphml": _graphml, "gexf": _gexf, "html": _html, "kumu": _kumu}

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from foresight.analytics.influence import influence_matrix, topic_members
+from foresight.analytics.influence import (
+    cib_scores,
+    cross_impact_cells,
+    cross_impact_rows,
+    influence_matrix,
+    topic_members,
+)
 from foresight.derived.topics import Topic
 
 
@@ -29,3 +35,16 @@ def test_links_count_by_support_between_groups_never_within_one() -> None:
     assert found.mitigating.tolist() == [[0, 0, 0], [0, 0, 0], [1, 0, 0]]
     assert found.signed.tolist() == [[0, 0, 4], [0, 0, 4], [-1, 0, 0]]
     assert found.evidence[0, 2] == {"relations": {"raises": 4}, "scans": ["s1", "s2"]}
+
+
+def test_cross_impact_cells_on_the_cib_scale() -> None:
+    members = {"a": {"ca"}, "b": {"cb"}, "c": {"cc"}}
+    edges = [("ca", "cb", "drives", 6, ["s1"]), ("cb", "cc", "mitigates", 2, ["s2"]), ("cc", "ca", "raises", 1, ["s3"])]
+    found = influence_matrix(edges, [("a", "A"), ("b", "B"), ("c", "C")], members)
+    assert cib_scores(found.signed).tolist() == [[0, 3, 0], [0, 0, -1], [1, 0, 0]]
+    assert cross_impact_rows(found) == [["impact of \\ on", "A", "B", "C"], ["A", "", "6", "0"],
+                                        ["B", "0", "", "-2"], ["C", "1", "0", ""]]
+    assert cross_impact_rows(found, scaled=True)[2] == ["B", "0", "", "-1"]
+    cells = {(c["from"], c["to"]): c for c in cross_impact_cells(found)}
+    assert cells["B", "C"] == {"from": "B", "to": "C", "support": 2.0, "mitigating": 2.0, "net": -2.0, "cib": -1,
+                               "relations": {"mitigates": 2}, "scans": ["s2"]}

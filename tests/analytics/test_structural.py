@@ -41,3 +41,26 @@ def test_micmac_of_the_system_around_a_topic_and_its_errors(real_dir: Path) -> N
     assert cli(real_dir, "micmac", "--top", "1").exit_code == 1
     bad = cli(real_dir, "micmac", "--plot", "plane.gif")
     assert bad.exit_code == 1 and "plane.gif" in bad.output
+
+
+def test_cross_impact_matrix_agrees_with_micmac(real_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cross.csv"
+    result = cli(real_dir, "cross-impact", "--top", "8", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    import csv
+
+    header, *rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+    records = {r["concept"]: r for r in json.loads(cli(real_dir, "micmac", "--top", "8", "-f", "json").stdout)}
+    assert header[1:] == [row[0] for row in rows] and set(header[1:]) == set(records)
+    for number, row in enumerate(rows, start=1):
+        assert row[number] == ""  # the diagonal
+        net = sum(float(cell) for cell in row[1:] if cell)
+        # the row holds influence net of mitigation: mitigation counts in influence, with its sign here
+        record = records[row[0]]
+        assert net == record["influence"] - 2 * record["mitigating_out"]
+    cells = json.loads(cli(real_dir, "cross-impact", "--top", "8", "-f", "json").stdout)["cells"]
+    assert cells and all(cell["scans"] and -3 <= cell["cib"] <= 3 for cell in cells)
+    scaled = cli(real_dir, "cross-impact", "--top", "8", "--cib")
+    assert {cell for line in scaled.stdout.splitlines()[1:] for cell in line.split(",")[1:]} <= \
+        {"", "-3", "-2", "-1", "0", "1", "2", "3"}
+    assert cli(real_dir, "cross-impact", "-f", "xml").exit_code == 1

@@ -1,0 +1,60 @@
+"""Centrality of topics: PageRank and sampled betweenness on hand-made graphs with known answers, then
+``foresight centrality`` on the real scans, kept beside the store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from foresight.analytics.centrality import betweenness, pagerank, ranks, topic_graph
+from tests.conftest import cli
+
+
+def test_pagerank_goes_where_the_links_lead() -> None:
+    # three topics point at a hub; the hub points back at one of them
+    graph = topic_graph([(name, [f"c-{name}"]) for name in ("hub", "a", "b", "c")], [],
+                        [(f"c-{name}", "c-hub", "drives", 1, []) for name in ("a", "b", "c")] +
+                        [("c-hub", "c-a", "raises", 1, [])])
+    found = pagerank(graph)
+    assert sum(found.values()) == pytest.approx(1.0)
+    assert max(found, key=found.__getitem__) == "hub"
+    assert found["a"] > found["b"] == pytest.approx(found["c"])
+    # co-mentions are no influence: relatedTo is left out
+    assert topic_graph([("x", ["cx"]), ("y", ["cy"])], [], [("cx", "cy", "relatedTo", 5, [])]).number_of_edges() == 0
+
+
+def test_betweenness_of_a_chain_and_its_sample() -> None:
+    chain: nx.DiGraph[str] = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    exact = betweenness(chain, samples=100)  # more samples than nodes: exact
+    assert exact == pytest.approx({"a": 0.0, "b": 0.5, "c": 4 / 6, "d": 0.5, "e": 0.0})
+    sampled = betweenness(nx.DiGraph(nx.path_graph(60)), samples=20, seed=1)
+    again = betweenness(nx.DiGraph(nx.path_graph(60)), samples=20, seed=1)
+    assert sampled == again  # a seed makes a sample repeatable
+    assert sampled[0] == 0.0 and max(sampled, key=sampled.__getitem__) in range(20, 40)
+    assert ranks({"a": 0.5, "b": 0.9, "c": 0.5}) == {"b": 1, "a": 2, "c": 2}
+
+
+def test_centrality_of_the_real_scans_is_kept(real_dir: Path) -> None:
+    result = cli(real_dir, "centrality", "--betweenness", "--samples", "60", "-n", "10", "-f", "json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert len(records) == 10
+    values = [r["pagerank"] for r in records]
+    assert values == sorted(values, reverse=True)
+    assert all(r["kind_articles"] >= 1 and r["degree"] >= 0 and 0 <= r["betweenness"] <= 1 for r in records)
+    print("most central forces of the real scans:", [(r["topic"], r["pagerank"], r["betweenness"]) for r in records])
+    kept = real_dir.parent / "store.cache" / "derived" / "results.sqlite"
+    connection = sqlite3.connect(kept)
+    names = sorted(key.split(" ", 1)[1] for (key,) in connection.execute("SELECT key FROM results"))
+    connection.close()
+    assert names == ["topic-betweenness 1 60 13", "topic-pagerank 1"]
+    assert json.loads(cli(real_dir, "centrality", "--betweenness", "--samples", "60", "-n", "10",
+                          "-f", "json").stdout) == records  # read back from what was kept
+    every = json.loads(cli(real_dir, "centrality", "--kind", "all", "-n", "100000", "-f", "json").stdout)
+    assert sum(r["pagerank"] for r in every) == pytest.approx(1.0, abs=1e-3)
+    assert len(every) > len(records)
+    assert cli(real_dir, "centrality", "--samples", "0").exit_code == 1
