@@ -8,9 +8,12 @@ one):
    :func:`foresight.text.tokens` makes them). Every hit counts one for its category; a phrase counts once, not
    also for its words. A technology word counts half when another category's word is there too
    (:data:`TECHNOLOGY_WEIGHT`).
-2. **Prototypes** (the semantic extra). Each category has a short description (:data:`PROTOTYPES`); the cosine
-   of the concept's name to each is turned into shares (a softmax), which are added to the lexicon's shares at
-   :data:`SEMANTIC_WEIGHT`. A name without any lexicon hit is tagged by the prototypes alone.
+2. **Exemplars** (the semantic extra). Each category has a dozen short exemplar phrases (:data:`EXEMPLARS`,
+   written for foresight, none taken from a scan). The concept's "name: description" is embedded; its
+   closeness to a category is the mean cosine to the category's :data:`NEAREST` closest exemplars, and the
+   closeness to all seven is turned into shares (a softmax at :data:`TEMPERATURE`), added to the lexicon's
+   shares at :data:`SEMANTIC_WEIGHT`, less :data:`VALUES_OFFSET` for values. A concept without any lexicon hit
+   is tagged by the exemplars alone.
 
 The tag is the category with the highest score; a second category is kept when it scores at least
 :data:`SECOND` of the first (a concept can be both economic and technological).
@@ -86,29 +89,49 @@ def _entries(text: str) -> list[tuple[str, ...]]:
 #: each category's words and phrases, as stems
 LEXICON: dict[str, list[tuple[str, ...]]] = {category: _entries(text) for category, text in _LEXICON_TEXT.items()}
 
-#: what each category is about, embedded as its prototype (the semantic extra)
-PROTOTYPES = {
-    "social": "Society and people: how people live, learn, work, relate and look after their health; "
-              "communities, culture, education, demographics and everyday behaviour.",
-    "technological": "Technology: new tools, artificial intelligence, software, data, computing, robotics, "
-                     "devices and scientific or engineering advances.",
-    "economic": "The economy: markets, business, companies, jobs and labour, prices, costs, trade, investment "
-                "and finance.",
-    "environmental": "The environment: climate change, energy, emissions, pollution, nature, resources, "
-                     "biodiversity and sustainability.",
-    "political": "Politics: governments, public policy, elections, geopolitics, the military, national security "
-                 "and state power.",
-    "legal": "Law: regulation, legislation, courts, lawsuits, compliance, copyright, intellectual property and "
-             "liability.",
-    "values": "Values: ethics, trust, transparency, fairness, bias, privacy, rights, authenticity and what "
-              "people consider right or meaningful.",
+#: short phrases of what each category is about, embedded as its exemplars (the semantic extra)
+EXEMPLARS: dict[str, tuple[str, ...]] = {
+    "social": ("changing family life", "loneliness and social isolation", "mental health of teenagers",
+               "remote learning in schools", "community volunteering", "shifts in consumer habits",
+               "generational differences in media use", "public health campaigns", "work-life balance of employees",
+               "cultural trends among young people", "urban lifestyle changes", "skills and lifelong learning"),
+    "technological": ("machine learning models", "new smartphone features", "cloud computing platforms",
+                      "robotics in factories", "quantum computing research", "software development tools",
+                      "cybersecurity software", "autonomous vehicles", "data infrastructure", "wearable devices",
+                      "generative AI systems", "open source code"),
+    "economic": ("rising prices and inflation", "startup funding and venture capital", "job losses in manufacturing",
+                 "global trade tariffs", "company profits and revenue", "labour market shortages", "cost of living",
+                 "investment in new markets", "business models of platforms", "productivity growth",
+                 "supply chain costs", "wages and income"),
+    "environmental": ("climate change impacts", "renewable energy adoption", "carbon emissions reduction",
+                      "plastic pollution", "biodiversity loss", "water scarcity", "sustainable agriculture",
+                      "extreme weather events", "recycling and circular economy",
+                      "energy consumption of data centres", "deforestation", "electric vehicle batteries"),
+    "political": ("government policy decisions", "national elections", "geopolitical rivalry between states",
+                  "military use of drones", "national security threats", "state surveillance",
+                  "public protests against the government", "international diplomacy", "foreign interference",
+                  "political polarisation", "sanctions between countries", "power of authoritarian regimes"),
+    "legal": ("new data protection law", "copyright infringement lawsuits", "court rulings",
+              "regulatory compliance requirements", "liability for harm", "bans and legal restrictions",
+              "intellectual property rights", "enforcement by regulators", "legislation on artificial intelligence",
+              "contracts and licensing", "antitrust cases", "criminal prosecution"),
+    "values": ("ethical concerns about AI", "trust in institutions", "transparency and accountability",
+               "fairness and bias", "privacy as a human right", "authenticity of content", "moral responsibility",
+               "human dignity", "misinformation undermining truth", "equity and inclusion", "meaning and purpose",
+               "respect for autonomy"),
 }
+#: the closest exemplars of a category whose cosines are averaged
+NEAREST = 3
 #: a technology word counts this much beside another category's word: in these scans technology is the setting
 #: of most concepts ("Regulation of AI" is legal, "Ethical Frameworks for AI" values)
-TECHNOLOGY_WEIGHT = 0.5
-#: the weight of the prototypes' shares against the lexicon's
-SEMANTIC_WEIGHT = 0.5
-#: the softmax temperature over the prototypes' cosines
+TECHNOLOGY_WEIGHT = 0.75
+#: the weight of the exemplars' shares against the lexicon's
+SEMANTIC_WEIGHT = 1.2
+#: taken off the values score where the exemplars vote: abstract names drift towards values' exemplars, which
+#: three blind development rounds (seeds 21-23, docs/audits) found too often (27 tags for 36 labels, 9 of them
+#: wrong); 0.2 to 0.3 all gave the same count there
+VALUES_OFFSET = 0.2
+#: the softmax temperature over the exemplars' cosines
 TEMPERATURE = 0.05
 #: a second category is kept from this share of the first's score
 SECOND = 0.75
@@ -166,6 +189,24 @@ def _softmax(values: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+def exemplar_cosines(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarray]) -> list[list[float]]:
+    """How close each text is to each category (in :data:`CATEGORIES` order): the mean cosine of its vector to
+    the category's :data:`NEAREST` closest exemplars."""
+    import numpy as np
+
+    phrases = [phrase for category in CATEGORIES for phrase in EXEMPLARS[category]]
+    matrix = np.asarray(vectors([*phrases, *texts]), dtype=float)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    cosines = matrix[len(phrases):] @ matrix[:len(phrases)].T
+    found = []
+    start = 0
+    for category in CATEGORIES:
+        end = start + len(EXEMPLARS[category])
+        found.append(np.sort(cosines[:, start:end], axis=1)[:, -NEAREST:].mean(axis=1))
+        start = end
+    return [[float(value) for value in row] for row in np.stack(found, axis=1)]
+
+
 def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarray] | None = None) -> list[Tag]:
     """The tag of each text (a name, or "name: description").
 
@@ -175,9 +216,7 @@ def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarra
     """
     semantic: list[list[float]] | None = None
     if vectors is not None and texts:
-        matrix = vectors([*PROTOTYPES.values(), *texts])
-        prototypes, rows = matrix[:len(PROTOTYPES)], matrix[len(PROTOTYPES):]
-        semantic = [_softmax([float(c) for c in row]) for row in rows @ prototypes.T]
+        semantic = [_softmax(row) for row in exemplar_cosines(texts, vectors)]
     found = []
     for number, text in enumerate(texts):
         hits = lexicon_hits(text)
@@ -188,10 +227,11 @@ def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarra
         scores = {category: weighted[category] / weight_sum if weight_sum else 0.0 for category in CATEGORIES}
         method = "lexicon"
         if semantic is not None:
-            shares = dict(zip(PROTOTYPES, semantic[number], strict=True))
+            shares = dict(zip(CATEGORIES, semantic[number], strict=True))
             weight = SEMANTIC_WEIGHT if total else 1.0
-            scores = {c: scores[c] + weight * shares[c] for c in CATEGORIES}
-            method = "lexicon+prototypes" if total else "prototypes"
+            scores = {c: scores[c] + weight * shares[c] - (VALUES_OFFSET if c == "values" else 0.0)
+                      for c in CATEGORIES}
+            method = "lexicon+exemplars" if total else "exemplars"
         found.append(_tag(scores, method, tuple(sorted(hits.elements()))))
     return found
 
@@ -207,16 +247,11 @@ def _tag(scores: Mapping[str, float], method: str, hits: tuple[str, ...]) -> Tag
 
 def tag_concepts(concepts: Sequence[tuple[str, str | None]],
                  vectors: Callable[[Sequence[str]], np.ndarray] | None = None) -> list[Tag]:
-    """The tag of each concept ((label, description) each): the lexicon reads "label: description"; the
-    prototypes (with ``vectors``) read the label alone of those the lexicon cannot place, so that a label
-    embedded before is not embedded again."""
-    tags = tag_texts([f"{label}: {description}" if description else label for label, description in concepts])
-    if vectors is not None:
-        untagged = [number for number, tag in enumerate(tags) if tag.category is None]
-        labels = [concepts[number][0] for number in untagged]
-        for number, tag in zip(untagged, tag_texts(labels, vectors) if labels else [], strict=True):
-            tags[number] = tag
-    return tags
+    """The tag of each concept ((label, description) each), read from "label: description"
+    (:func:`foresight.derived.concepts.described`: the text the merger embeds to tell senses apart, so many are
+    embedded already)."""
+    return tag_texts([f"{' '.join(label.split())}: {' '.join(description.split())}" if description and
+                      description.strip() else label for label, description in concepts], vectors)
 
 
 def category_counts(tags: Iterable[tuple[str | None, Iterable[str]]]) -> Counter[str]:

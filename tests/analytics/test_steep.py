@@ -30,9 +30,12 @@ def test_a_phrase_counts_once_and_hides_its_words() -> None:
 def test_a_close_second_category_is_kept_and_nothing_is_no_tag() -> None:
     (both,) = tag_texts(["Climate litigation"])
     assert (both.category, both.second) == ("environmental", "legal")
-    # a technology word is the setting beside another domain's word: "regulation of AI" is legal
+    # a technology word is the setting beside another domain's word: "regulation of AI" is legal first, and
+    # technological only as a close second (a technology word counts 0.75)
     (setting,) = tag_texts(["Regulation of AI"])
-    assert (setting.category, setting.second) == ("legal", None)
+    assert (setting.category, setting.second) == ("legal", "technological")
+    (plain,) = tag_texts(["Court rulings on AI"])
+    assert (plain.category, plain.second) == ("legal", None)
     (none,) = tag_texts(["Tugboat Operations"])
     assert none.category is None and none.method == "none"
 
@@ -43,7 +46,7 @@ def test_every_category_has_a_lexicon_and_counts_are_by_distinct_article() -> No
     assert counts == {"social": 3, "legal": 1}
 
 
-def test_prototypes_tag_what_the_lexicon_cannot() -> None:
+def test_exemplars_tag_what_the_lexicon_cannot() -> None:
     from tests.conftest import semantic_or_skip
 
     semantic_or_skip()
@@ -54,7 +57,7 @@ def test_prototypes_tag_what_the_lexicon_cannot() -> None:
     cache = EmbeddingCache(None)
     tags = tag_texts(["Coral reef bleaching", "Shareholder returns of chipmakers"],
                      vectors=lambda texts: cache.vectors(texts, encode))
-    assert tags[0].category == "environmental" and tags[0].method == "prototypes"
+    assert tags[0].category == "environmental" and tags[0].method == "exemplars"
     assert tags[1].category in ("economic", "technological")
 
 

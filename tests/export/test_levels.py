@@ -29,7 +29,7 @@ def test_kumu_blueprint_of_the_concept_level(real_dir: Path, tmp_path: Path) -> 
     tagged = [e for e in elements if e["type"] in TAGGED_KINDS]
     assert all("STEEP" not in e for e in elements if e["type"] not in TAGGED_KINDS)
     assert all(set(e.get("STEEP", [])) <= set(CATEGORIES) and len(e.get("STEEP", [])) <= 2 for e in tagged)
-    # the lexicon leaves some names untagged; the semantic extra's prototypes place every one
+    # the lexicon leaves some names untagged; the semantic extra's exemplars place every one
     untagged = sum(1 for e in tagged if not e.get("STEEP"))
     assert untagged < len(tagged) and (untagged == 0 or not semantic_enabled())
     assert any("topics" in e for e in tagged)
