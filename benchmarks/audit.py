@@ -99,10 +99,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def steep_sample(index, vectors, out: Path, count: int, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
     """``steep.tsv``: concepts to label with their STEEP categories, blind; ``steep-key.tsv``: the tags given."""
-    from foresight.analytics.steep import TAGGED_KINDS, steep_summary
+    from foresight.analytics.steep import TAGGED_KINDS, tag_concepts
 
     concepts = index.concept_texts(list(TAGGED_KINDS))
-    summary = steep_summary(concepts, index.article_months(), vectors)
+    tags = tag_concepts([(label, description) for _, _, label, description, _ in concepts], vectors)
     picked = sorted(rng.sample(range(len(concepts)), min(count, len(concepts))))
     with (out / "steep.tsv").open("w", encoding="utf-8", newline="") as handle, \
             (out / "steep-key.tsv").open("w", encoding="utf-8", newline="") as key:
@@ -112,7 +112,7 @@ def steep_sample(index, vectors, out: Path, count: int, rng: random.Random) -> N
         for number, position in enumerate(picked, start=1):
             iri, kind, label, description, _ = concepts[position]
             writer.writerow([number, kind, label, " ".join(str(description or "").split()), "", ""])
-            tag = summary.tags[iri]
+            tag = tags[position]
             keys.writerow([number, iri, tag.category or "", tag.second or "", tag.method])
     print(f"{len(picked)} concepts to tag to {out / 'steep.tsv'} (the tags given: {out / 'steep-key.tsv'})")
 

@@ -3,7 +3,7 @@
     python benchmarks/steep_score.py DIR      # DIR holds steep-labelled.tsv and steep-key.tsv (benchmarks/audit.py)
 
 Prints the share of tags right (foresight's category among the labeller's) with a 95 % Wilson interval, the
-same for the second category where one was given, by method (lexicon, prototypes, both), and every miss.
+same for the second category where one was given, by method (lexicon, exemplars, both), and every miss.
 Figures, not a test: exit status 0.
 """
 

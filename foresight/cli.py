@@ -143,6 +143,40 @@ class ViewFormat(StrEnum):
 _FORMAT_HELP = "table, json or csv (the JSON shape of each command: docs/json.md)."
 
 
+_STEEP = typer.Option(None, "--steep", help="Only what is tagged with this STEEP(LE)+V category: social, "
+                      "technological, economic, environmental, political, legal or values.")
+
+
+def _steep_category(text: str | None) -> str | None:
+    """The STEEP category a --steep option names, checked."""
+    if text is None:
+        return None
+    from foresight.analytics.steep import CATEGORIES
+
+    wanted = text.strip().lower()
+    if wanted not in CATEGORIES:
+        raise ForesightError(f"--steep is one of {', '.join(CATEGORIES)}, not {text!r}")
+    return wanted
+
+
+def _concept_categories(derived: Any, index: GraphIndex, steep: str | None) -> dict[str, list[str]] | None:
+    """Each concept's STEEP categories when --steep asks for them (kept beside the store once made)."""
+    if steep is None:
+        return None
+    from foresight.analytics.steep import concept_steep
+
+    return concept_steep(index, derived.vectors(), derived.kept_by_text)
+
+
+def _topic_categories(derived: Any, index: GraphIndex, steep: str | None) -> dict[str, list[str]] | None:
+    """Each topic's STEEP categories when --steep asks for them (kept beside the store once made)."""
+    if steep is None:
+        return None
+    from foresight.analytics.steep import topic_categories
+
+    return topic_categories(index, derived.vectors(), derived.kept_by_text)
+
+
 def _overrides_path(path: Path | None) -> Path | None:
     if path is not None:
         if not path.is_file():
@@ -1086,6 +1120,7 @@ def concepts(
     rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild the concepts and store them (for SPARQL)."),
     min_articles: int = typer.Option(1, "--min-articles", "--min-scans",
                                   help="Only concepts named in at least this many articles."),
+    steep: str | None = _STEEP,
     limit: int = typer.Option(30, "--limit", "-n", help="How many to list."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
@@ -1106,6 +1141,7 @@ def concepts(
     from foresight.derived.embeddings import mode
 
     kinds = _concept_kinds(node_type)
+    category = _steep_category(steep)
     if decide is not None:
         _decide(decide, overrides, "accept" if accept_all else "reject" if reject_all else None)
         return
@@ -1120,9 +1156,15 @@ def concepts(
 
             with _building(store, rules, sys.stderr.isatty()):
                 refresh_concepts(store, rules, force=True)
-        index = views(store, rules).index("concepts")
+        derived = views(store, rules)
+        index = derived.index("concepts")
         if review:
             pending, total = index.review(kinds, limit)
+        elif category is not None:
+            tagged = _concept_categories(derived, index, category) or {}
+            every, _ = index.concept_list(kinds, min_articles, index.node_count())
+            chosen = [c for c in every if category in tagged.get(c.iri, ())]
+            shown, total = chosen[:limit], len(chosen)
         else:
             shown, total = index.concept_list(kinds, min_articles, limit)
     from foresight.export.output import Column, emit, field
@@ -1168,6 +1210,7 @@ def topics(
                                     "hold them (DrivingForce: the recurring driving forces)."),
     min_articles: int = typer.Option(1, "--min-articles", help="Only topics named in at least this many articles "
                                      "(a topic is named in 5 at least, 2 in a corpus of a few hundred articles)."),
+    steep: str | None = _STEEP,
     limit: int = typer.Option(30, "--limit", "-n", help="How many to list."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
@@ -1187,12 +1230,20 @@ def topics(
         from foresight.errors import ForesightError
 
         raise ForesightError("topics: give one --kind")
+    category = _steep_category(steep)
     with _open(read_only=True) as store:
-        index = views(store, _rules(overrides)).index("concepts")
+        derived = views(store, _rules(overrides))
+        index = derived.index("concepts")
         if topic is not None:
             record = _topic_record(index, topic, limit)
+        elif category is not None:
+            tagged = _topic_categories(derived, index, category) or {}
+            every, _ = index.topic_list(min_articles, index.node_count(), kinds[0] if kinds else None)
+            chosen = [t for t in every if category in tagged.get(t.iri, ())]
+            shown, total = chosen[:limit], len(chosen)
         else:
             shown, total = index.topic_list(min_articles, limit, kinds[0] if kinds else None)
+        if topic is None:
             labels = {t.iri: t.label for t in index.topics_by_iri({b for t in shown for b in t.broader})}
     from foresight.export.output import Column, emit, field
 
@@ -1209,6 +1260,8 @@ def topics(
     columns += [field("concepts"), Column("under", lambda r: "; ".join(r["broader"])), field("first"),
                 field("last")]
     what = f"topics held by the {kinds[0]} rows of the most articles" if kinds else "topics"
+    if category:
+        what += f" tagged {category}"
     least = f", named in {min_articles}+ articles" if min_articles > 1 else ""
     emit(records, columns, fmt.value, caption=f"{len(records)} of {total} {what}{least}")
 
@@ -1228,6 +1281,7 @@ def micmac(
     top: int = _VARIABLES,
     topic: str | None = _SYSTEM,
     kind: str = _FORCE_KIND,
+    steep: str | None = _STEEP,
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the influence/dependence plane as .png or .svg."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
@@ -1248,14 +1302,17 @@ def micmac(
     if top < 2:
         raise ForesightError("micmac: --top must be at least 2")
     kinds = _concept_kinds(kind) or ["DrivingForce"]
+    category = _steep_category(steep)
     if plot is not None:
         from foresight.files import chart_path
 
         chart_path(plot)  # a wrong extension is said before the analysis runs
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("micmac", total=None)
-        index = views(store, _rules(overrides)).index("concepts")
-        structure = structural_analysis(index, top=top, topic=topic, kind=kinds[0])
+        derived = views(store, _rules(overrides))
+        index = derived.index("concepts")
+        structure = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category,
+                                        categories=_topic_categories(derived, index, category))
     records = micmac_records(structure)
     if plot is not None:
         from foresight.analytics.plots import micmac_plot
@@ -1283,6 +1340,7 @@ def cross_impact(
     top: int = _VARIABLES,
     topic: str | None = _SYSTEM,
     kind: str = _FORCE_KIND,
+    steep: str | None = _STEEP,
     scaled: bool = typer.Option(False, "--cib", help="Cells on the -3..+3 scale of cross-impact balances instead "
                                 "of net evidence counts."),
     overrides: Path | None = _OVERRIDES,
@@ -1308,10 +1366,13 @@ def cross_impact(
     if top < 2:
         raise ForesightError("cross-impact: --top must be at least 2")
     kinds = _concept_kinds(kind) or ["DrivingForce"]
+    category = _steep_category(steep)
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("cross-impact", total=None)
-        index = views(store, _rules(overrides)).index("concepts")
-        matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0]).matrix
+        derived = views(store, _rules(overrides))
+        index = derived.index("concepts")
+        matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category,
+                                     categories=_topic_categories(derived, index, category)).matrix
     if fmt == "json":
         from foresight.export.output import to_json
 
@@ -1342,6 +1403,7 @@ def cross_impact(
 def axes(
     top: int = typer.Option(20, "--top", "-n", help="How many recurring forces to consider."),
     kind: str = typer.Option("DrivingForce", "--kind", "-t", help="The recurring topics of the rows of this kind."),
+    steep: str | None = _STEEP,
     pairs: int = typer.Option(5, "--pairs", help="How many pairs of axes to list."),
     min_outlooks: int = typer.Option(5, "--min-outlooks", help="The fewest distinct outlooks a force needs to be "
                                      "scored."),
@@ -1364,11 +1426,14 @@ def axes(
     if top < 2 or pairs < 0 or min_outlooks < 2:
         raise ForesightError("axes: --top and --min-outlooks must be at least 2, --pairs at least 0")
     kinds = _concept_kinds(kind) or ["DrivingForce"]
+    category = _steep_category(steep)
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("axes", total=None)
         derived = views(store, _rules(overrides))
-        found, best, what = scenario_axes(derived.index("concepts"), derived.vectors(), top=top, kind=kinds[0],
-                                          min_outlooks=min_outlooks, pairs=pairs)
+        index = derived.index("concepts")
+        found, best, what = scenario_axes(index, derived.vectors(), top=top, kind=kinds[0],
+                                          min_outlooks=min_outlooks, pairs=pairs, steep=category,
+                                          categories=_topic_categories(derived, index, category))
     records = [axis_record(axis) for axis in found]
     if not any(axis.contradicting for axis in found):
         _stderr().print("no two outlooks of these forces contradict each other: their uncertainty cannot be told "
@@ -1411,6 +1476,7 @@ def centrality(
                                  "themes) from --samples sources; kept beside the store once computed."),
     samples: int = typer.Option(200, "--samples", help="Sources sampled for betweenness."),
     seed: int = typer.Option(13, "--seed", help="The seed of the betweenness sample."),
+    steep: str | None = _STEEP,
     limit: int = typer.Option(20, "--limit", "-n", help="How many topics to list."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
@@ -1430,12 +1496,15 @@ def centrality(
     if samples < 1 or limit < 1:
         raise ForesightError("centrality: --samples and --limit must be at least 1")
     kinds = None if kind.strip().lower() == "all" else (_concept_kinds(kind) or ["DrivingForce"])
+    category = _steep_category(steep)
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("centrality", total=None)
         derived = views(store, _rules(overrides))
-        found, total = central_topics(derived.index("concepts"), kind=kinds[0] if kinds else None,
+        index = derived.index("concepts")
+        found, total = central_topics(index, kind=kinds[0] if kinds else None,
                                       samples=samples if between else None, seed=seed, kept=derived.kept,
-                                      limit=limit)
+                                      limit=limit, steep=category, categories=_topic_categories(derived, index,
+                                                                                                category))
     from foresight.export.output import Column, emit, field
 
     records = [{"topic": c.label, "iri": c.iri, "pagerank": round(c.pagerank, 6), "pagerank_rank": c.pagerank_rank,
@@ -1447,7 +1516,7 @@ def centrality(
     if between:
         columns[3:3] = [Column("betweenness", lambda r: f"{r['betweenness']:.4f}"),
                         Column("b. rank", lambda r: str(r["betweenness_rank"]))]
-    what = f"topics held by {kinds[0]} rows" if kinds else "topics"
+    what = (f"topics held by {kinds[0]} rows" if kinds else "topics") + (f" tagged {category}" if category else "")
     sampled = f"; betweenness from {samples} sampled sources (seed {seed})" if between else ""
     emit(records, columns, fmt.value, caption=f"{len(records)} of {total} {what}, by PageRank (per 1,000) over the "
                                               f"topic graph{sampled}")
@@ -1514,6 +1583,7 @@ def emerging(
     node_type: str | None = typer.Option(None, "--type", "-t", help="Only concepts of these kinds, comma-separated."),
     min_articles: int = typer.Option(3, "--min-articles", help="The fewest articles in the window."),
     significance: float = typer.Option(0.05, "--p", help="The one-sided p a rise must pass."),
+    steep: str | None = _STEEP,
     limit: int = typer.Option(15, "--limit", "-n", help="How many to list."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
@@ -1537,18 +1607,24 @@ def emerging(
     if level not in ("concepts", "topics"):
         raise ForesightError(f"emerging: --level is concepts or topics, not {level!r}")
     kinds = _concept_kinds(node_type)
+    category = _steep_category(steep)
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("emerging", total=None)
-        index = views(store, _rules(overrides)).index("concepts")
+        derived = views(store, _rules(overrides))
+        index = derived.index("concepts")
         totals = index.articles_by_month()
         latest = max(totals, default=None)
         window = recent_months(latest, months)[months:] if latest else []
         if level == "topics":
             items = [Item(t.iri, t.label, "Topic", t.months) for t in index.topic_set().topics.values()]
+            tagged = _topic_categories(derived, index, category)
         else:
             relevancy = index.relevancies()
             items = [Item(c.iri, c.label, c.kind, c.months, relevancy.get(c.iri))
                      for c in (index.concepts_in_months(window, kinds) if window else [])]
+            tagged = _concept_categories(derived, index, category)
+        if tagged is not None:
+            items = [item for item in items if category in tagged.get(item.iri, ())]
     found = find_emerging(items, totals, window, min_support=min_articles, significance=significance) if window else []
     if not found:
         why = explain_empty(items, totals, window, min_support=min_articles, significance=significance) \
@@ -1592,7 +1668,7 @@ def steep(
 
     Example: foresight steep --format json
     """
-    from foresight.analytics.steep import CATEGORIES, TAGGED_KINDS, steep_summary
+    from foresight.analytics.steep import CATEGORIES, TAGGED_KINDS, concept_steep, steep_summary
     from foresight.derived import views
 
     kinds = _concept_kinds(node_type) or list(TAGGED_KINDS)
@@ -1600,7 +1676,12 @@ def steep(
         progress.add_task("steep", total=None)
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
-        summary = steep_summary(index.concept_texts(kinds), index.article_months(), derived.vectors())
+        embedding = progress.add_task("embedding", total=None, visible=False)
+        derived.embedding_progress = lambda done, total: progress.update(embedding, completed=done, total=total,
+                                                                         visible=True)
+        tags = concept_steep(index, derived.vectors(), derived.kept_by_text)  # the first time, texts are embedded
+        derived.embedding_progress = None
+        summary = steep_summary(index.concept_texts(kinds), index.article_months(), tags=tags)
     years = sorted({year for counts in summary.by_year.values() for year in counts})
     categories = [{"category": c, "concepts": summary.concepts.get(c, 0), "articles": summary.articles.get(c, 0),
                    "share": round(summary.articles.get(c, 0) / summary.total_articles, 4)

@@ -186,20 +186,34 @@ def word_vectors(texts: list[str]) -> np.ndarray:
     return matrix
 
 
-def force_outlooks(members: Iterable[str], edges: Sequence[tuple[str, str, str, int, Sequence[str]]]
-                   ) -> Counter[tuple[str, str]]:
+Links = dict[str, list[tuple[str, frozenset[str]]]]
+
+
+def outlook_links(edges: Iterable[tuple[str, str, str, int, Sequence[str]]]) -> tuple[Links, Links]:
+    """The ``drives`` links by their source and the ``hasOutlook`` links by their signal, each target with the
+    scans of its evidence (from :meth:`GraphIndex.relation_edges`)."""
+    drives: Links = {}
+    outlooks: Links = {}
+    for source, target, relation, _, scans in edges:
+        if relation == "drives":
+            drives.setdefault(source, []).append((target, frozenset(scans)))
+        elif relation == "hasOutlook":
+            outlooks.setdefault(source, []).append((target, frozenset(scans)))
+    return drives, outlooks
+
+
+def force_outlooks(members: Iterable[str], links: tuple[Links, Links]) -> set[tuple[str, str]]:
     """The outlooks of the signals that these driving-force concepts drive in the same scan: (outlook concept,
-    scan) -> 1, from the ``drives`` and ``hasOutlook`` links (:meth:`GraphIndex.relation_edges`)."""
-    wanted = set(members)
+    scan) each, from :func:`outlook_links`."""
+    drives, outlooks = links
     driven: dict[str, set[str]] = {}  # signal -> scans in which a member drives it
-    for source, target, relation, _, scans in edges:
-        if relation == "drives" and source in wanted:
-            driven.setdefault(target, set()).update(scans)
-    found: Counter[tuple[str, str]] = Counter()
-    for source, target, relation, _, scans in edges:
-        if relation == "hasOutlook" and source in driven:
-            for scan in driven[source].intersection(scans):
-                found[target, scan] = 1
+    for member in members:
+        for signal, scans in drives.get(member, ()):
+            driven.setdefault(signal, set()).update(scans)
+    found: set[tuple[str, str]] = set()
+    for signal, driving in driven.items():
+        for outlook, held in outlooks.get(signal, ()):
+            found.update((outlook, scan) for scan in held & driving)
     return found
 
 
@@ -273,25 +287,22 @@ def axis_pairs(axes: Sequence[Axis], nested: Callable[[str, str], bool], limit: 
 
 
 def scenario_axes(index: GraphIndex, vectors: Vectors | None, *, top: int = 20, kind: str = "DrivingForce",
-                  min_outlooks: int = MIN_OUTLOOKS, pairs: int = 5) -> tuple[list[Axis], list[AxisPair], str]:
+                  min_outlooks: int = MIN_OUTLOOKS, pairs: int = 5, steep: str | None = None,
+                  categories: Mapping[str, Sequence[str]] | None = None) -> tuple[list[Axis], list[AxisPair], str]:
     """The candidate axes (the ``top`` recurring topics of rows of ``kind``, scored) and their best pairs, with
     a phrase saying what was considered."""
     from foresight.analytics.structural import structural_analysis
 
-    structure = structural_analysis(index, top=top, kind=kind)
-    matrix, result = structure.matrix, structure.result
-    topics = index.topic_set().topics
-    from foresight.analytics.influence import topic_members
-
-    members = topic_members(topics)
-    forces = {iri for iri, found_kind, *_ in index.concept_texts(["DrivingForce"]) if found_kind == "DrivingForce"}
-    edges = index.relation_edges(["drives", "hasOutlook"])
-    labels = {iri: label for iri, _, label, *_ in index.concept_texts(["Outlook"])}
-    outlooks: dict[str, list[tuple[str, str]]] = {}
-    for iri in matrix.iris:
-        found = force_outlooks(members.get(iri, set()) & forces, edges)
-        outlooks[iri] = [(labels[outlook], scan) for outlook, scan in sorted(found) if outlook in labels]
+    structure = structural_analysis(index, top=top, kind=kind, steep=steep, categories=categories)
+    matrix, result, members = structure.matrix, structure.result, structure.members
+    # only driving forces drive signals: the drives links of a topic's concepts are its forces'
+    links = outlook_links(index.relation_edges(["drives", "hasOutlook"]))
+    found = {iri: force_outlooks(members.get(iri, set()), links) for iri in matrix.iris}
+    labels = index.labels({outlook for held in found.values() for outlook, _ in held})
+    outlooks = {iri: [(labels[outlook], scan) for outlook, scan in sorted(held) if outlook in labels]
+                for iri, held in found.items()}
     impact = {variable.name: variable.indirect_influence for variable in result.variables}
+    topics = {t.iri: t for t in index.topics_by_iri(matrix.iris)}
     candidates = [(iri, name, set(topics[iri].articles) if iri in topics else set(), impact.get(name, 0.0))
                   for iri, name in zip(matrix.iris, matrix.names, strict=True)]
     axes = rank_axes(candidates, outlooks, vectors, min_outlooks=min_outlooks)

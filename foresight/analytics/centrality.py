@@ -19,6 +19,7 @@ the store with the sample size and seed, so the second call costs nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -72,22 +73,17 @@ def topic_graph(topics: Iterable[tuple[str, Sequence[str]]],
         graph.add_node(iri)
         for member in members:
             of_concept.setdefault(member, []).append(iri)
-
-    def add(source: str, target: str, weight: int) -> None:
-        if source == target or source not in graph or target not in graph:
-            return
-        held = graph.get_edge_data(source, target)
-        graph.add_edge(source, target, weight=(held["weight"] if held else 0) + weight)
-
+    weights: Counter[tuple[str, str]] = Counter()
     for a, b, support in associations:
-        add(a, b, support)
-        add(b, a, support)
+        weights[a, b] += support
+        weights[b, a] += support
     for source, target, relation, support, _ in edges:
-        if relation not in INFLUENCE:
-            continue
-        for first in of_concept.get(source, ()):
-            for second in of_concept.get(target, ()):
-                add(first, second, support)
+        if relation in INFLUENCE:
+            for first in of_concept.get(source, ()):
+                for second in of_concept.get(target, ()):
+                    weights[first, second] += support
+    graph.add_weighted_edges_from((a, b, weight) for (a, b), weight in weights.items()
+                                  if a != b and a in graph and b in graph)
     return graph
 
 
@@ -135,11 +131,8 @@ def topic_centrality(index: GraphIndex, *, samples: int | None = None, seed: int
 
     def graph() -> nx.DiGraph[str]:
         if "graph" not in graph_parts:
-            topic_set = index.topic_set()
-            graph_parts["graph"] = topic_graph(
-                ((iri, topic.members) for iri, topic in topic_set.topics.items()),
-                ((a.a, a.b, a.support) for a in topic_set.associations),
-                index.relation_edges(INFLUENCE))
+            graph_parts["graph"] = topic_graph(((iri, topic.members) for iri, topic in index.topic_tree().items()),
+                                               index.association_pairs(), index.relation_edges(INFLUENCE))
         return graph_parts["graph"]
 
     def keep(name: str, compute: Any) -> Any:
@@ -154,19 +147,19 @@ def topic_centrality(index: GraphIndex, *, samples: int | None = None, seed: int
 
 
 def central_topics(index: GraphIndex, *, kind: str | None = "DrivingForce", samples: int | None = None,
-                   seed: int = SEED, kept: Any = None, limit: int = 20) -> tuple[list[Centrality], int]:
+                   seed: int = SEED, kept: Any = None, limit: int = 20, steep: str | None = None,
+                   categories: Mapping[str, Sequence[str]] | None = None) -> tuple[list[Centrality], int]:
     """The ``limit`` topics of highest PageRank among those that rows of ``kind`` hold (all topics with
-    ``None``), and how many there were."""
+    ``None``; with ``steep``, those of that category in ``categories``), and how many there were."""
     values = topic_centrality(index, samples=samples, seed=seed, kept=kept)
     rank_of = ranks(values["pagerank"])
     between = values.get("betweenness")
     between_rank = ranks(between) if between else {}
-    topics = index.topic_set().topics
-    chosen = [t for t in topics.values() if kind is None or t.kinds.get(kind)]
-    chosen.sort(key=lambda t: (-values["pagerank"].get(t.iri, 0.0), -len(t.articles), t.label))
-    found = [Centrality(t.iri, t.label, len(t.articles), t.kinds.get(kind, 0) if kind else len(t.articles),
-                        values["pagerank"].get(t.iri, 0.0), rank_of.get(t.iri, len(rank_of)),
-                        int(values["degree"].get(t.iri, 0)),
-                        between.get(t.iri) if between else None, between_rank.get(t.iri) if between else None)
-             for t in chosen[:limit]]
+    held = categories or {}
+    chosen = [row for row in index.topic_counts(kind) if steep is None or steep in held.get(row[0], ())]
+    chosen.sort(key=lambda row: (-values["pagerank"].get(row[0], 0.0), -row[2], row[1]))
+    found = [Centrality(iri, label, articles, kind_articles, values["pagerank"].get(iri, 0.0),
+                        rank_of.get(iri, len(rank_of)), int(values["degree"].get(iri, 0)),
+                        between.get(iri) if between else None, between_rank.get(iri) if between else None)
+             for iri, label, articles, kind_articles in chosen[:limit]]
     return found, len(chosen)

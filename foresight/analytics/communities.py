@@ -56,22 +56,27 @@ def year_graph(topic_articles: Mapping[str, set[str]], total: int, *, min_articl
         ([('a', 'b', 3)], ['a', 'b', 'c'])
     """
     import networkx as nx
+    import numpy as np
+    from scipy import sparse
 
-    kept = {topic: articles for topic, articles in topic_articles.items() if len(articles) >= min_articles}
+    kept = sorted(topic for topic, articles in topic_articles.items() if len(articles) >= min_articles)
     graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(sorted(kept))
-    by_article: dict[str, list[str]] = {}
-    for topic in sorted(kept):
-        for article in kept[topic]:
-            by_article.setdefault(article, []).append(topic)
-    shared: dict[tuple[str, str], int] = {}
-    for topics in by_article.values():
-        for i, first in enumerate(topics):
-            for second in topics[i + 1:]:
-                shared[first, second] = shared.get((first, second), 0) + 1
-    for (first, second), count in sorted(shared.items()):
-        if count >= min_shared and count * total > len(kept[first]) * len(kept[second]):
-            graph.add_edge(first, second, weight=count)
+    graph.add_nodes_from(kept)
+    if len(kept) < 2:
+        return graph
+    # the topics x articles incidence; its product with itself counts the articles each pair shares
+    articles = sorted({article for topic in kept for article in topic_articles[topic]})
+    column = {article: number for number, article in enumerate(articles)}
+    rows = [number for number, topic in enumerate(kept) for _ in topic_articles[topic]]
+    columns = [column[article] for topic in kept for article in topic_articles[topic]]
+    incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)),
+                                  shape=(len(kept), len(articles)))
+    shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
+    sizes = np.asarray(incidence.sum(axis=1)).ravel()
+    for first, second, count in sorted(zip(shared.row.tolist(), shared.col.tolist(), shared.data.tolist(),
+                                           strict=True)):
+        if count >= min_shared and count * total > sizes[first] * sizes[second]:
+            graph.add_edge(kept[first], kept[second], weight=int(count))
     return graph
 
 

@@ -9,11 +9,13 @@ one):
    also for its words. A technology word counts half when another category's word is there too
    (:data:`TECHNOLOGY_WEIGHT`).
 2. **Exemplars** (the semantic extra). Each category has a dozen short exemplar phrases (:data:`EXEMPLARS`,
-   written for foresight, none taken from a scan). The concept's "name: description" is embedded; its
-   closeness to a category is the mean cosine to the category's :data:`NEAREST` closest exemplars, and the
-   closeness to all seven is turned into shares (a softmax at :data:`TEMPERATURE`), added to the lexicon's
-   shares at :data:`SEMANTIC_WEIGHT`, less :data:`VALUES_OFFSET` for values. A concept without any lexicon hit
-   is tagged by the exemplars alone.
+   written for foresight, none taken from a scan). The concept's name is embedded (it already is: the merger
+   embeds every name); its closeness to a category is the mean cosine to the category's :data:`NEAREST`
+   closest exemplars, and the closeness to all seven is turned into shares (a softmax at :data:`TEMPERATURE`),
+   added to the lexicon's shares at :data:`SEMANTIC_WEIGHT`, less :data:`VALUES_OFFSET` for values. A concept
+   without any lexicon hit is tagged by the exemplars alone. (The name with its description was tried too: as
+   right on 240 hand-labelled concepts, 210 against 209, and a description costs an embedding each, about 50
+   minutes for the first call at 10,000 scans.)
 
 The tag is the category with the highest score; a second category is kept when it scores at least
 :data:`SECOND` of the first (a concept can be both economic and technological).
@@ -25,12 +27,14 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from foresight.text import tokens
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from foresight.derived.index import GraphIndex
 
 CATEGORIES = ("social", "technological", "economic", "environmental", "political", "legal", "values")
 
@@ -126,7 +130,7 @@ NEAREST = 3
 #: of most concepts ("Regulation of AI" is legal, "Ethical Frameworks for AI" values)
 TECHNOLOGY_WEIGHT = 0.75
 #: the weight of the exemplars' shares against the lexicon's
-SEMANTIC_WEIGHT = 1.2
+SEMANTIC_WEIGHT = 0.5
 #: taken off the values score where the exemplars vote: abstract names drift towards values' exemplars, which
 #: three blind development rounds (seeds 21-23, docs/audits) found too often (27 tags for 36 labels, 9 of them
 #: wrong); 0.2 to 0.3 all gave the same count there
@@ -207,8 +211,10 @@ def exemplar_cosines(texts: Sequence[str], vectors: Callable[[Sequence[str]], np
     return [[float(value) for value in row] for row in np.stack(found, axis=1)]
 
 
-def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarray] | None = None) -> list[Tag]:
-    """The tag of each text (a name, or "name: description").
+def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarray] | None = None,
+              names: Sequence[str] | None = None) -> list[Tag]:
+    """The tag of each text (a name, or "name: description"); the exemplars read ``names`` (one a text:
+    the concepts' names, embedded when they were merged) or else the texts.
 
     Example:
         >>> [t.category for t in tag_texts(["Carbon emissions of data centres", "Copyright lawsuits"])]
@@ -216,7 +222,7 @@ def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarra
     """
     semantic: list[list[float]] | None = None
     if vectors is not None and texts:
-        semantic = [_softmax(row) for row in exemplar_cosines(texts, vectors)]
+        semantic = [_softmax(row) for row in exemplar_cosines(list(names or texts), vectors)]
     found = []
     for number, text in enumerate(texts):
         hits = lexicon_hits(text)
@@ -250,8 +256,14 @@ def tag_concepts(concepts: Sequence[tuple[str, str | None]],
     """The tag of each concept ((label, description) each), read from "label: description"
     (:func:`foresight.derived.concepts.described`: the text the merger embeds to tell senses apart, so many are
     embedded already)."""
-    return tag_texts([f"{' '.join(label.split())}: {' '.join(description.split())}" if description and
-                      description.strip() else label for label, description in concepts], vectors)
+    return tag_texts([described_text(label, description) for label, description in concepts], vectors,
+                     [" ".join(label.split()) for label, _ in concepts])
+
+
+def described_text(label: str, description: str | None) -> str:
+    """What a concept is tagged from: "label: description", spaces tidied, or the label alone."""
+    about = " ".join(str(description or "").split())
+    return f"{' '.join(label.split())}: {about}" if about else " ".join(label.split())
 
 
 def category_counts(tags: Iterable[tuple[str | None, Iterable[str]]]) -> Counter[str]:
@@ -271,7 +283,8 @@ TAGGED_KINDS = ("DrivingForce", "Signal", "Technology", "Issue", "Concern", "Beh
 class SteepSummary:
     """Tags of concepts and what they add up to: distinct articles per category, and per category and year."""
 
-    tags: dict[str, Tag]
+    #: each concept's categories, first and close second (empty: untagged)
+    tags: dict[str, list[str]]
     concepts: Counter[str]
     articles: Counter[str]
     by_year: dict[str, Counter[str]]
@@ -281,22 +294,82 @@ class SteepSummary:
 
 def steep_summary(concepts: Sequence[tuple[str, str, str, str | None, Sequence[str]]],
                   article_months: Mapping[str, str],
-                  vectors: Callable[[Sequence[str]], np.ndarray] | None = None) -> SteepSummary:
-    """Tag concepts ((IRI, kind, label, description, articles) each: :func:`tag_concepts`) and count them by
-    category."""
-    tags = tag_concepts([(label, description) for _, _, label, description, _ in concepts], vectors)
-    counted = Counter(tag.category for tag in tags if tag.category)
+                  vectors: Callable[[Sequence[str]], np.ndarray] | None = None,
+                  tags: Mapping[str, Sequence[str]] | None = None) -> SteepSummary:
+    """Tag concepts ((IRI, kind, label, description, articles) each: :func:`tag_concepts`, or their categories
+    as ``tags`` gives them, first and close second) and count them by category."""
+    if tags is None:
+        made = tag_concepts([(label, description) for _, _, label, description, _ in concepts], vectors)
+        tags = {iri: [c for c in (tag.category, tag.second) if c] for (iri, *_), tag in zip(concepts, made,
+                                                                                              strict=True)}
+    listed = [list(tags.get(iri, ())) for iri, *_ in concepts]
+    counted = Counter(found[0] for found in listed if found)
     by_year: dict[str, dict[str, set[str]]] = {}
-    for (*_, articles), tag in zip(concepts, tags, strict=True):
-        for category in (tag.category, tag.second):
-            if category is None:
-                continue
+    for (*_, articles), found in zip(concepts, listed, strict=True):
+        for category in found:
             for article in articles:
                 month = article_months.get(article)
                 if month:
                     by_year.setdefault(category, {}).setdefault(month[:4], set()).add(article)
-    yearly = {c: Counter({year: len(found) for year, found in years.items()}) for c, years in by_year.items()}
-    named = category_counts((category, articles) for (*_, articles), tag in zip(concepts, tags, strict=True)
-                            for category in (tag.category, tag.second))
-    return SteepSummary({iri: tag for (iri, *_), tag in zip(concepts, tags, strict=True)}, counted, named, yearly,
-                        len(article_months), sum(1 for tag in tags if tag.category is None))
+    yearly = {c: Counter({year: len(held) for year, held in years.items()}) for c, years in by_year.items()}
+    named = category_counts((category, articles) for (*_, articles), found in zip(concepts, listed, strict=True)
+                            for category in found)
+    return SteepSummary({iri: found for (iri, *_), found in zip(concepts, listed, strict=True)}, counted, named,
+                        yearly, len(article_months), sum(1 for found in listed if not found))
+
+
+#: what the tags kept beside a store were made by: a new lexicon or new exemplars make them again
+TAGGER_VERSION = 3
+
+
+def concept_steep(index: GraphIndex, vectors: Callable[[Sequence[str]], np.ndarray] | None = None,
+                  kept: Callable[[str, Sequence[str], Callable[[list[str]], list[Any]]], list[Any]] | None = None,
+                  ) -> dict[str, list[str]]:
+    """The STEEP categories (first, and a close second) of every concept of the tagged kinds, by IRI.
+
+    ``kept(name, texts, compute)`` (:meth:`foresight.derived.Views.kept_by_text`), when given, keeps each
+    text's categories beside the store, so that only texts not tagged before are tagged."""
+    found = index.concept_texts(list(TAGGED_KINDS))
+    texts = [described_text(label, description) for _, _, label, description, _ in found]
+    name_of = {text: " ".join(label.split()) for text, (_, _, label, _, _) in zip(texts, found, strict=True)}
+
+    def compute(missing: list[str]) -> list[list[str]]:
+        return [[c for c in (tag.category, tag.second) if c]
+                for tag in tag_texts(missing, vectors, [name_of[text] for text in missing])]
+
+    made = kept(f"steep-tags {TAGGER_VERSION}", texts, compute) if kept is not None else compute(texts)
+    return {iri: list(categories) for (iri, *_), categories in zip(found, made, strict=True)}
+
+
+def topic_steep(members: Mapping[str, set[str]], tags: Mapping[str, Sequence[str]],
+                articles: Mapping[str, int]) -> dict[str, list[str]]:
+    """Each topic's STEEP categories: the one its concepts carry most, weighted by their articles, and a second
+    from :data:`SECOND` of it (``members``: topic -> its concepts, narrower topics' too; ``articles``: concept ->
+    articles naming it).
+
+    >>> topic_steep({"t": {"a", "b", "c"}}, {"a": ["legal"], "b": ["legal", "values"], "c": ["values"]},
+    ...             {"a": 1, "b": 1, "c": 1})
+    {'t': ['legal', 'values']}
+    """
+    found: dict[str, list[str]] = {}
+    for topic, concepts in members.items():
+        weight: Counter[str] = Counter()
+        for concept in concepts:
+            for category in tags.get(concept, ()):
+                weight[category] += articles.get(concept, 1)
+        if not weight:
+            continue
+        ranked = sorted(weight, key=lambda c: (-weight[c], CATEGORIES.index(c)))
+        found[topic] = [ranked[0], *(c for c in ranked[1:2] if weight[c] >= SECOND * weight[ranked[0]])]
+    return found
+
+
+def topic_categories(index: GraphIndex, vectors: Callable[[Sequence[str]], np.ndarray] | None = None,
+                     kept: Callable[[str, Sequence[str], Callable[[list[str]], list[Any]]], list[Any]] | None = None,
+                     ) -> dict[str, list[str]]:
+    """Every topic's STEEP categories (:func:`topic_steep` over :func:`concept_steep`)."""
+    from foresight.analytics.influence import topic_members
+
+    tags = concept_steep(index, vectors, kept)
+    articles = {iri: len(named) for iri, _, _, _, named in index.concept_texts(list(TAGGED_KINDS))}
+    return topic_steep(topic_members(index.topic_tree()), tags, articles)

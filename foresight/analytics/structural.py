@@ -8,12 +8,13 @@ reads the concept index once and returns everything a command or a notebook show
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from foresight.analytics.influence import INFLUENCE, InfluenceMatrix, influence_matrix, topic_members
 from foresight.analytics.micmac import Micmac, micmac
-from foresight.errors import UnknownNodeError
+from foresight.errors import ForesightError, UnknownNodeError
 
 if TYPE_CHECKING:
     from foresight.derived.index import GraphIndex
@@ -30,15 +31,27 @@ class Structure:
     what: str
     matrix: InfluenceMatrix
     result: Micmac
+    #: the concepts under each topic (narrower topics' too)
+    members: dict[str, set[str]]
 
 
-def choose_variables(index: GraphIndex, *, top: int = 20, topic: str | None = None,
-                     kind: str = "DrivingForce") -> tuple[list[tuple[str, str]], dict[str, set[str]], str]:
-    """The variables ((IRI, name) each), the concepts of each, and a phrase saying what they are."""
+def choose_variables(index: GraphIndex, *, top: int = 20, topic: str | None = None, kind: str = "DrivingForce",
+                     steep: str | None = None, categories: Mapping[str, Sequence[str]] | None = None,
+                     ) -> tuple[list[tuple[str, str]], dict[str, set[str]], str]:
+    """The variables ((IRI, name) each), the concepts of each, and a phrase saying what they are.
+
+    With ``steep`` (and each topic's STEEP ``categories``), the recurring topics of that category only."""
     if topic is None:
-        shown, _ = index.topic_list(1, top, kind)
-        members = topic_members(index.topic_set().topics)
-        return [(t.iri, t.label) for t in shown], members, f"the {len(shown)} recurring {kind} topics"
+        if steep is not None:
+            held = categories or {}
+            every, _ = index.topic_list(1, index.node_count(), kind)
+            shown = [t for t in every if steep in held.get(t.iri, ())][:top]
+            what = f"the {len(shown)} recurring {kind} topics tagged {steep}"
+        else:
+            shown, _ = index.topic_list(1, top, kind)
+            what = f"the {len(shown)} recurring {kind} topics"
+        members = topic_members(index.topic_tree())
+        return [(t.iri, t.label) for t in shown], members, what
     found, _ = index.topics_named(topic)
     if not found:
         raise UnknownNodeError(f"no topic named {topic!r}; list them with 'foresight topics'")
@@ -46,17 +59,21 @@ def choose_variables(index: GraphIndex, *, top: int = 20, topic: str | None = No
     # the system around a topic: it and the topics named with it in the most articles, the strongest first
     around = [iri for iri, *_ in index.topic_associations(chosen.iri)][:max(0, top - 1)]
     topics = {t.iri: t for t in index.topics_by_iri(around)}
-    members = topic_members(index.topic_set().topics)
+    members = topic_members(index.topic_tree())
     groups = [(chosen.iri, chosen.label), *((iri, topics[iri].label) for iri in around if iri in topics)]
     return groups, members, f"'{chosen.label}' and the {len(groups) - 1} topics most associated with it"
 
 
-def structural_analysis(index: GraphIndex, *, top: int = 20, topic: str | None = None,
-                        kind: str = "DrivingForce") -> Structure:
+def structural_analysis(index: GraphIndex, *, top: int = 20, topic: str | None = None, kind: str = "DrivingForce",
+                        steep: str | None = None, categories: Mapping[str, Sequence[str]] | None = None,
+                        ) -> Structure:
     """MICMAC of the chosen variables (:func:`choose_variables`) over the concept graph's influence links."""
-    groups, members, what = choose_variables(index, top=top, topic=topic, kind=kind)
+    groups, members, what = choose_variables(index, top=top, topic=topic, kind=kind, steep=steep,
+                                             categories=categories)
+    if len(groups) < 2:
+        raise ForesightError(f"{what}: a structural analysis needs two variables or more")
     matrix = influence_matrix(index.relation_edges(INFLUENCE), groups, members)
-    return Structure(what, matrix, micmac(matrix.weights, matrix.names))
+    return Structure(what, matrix, micmac(matrix.weights, matrix.names), members)
 
 
 def micmac_records(structure: Structure) -> list[dict[str, Any]]:

@@ -413,6 +413,16 @@ class GraphIndex:
         value = self._one("SELECT label FROM nodes WHERE iri = ?", iri)
         return str(value) if value is not None else None
 
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """The labels of some nodes, by IRI (those the index does not hold are left out)."""
+        wanted = sorted(set(iris))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update((str(iri), str(label)) for iri, label in self.connection.execute(
+                f"SELECT iri, label FROM nodes WHERE iri IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
     def node_type(self, iri: str) -> str | None:
         value = self._one("SELECT type FROM nodes WHERE iri = ?", iri)
         return str(value) if value is not None else None
@@ -743,6 +753,31 @@ class GraphIndex:
         found = [Association(a, b, support, lift, tuple(json.loads(scans))) for a, b, support, lift, scans in
                  self.connection.execute("SELECT a, b, support, lift, scans FROM associations ORDER BY rowid")]
         return TopicSet(topics, {iri: sorted(held) for iri, held in of_concept.items()}, found)
+
+    def topic_tree(self) -> dict[str, Topic]:
+        """Every topic with its label, own members and broader topics only (no articles, months or kinds): what
+        :func:`foresight.analytics.influence.topic_members` needs, read without the rest."""
+        from foresight.derived.topics import Topic
+
+        return {str(iri): Topic(str(iri), (), str(label), json.loads(members), json.loads(broader))
+                for iri, label, members, broader in self.connection.execute(
+                    "SELECT iri, label, members, broader FROM topics ORDER BY id")}
+
+    def association_pairs(self) -> list[tuple[str, str, int]]:
+        """Every association between topics: (a, b, support), without its evidence."""
+        return [(str(a), str(b), int(support)) for a, b, support in
+                self.connection.execute("SELECT a, b, support FROM associations ORDER BY rowid")]
+
+    def topic_counts(self, kind: str | None = None) -> list[tuple[str, str, int, int]]:
+        """Every topic (with ``kind``: that the rows of that kind hold): IRI, label, articles, and the articles
+        whose rows of ``kind`` hold it (all its articles without ``kind``)."""
+        if kind:
+            rows = self.connection.execute(
+                "SELECT t.iri, t.label, t.narticles, k.articles FROM topic_kinds k CROSS JOIN topics t "
+                "ON t.id = k.topic WHERE k.kind = ? AND k.articles >= 1 ORDER BY t.id", (kind,))
+        else:
+            rows = self.connection.execute("SELECT iri, label, narticles, narticles FROM topics ORDER BY id")
+        return [(str(iri), str(label), int(articles), int(held)) for iri, label, articles, held in rows]
 
     def topic_list(self, min_articles: int, limit: int, kind: str | None = None) -> tuple[list[Topic], int]:
         """The topics named in the most articles, most first; with ``kind``, those the rows of that kind
