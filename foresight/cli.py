@@ -1529,13 +1529,16 @@ def communities(
                                      "take part in that year."),
     resolution: float = typer.Option(1.0, "--resolution", help="Louvain resolution: above 1 more and smaller "
                                      "communities, below 1 fewer and larger."),
+    top: int = typer.Option(400, "--top", "-n", help="The topics of each year that take part: those named in the "
+                            "most of its articles."),
     shown: int = typer.Option(6, "--members", help="How many topics of each community to list."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
 ) -> None:
     """Communities of topics year by year, and how they change: new, continuing, merged, split or faded.
 
-    Each year, topics named together in more of that year's articles than chance are linked, weighted by the
+    Each year, the --top topics named in the most of that year's articles are linked when named together more
+    often than chance, weighted by the
     articles they share, and split into communities (Louvain, fixed seed). A community is named by its most
     connected topic, and matched to the community of the year before with which it shares the most topics.
 
@@ -1545,15 +1548,16 @@ def communities(
     from foresight.derived import views
     from foresight.errors import ForesightError
 
-    if min_articles < 1 or resolution <= 0 or shown < 1:
-        raise ForesightError("communities: --min-articles and --members must be at least 1, --resolution above 0")
+    if min_articles < 1 or resolution <= 0 or shown < 1 or top < 2:
+        raise ForesightError("communities: --min-articles and --members must be at least 1, --top 2, --resolution "
+                             "above 0")
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("communities", total=None)
         index = views(store, _rules(overrides)).index("concepts")
-        topics = index.topic_set().topics
-        by_year, faded = yearly_communities({iri: set(t.articles) for iri, t in topics.items()},
-                                            {iri: t.label for iri, t in topics.items()}, index.article_months(),
-                                            min_articles=min_articles, resolution=resolution)
+        topics = index.topic_articles(min_articles)
+        by_year, faded = yearly_communities({iri: articles for iri, (_, articles) in topics.items()},
+                                            {iri: label for iri, (label, _) in topics.items()}, index.article_months(),
+                                            min_articles=min_articles, resolution=resolution, top=top)
     records = [{"year": c.year, "number": c.number, "community": c.name, "size": len(c.members),
                 "articles": c.articles, "change": c.change,
                 "from": [{"community": name, "jaccard": overlap} for name, overlap in c.sources],
@@ -1570,7 +1574,8 @@ def communities(
                    field("articles"), field("change"),
                    Column("from", lambda r: "; ".join(f"{f['community']} ({f['jaccard']:.2f})" for f in r["from"])),
                    Column("topics", lambda r: ", ".join(r["topics"][:shown]))],
-         fmt.value, caption=f"communities of topics named in {min_articles}+ of a year's articles; "
+         fmt.value, caption=f"communities of the {top} topics named in the most of each year's articles "
+                            f"({min_articles}+); "
                             f"{len(gone)} faded: " + "; ".join(f"{g['community']} after {g['year'][:4]}"
                                                               for g in gone[:10]) + (" ..." if len(gone) > 10 else ""))
 
@@ -1793,40 +1798,47 @@ def timeline(
     chart_path: Path | None = typer.Option(None, "--chart", help="Also draw the counts as a .png or .svg chart."),
     counts: bool = typer.Option(False, "--counts", help="Articles naming it each month, not their share of the "
                                 "month's articles."),
+    as_topic: bool = typer.Option(False, "--topic", help="CONCEPT names a topic: every concept under it counts."),
+    steep: str | None = typer.Option(None, "--steep", help="Instead of a concept: the articles raising this STEEP "
+                                     "category (social, technological, economic, environmental, political, legal, "
+                                     "values)."),
+    by: str = typer.Option("month", "--by", help="month or quarter."),
     overrides: Path | None = _OVERRIDES,
     fmt: ViewFormat = typer.Option(ViewFormat.table, "--format", "-f", help=_FORMAT_HELP),
 ) -> None:
-    """The share of each month's articles that name a concept, with its trend; or, with --emerging, the concepts
-    growing fastest.
+    """The share of each month's articles that name a concept (a topic, or a STEEP category), with its trend;
+    or, with --emerging, the concepts growing fastest.
 
-    Months are the scans' page dates. The trend is the Mann-Kendall test on the monthly shares (ties corrected),
-    with Sen's slope; --counts shows raw counts instead of shares. "recent" ends at the latest month in the data.
+    Months are the scans' page dates; --by quarter adds them up by quarter. The trend is the Mann-Kendall test on
+    the shares (ties corrected), with Sen's slope; --counts shows raw counts instead of shares. "recent" ends at
+    the latest month in the data.
 
     Example: foresight timeline "Live Facial Recognition" --chart lfr.png
     """
     from foresight.analysis.timeline import chart, emerging, monthly, recent_months
     from foresight.derived import views
     from foresight.derived.concepts import ConceptSet
-    from foresight.derived.index import ConceptNames
     from foresight.errors import ForesightError, QueryError
 
-    if bool(concept) == emerging_:
-        raise QueryError("timeline: give a CONCEPT, or --emerging")
+    if (bool(concept) or steep is not None) == emerging_ or (concept and steep is not None):
+        raise QueryError("timeline: give a CONCEPT, --steep CATEGORY or --emerging")
+    if by not in ("month", "quarter"):
+        raise ForesightError(f"timeline: --by is month or quarter, not {by!r}")
+    category = _steep_category(steep)
     if months < 1:
         raise ForesightError("timeline: --months must be at least 1")
     kinds = _concept_kinds(node_type)
     latest = None
     with _open(read_only=True) as store:
-        index = views(store, _rules(overrides)).index("concepts")
+        derived = views(store, _rules(overrides))
+        index = derived.index("concepts")
         if emerging_:
             latest = index.latest_month()
             pool = index.concepts_in_months(recent_months(latest, months), kinds) if latest else []
             concept_set = ConceptSet({c.iri: c for c in pool}, {}, [], [])
         else:
-            assert concept is not None
-            found = index.concepts_by_iri(_resolve(ConceptNames(index, kinds), concept))
-            found.sort(key=lambda c: (-len(c.articles), c.iri))
             totals = index.articles_by_month()
+            series = _timeline_series(derived, index, concept, kinds, as_topic, category)
     if emerging_:
         rising = emerging(concept_set, months=months, kinds=kinds, limit=limit, until=latest)
         if chart_path:
@@ -1844,42 +1856,45 @@ def timeline(
               field("first", "first seen")], fmt.value,
              caption=f"articles in the last {months} months against the {months} before")
     else:
-        from foresight.analytics.trends import share_trend
+        from foresight.analytics.trends import regroup, share_trend
 
         records: list[dict[str, Any]] = []
-        for c in found:
-            series = share_trend(monthly(c), totals, of="counts" if counts else "shares")
-            trend = series.trend
-            records.append({"iri": c.iri, "kind": c.kind, "label": c.label, "articles": len(c.articles),
-                            "scans": len(c.scans), "first": c.first, "last": c.last,
-                            "months": {p.period: p.count for p in series.points},
-                            "totals": {p.period: p.total for p in series.points},
-                            "shares": {p.period: round(p.share, 4) if p.total else None for p in series.points},
-                            "trend": {"of": series.of, "direction": trend.direction,
+        for one in series:
+            grouped, grouped_totals = regroup(one["counts"], totals, by)
+            found_trend = share_trend(grouped, grouped_totals, of="counts" if counts else "shares")
+            trend = found_trend.trend
+            records.append({"iri": one["iri"], "kind": one["kind"], "label": one["label"],
+                            "articles": one["articles"], "scans": one["scans"], "first": one["first"],
+                            "last": one["last"], "by": by,
+                            "months": {p.period: p.count for p in found_trend.points},
+                            "totals": {p.period: p.total for p in found_trend.points},
+                            "shares": {p.period: round(p.share, 4) if p.total else None for p in found_trend.points},
+                            "trend": {"of": found_trend.of, "direction": trend.direction,
                                       "p": round(trend.p, 4), "tau": round(trend.tau, 3),
-                                      "slope_per_month": round(trend.slope, 5), "months": trend.n}})
+                                      f"slope_per_{by}": round(trend.slope, 5), by + "s": trend.n}})
         if chart_path:
             drawn = {f"{r['label']} [{r['kind']}]": (r["months"] if counts else r["shares"]).items() for r in records}
             chart({name: [(m, float(v)) for m, v in values if v is not None] for name, values in drawn.items()},
-                  chart_path, f"Articles naming {found[0].label}" if counts else
-                  f"Share of articles naming {found[0].label}", ylabel="articles" if counts else "share of articles")
+                  chart_path, f"Articles naming {records[0]['label']}" if counts else
+                  f"Share of articles naming {records[0]['label']}", ylabel="articles" if counts else
+                  "share of articles")
         if fmt is not ViewFormat.table:
             from foresight.export.output import emit, field
 
-            flat = [{"concept": r["label"], "kind": r["kind"], "month": month, "articles": count,
-                     "month_articles": r["totals"][month], "share": r["shares"][month]}
+            flat = [{"concept": r["label"], "kind": r["kind"], by: month, "articles": count,
+                     f"{by}_articles": r["totals"][month], "share": r["shares"][month]}
                     for r in records for month, count in r["months"].items()]
             emit(records if fmt is ViewFormat.json else flat,
-                 [field("concept"), field("kind"), field("month"), field("articles"), field("month_articles"),
+                 [field("concept"), field("kind"), field(by), field("articles"), field(f"{by}_articles"),
                   field("share")], fmt.value)
             return
         out = _stdout()
         for r in records:
             trend = r["trend"]
-            slope = (f"{trend['slope_per_month']:+.2g} articles a month" if counts else
-                     f"{100 * trend['slope_per_month']:+.2g} points a month")
+            slope = (f"{trend['slope_per_' + by]:+.2g} articles a {by}" if counts else
+                     f"{100 * trend['slope_per_' + by]:+.2g} points a {by}")
             out.print(f"[bold]{_escape(r['label'])}[/] [{r['kind']}] · {r['articles']} articles ({r['scans']} scans) · "
-                      f"{r['first']} to {r['last']} · {trend['direction']} (Mann-Kendall on the monthly "
+                      f"{r['first']} to {r['last']} · {trend['direction']} (Mann-Kendall on the {by}ly "
                       f"{trend['of']}, p = {trend['p']:.2g}; Sen's slope {slope})")
             values = r["months"] if counts else {m: v or 0 for m, v in r["shares"].items()}
             peak = max(values.values(), default=0) or 1
@@ -1887,9 +1902,49 @@ def timeline(
                 of_month = (f"{r['months'][month]:>3} of {r['totals'][month]:>4}  {100 * value:5.1f} %"
                             if r["totals"][month] else "  no articles")
                 shown = f"{value:>3}" if counts else of_month
-                out.print(f"  {month}  {shown}  {'█' * max(0, round(30 * value / peak))}")
+                out.print(f"  {month:<7}  {shown}  {'█' * max(0, round(30 * value / peak))}")
     if chart_path:
         _stderr().print(f"wrote {chart_path}")
+
+
+def _timeline_series(derived: Any, index: GraphIndex, name: str | None, kinds: list[str] | None, as_topic: bool,
+                     category: str | None) -> list[dict[str, Any]]:
+    """What a timeline follows, each with its articles by month: the concepts a name stands for, the topic it
+    names (--topic), or the articles raising a STEEP category."""
+    from collections import Counter
+
+    from foresight.analysis.timeline import monthly
+    from foresight.derived.index import ConceptNames
+    from foresight.errors import UnknownNodeError
+
+    if category is not None:
+        from foresight.analytics.steep import TAGGED_KINDS
+
+        tags = _concept_categories(derived, index, category) or {}
+        months = index.article_months()
+        articles = {article for iri, _, _, _, named in index.concept_texts(list(TAGGED_KINDS))
+                    if category in tags.get(iri, ()) for article in named if article in months}
+        by_month = Counter(months[article] for article in articles)
+        dated = sorted(by_month)
+        return [{"iri": None, "kind": "STEEP", "label": category, "articles": len(articles), "scans": len(articles),
+                 "first": dated[0] if dated else None, "last": dated[-1] if dated else None,
+                 "counts": [(month, by_month.get(month, 0)) for month in (sorted(index.articles_by_month()))]}]
+    assert name is not None
+    if as_topic:
+        topics, _ = index.topics_named(name)
+        if not topics:
+            raise UnknownNodeError(f"no topic named {name!r}; list them with 'foresight topics'")
+        topic = topics[0]
+        spans = sorted(topic.months)
+        from foresight.analysis.timeline import month_range
+
+        return [{"iri": topic.iri, "kind": "Topic", "label": topic.label, "articles": len(topic.articles),
+                 "scans": len(topic.articles), "first": topic.first, "last": topic.last,
+                 "counts": [(m, topic.months.get(m, 0)) for m in month_range(spans[0], spans[-1])] if spans else []}]
+    found = index.concepts_by_iri(_resolve(ConceptNames(index, kinds), name))
+    found.sort(key=lambda c: (-len(c.articles), c.iri))
+    return [{"iri": c.iri, "kind": c.kind, "label": c.label, "articles": len(c.articles), "scans": len(c.scans),
+             "first": c.first, "last": c.last, "counts": monthly(c)} for c in found]
 
 
 def _concept_kinds(text: str | None) -> list[str] | None:

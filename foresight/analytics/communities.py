@@ -1,6 +1,7 @@
 """Communities of topics year by year, and how they change from one year to the next.
 
-For each year, the topics named in at least ``min_articles`` of that year's articles are linked when they are
+For each year, the :data:`TOP` topics named in the most of that year's articles (at least ``min_articles``)
+are linked when they are
 named together in at least two of them and more often than chance would give (lift above 1: shared articles
 times all the year's articles, over the product of each topic's). The links are weighted by the articles
 shared, and split into communities by Louvain modularity (:func:`networkx.community.louvain_communities`,
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 SAME = 0.2
 #: articles two topics must share in a year to be linked
 MIN_SHARED = 2
+#: the topics of a year that take part: those named in the most of its articles (communities of thousands of
+#: topics are read by nobody, and cost a minute at 10,000 scans)
+TOP = 400
 SEED = 13
 
 
@@ -139,9 +143,10 @@ def link_years(before: Sequence[Community], after: Sequence[Community], *, same:
 
 def yearly_communities(topic_articles: Mapping[str, set[str]], labels: Mapping[str, str],
                        article_months: Mapping[str, str], *, min_articles: int = 3, resolution: float = 1.0,
-                       seed: int = SEED) -> tuple[dict[str, list[Community]], dict[str, list[str]]]:
+                       seed: int = SEED, top: int = TOP) -> tuple[dict[str, list[Community]], dict[str, list[str]]]:
     """The communities of each year (topic -> articles over all years; each article's month), and for each
-    year the communities of the year before that faded."""
+    year the communities of the year before that faded. Each year takes part with its ``top`` topics named in
+    the most of its articles."""
     years = sorted({month[:4] for month in article_months.values()})
     by_year: dict[str, list[Community]] = {}
     faded: dict[str, list[str]] = {}
@@ -149,6 +154,9 @@ def yearly_communities(topic_articles: Mapping[str, set[str]], labels: Mapping[s
     for year in years:
         in_year = {article for article, month in article_months.items() if month.startswith(year)}
         articles = {topic: held & in_year for topic, held in topic_articles.items()}
+        leading = sorted((topic for topic, held in articles.items() if len(held) >= min_articles),
+                         key=lambda topic: (-len(articles[topic]), topic))[:top]
+        articles = {topic: articles[topic] for topic in leading}
         graph = year_graph(articles, len(in_year), min_articles=min_articles)
         found = communities_of(graph, labels, year, articles, resolution=resolution, seed=seed)
         if previous or found:

@@ -13,6 +13,7 @@ categories.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -64,6 +65,25 @@ class Point:
     @property
     def share(self) -> float:
         return self.count / self.total if self.total else 0.0
+
+
+def regroup(counts: Sequence[tuple[str, int]], totals: Mapping[str, int], period: str = "month"
+            ) -> tuple[list[tuple[str, int]], dict[str, int]]:
+    """Monthly counts and totals added up by ``period``, every period from the first month's to the last's.
+
+    >>> regroup([("2025-02", 1), ("2025-03", 2), ("2025-04", 0)], {"2025-02": 5, "2025-04": 4}, "quarter")
+    ([('2025-Q1', 3), ('2025-Q2', 0)], {'2025-Q1': 5, '2025-Q2': 4})
+    """
+    if period == "month" or not counts:
+        return list(counts), dict(totals)
+    added: Counter[str] = Counter()
+    for month, count in counts:
+        added[period_of(month, period)] += count
+    grouped: Counter[str] = Counter()
+    for month, total in totals.items():
+        grouped[period_of(month, period)] += total
+    periods = periods_between(counts[0][0], counts[-1][0], period)
+    return [(p, added.get(p, 0)) for p in periods], dict(grouped)
 
 
 def share_series(counts: Mapping[str, int], totals: Mapping[str, int], periods: Sequence[str]) -> list[Point]:

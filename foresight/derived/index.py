@@ -763,6 +763,11 @@ class GraphIndex:
                 for iri, label, members, broader in self.connection.execute(
                     "SELECT iri, label, members, broader FROM topics ORDER BY id")}
 
+    def topic_articles(self, min_articles: int = 1) -> dict[str, tuple[str, set[str]]]:
+        """Every topic named in ``min_articles`` articles or more: its label and its articles."""
+        return {str(iri): (str(label), set(json.loads(articles))) for iri, label, articles in self.connection.execute(
+            "SELECT iri, label, articles FROM topics WHERE narticles >= ? ORDER BY id", (min_articles,))}
+
     def association_pairs(self) -> list[tuple[str, str, int]]:
         """Every association between topics: (a, b, support), without its evidence."""
         return [(str(a), str(b), int(support)) for a, b, support in

@@ -57,3 +57,36 @@ def test_shares_and_periods() -> None:
     assert periods_between("2024-12-30", "2025-07-01", "quarter") == ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"]
     points = share_series({"2025-01": 3}, {"2025-01": 12, "2025-02": 4}, ["2025-01", "2025-02"])
     assert [(p.count, p.total, p.share) for p in points] == [(3, 12, 0.25), (0, 4, 0.0)]
+
+
+def test_months_add_up_to_quarters() -> None:
+    from foresight.analytics.trends import regroup
+
+    counts = [("2024-11", 1), ("2024-12", 0), ("2025-01", 2), ("2025-02", 0), ("2025-03", 1), ("2025-04", 4)]
+    totals = {"2024-11": 10, "2025-01": 5, "2025-03": 5, "2025-04": 8, "2025-09": 3}
+    grouped, grouped_totals = regroup(counts, totals, "quarter")
+    assert grouped == [("2024-Q4", 1), ("2025-Q1", 3), ("2025-Q2", 4)]
+    assert grouped_totals == {"2024-Q4": 10, "2025-Q1": 10, "2025-Q2": 8, "2025-Q3": 3}
+    assert regroup(counts, totals, "month") == (counts, totals)
+
+
+def test_timelines_of_a_topic_and_a_steep_category_by_quarter(real_dir) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.conftest import cli
+
+    (topic,) = json.loads(cli(real_dir, "timeline", "AI", "--topic", "--by", "quarter", "-f", "json").stdout)
+    record = json.loads(cli(real_dir, "topics", "AI", "-f", "json").stdout)
+    assert topic["kind"] == "Topic" and topic["by"] == "quarter"
+    assert all(len(q) == 7 and q[4:6] == "-Q" for q in topic["months"])
+    assert sum(topic["months"].values()) == sum(record["months"].values())  # every dated article, once
+    assert all(topic["months"][q] <= topic["totals"].get(q, 0) for q in topic["months"])
+    (legal,) = json.loads(cli(real_dir, "timeline", "--steep", "legal", "-f", "json").stdout)
+    steep = json.loads(cli(real_dir, "steep", "-f", "json").stdout)
+    by_year = next(c for c in steep["categories"] if c["category"] == "legal")["by_year"]
+    assert sum(legal["months"].values()) == sum(by_year.values()) > 0  # the same articles steep counts
+    assert legal["trend"]["direction"] in ("rising", "falling", "flat")
+    table = cli(real_dir, "timeline", "--steep", "legal", "--by", "quarter")
+    assert table.exit_code == 0 and "Mann-Kendall on the quarterly shares" in table.stdout
+    assert cli(real_dir, "timeline", "AI", "--steep", "legal").exit_code == 1
+    assert cli(real_dir, "timeline", "AI", "--by", "week").exit_code == 1
