@@ -58,10 +58,24 @@ def choose_variables(index: GraphIndex, *, top: int = 20, topic: str | None = No
     chosen = found[0]
     # the system around a topic: it and the topics named with it in the most articles, the strongest first
     around = [iri for iri, *_ in index.topic_associations(chosen.iri)][:max(0, top - 1)]
-    topics = {t.iri: t for t in index.topics_by_iri(around)}
+    associated = len(around)
     members = topic_members(index.topic_tree())
+    if len(around) < top - 1:
+        # too few associations (a small corpus, where most topics go with most others): then the topics named
+        # with it in the most articles, neither inside it nor holding it
+        mine = members.get(chosen.iri, set())
+        shared = sorted(((len(articles & chosen.articles), iri) for iri, (_, articles) in
+                         index.topic_articles().items()
+                         if iri != chosen.iri and iri not in around and articles & chosen.articles and not (
+                             mine and members.get(iri) and (members[iri] <= mine or mine <= members[iri]))),
+                        key=lambda pair: (-pair[0], pair[1]))
+        around += [iri for _, iri in shared][:top - 1 - len(around)]
+    topics = {t.iri: t for t in index.topics_by_iri(around)}
     groups = [(chosen.iri, chosen.label), *((iri, topics[iri].label) for iri in around if iri in topics)]
-    return groups, members, f"'{chosen.label}' and the {len(groups) - 1} topics most associated with it"
+    what = f"'{chosen.label}' and the {associated} topics most associated with it"
+    if len(groups) - 1 > associated:
+        what += f" and {len(groups) - 1 - associated} named with it most"
+    return groups, members, what
 
 
 def structural_analysis(index: GraphIndex, *, top: int = 20, topic: str | None = None, kind: str = "DrivingForce",

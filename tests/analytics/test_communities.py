@@ -70,5 +70,5 @@ def test_communities_of_the_real_scans(real_dir: Path) -> None:
     print("communities of the real scans:", [(c["year"], c["community"], c["size"], c["change"])
                                              for c in communities])
     table = cli(real_dir, "communities", "--min-articles", "2")
-    assert table.exit_code == 0 and "communities of topics named in 2+" in table.stdout
+    assert table.exit_code == 0 and "communities of the 400 topics named in the most of each year" in table.stdout
     assert cli(real_dir, "communities", "--resolution", "0").exit_code == 1

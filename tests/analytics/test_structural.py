@@ -64,3 +64,13 @@ def test_cross_impact_matrix_agrees_with_micmac(real_dir: Path, tmp_path: Path) 
     assert {cell for line in scaled.stdout.splitlines()[1:] for cell in line.split(",")[1:]} <= \
         {"", "-3", "-2", "-1", "0", "1", "2", "3"}
     assert cli(real_dir, "cross-impact", "-f", "xml").exit_code == 1
+
+
+def test_a_topic_with_few_associations_takes_the_topics_named_with_it_most(store_dir: Path) -> None:
+    # ten example scans: most topics go with most others, so few associations beat chance
+    associated = json.loads(cli(store_dir, "topics", "surveillance", "-f", "json").stdout)["associated"]
+    result = cli(store_dir, "micmac", "--topic", "surveillance", "--top", "5")
+    assert result.exit_code == 0, result.output
+    assert f"and the {min(len(associated), 4)} topics most associated with it" in " ".join(result.stdout.split())
+    records = json.loads(cli(store_dir, "micmac", "--topic", "surveillance", "--top", "5", "-f", "json").stdout)
+    assert len(records) == 5 and "surveillance" in {r["concept"] for r in records}
