@@ -159,22 +159,22 @@ def _steep_category(text: str | None) -> str | None:
     return wanted
 
 
-def _concept_categories(derived: Any, index: GraphIndex, steep: str | None) -> dict[str, list[str]] | None:
-    """Each concept's STEEP categories when --steep asks for them (kept beside the store once made)."""
+def _concept_categories(index: GraphIndex, steep: str | None) -> dict[str, list[str]] | None:
+    """Each concept's STEEP categories when --steep asks for them (stored with the concepts)."""
     if steep is None:
         return None
     from foresight.analytics.steep import concept_steep
 
-    return concept_steep(index, derived.vectors(), derived.kept_by_text)
+    return concept_steep(index)
 
 
-def _topic_categories(derived: Any, index: GraphIndex, steep: str | None) -> dict[str, list[str]] | None:
-    """Each topic's STEEP categories when --steep asks for them (kept beside the store once made)."""
+def _topic_categories(index: GraphIndex, steep: str | None) -> dict[str, list[str]] | None:
+    """Each topic's STEEP categories when --steep asks for them."""
     if steep is None:
         return None
     from foresight.analytics.steep import topic_categories
 
-    return topic_categories(index, derived.vectors(), derived.kept_by_text)
+    return topic_categories(index)
 
 
 def _overrides_path(path: Path | None) -> Path | None:
@@ -1161,7 +1161,7 @@ def concepts(
         if review:
             pending, total = index.review(kinds, limit)
         elif category is not None:
-            tagged = _concept_categories(derived, index, category) or {}
+            tagged = _concept_categories(index, category) or {}
             every, _ = index.concept_list(kinds, min_articles, index.node_count())
             chosen = [c for c in every if category in tagged.get(c.iri, ())]
             shown, total = chosen[:limit], len(chosen)
@@ -1237,7 +1237,7 @@ def topics(
         if topic is not None:
             record = _topic_record(index, topic, limit)
         elif category is not None:
-            tagged = _topic_categories(derived, index, category) or {}
+            tagged = _topic_categories(index, category) or {}
             every, _ = index.topic_list(min_articles, index.node_count(), kinds[0] if kinds else None)
             chosen = [t for t in every if category in tagged.get(t.iri, ())]
             shown, total = chosen[:limit], len(chosen)
@@ -1312,7 +1312,7 @@ def micmac(
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
         structure = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category,
-                                        categories=_topic_categories(derived, index, category))
+                                        categories=_topic_categories(index, category))
     records = micmac_records(structure)
     if plot is not None:
         from foresight.analytics.plots import micmac_plot
@@ -1372,7 +1372,7 @@ def cross_impact(
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
         matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category,
-                                     categories=_topic_categories(derived, index, category)).matrix
+                                     categories=_topic_categories(index, category)).matrix
     if fmt == "json":
         from foresight.export.output import to_json
 
@@ -1433,7 +1433,7 @@ def axes(
         index = derived.index("concepts")
         found, best, what = scenario_axes(index, derived.vectors(), top=top, kind=kinds[0],
                                           min_outlooks=min_outlooks, pairs=pairs, steep=category,
-                                          categories=_topic_categories(derived, index, category))
+                                          categories=_topic_categories(index, category))
     records = [axis_record(axis) for axis in found]
     if not any(axis.contradicting for axis in found):
         _stderr().print("no two outlooks of these forces contradict each other: their uncertainty cannot be told "
@@ -1503,8 +1503,7 @@ def centrality(
         index = derived.index("concepts")
         found, total = central_topics(index, kind=kinds[0] if kinds else None,
                                       samples=samples if between else None, seed=seed, kept=derived.kept,
-                                      limit=limit, steep=category, categories=_topic_categories(derived, index,
-                                                                                                category))
+                                      limit=limit, steep=category, categories=_topic_categories(index, category))
     from foresight.export.output import Column, emit, field
 
     records = [{"topic": c.label, "iri": c.iri, "pagerank": round(c.pagerank, 6), "pagerank_rank": c.pagerank_rank,
@@ -1622,12 +1621,12 @@ def emerging(
         window = recent_months(latest, months)[months:] if latest else []
         if level == "topics":
             items = [Item(t.iri, t.label, "Topic", t.months) for t in index.topic_set().topics.values()]
-            tagged = _topic_categories(derived, index, category)
+            tagged = _topic_categories(index, category)
         else:
             relevancy = index.relevancies()
             items = [Item(c.iri, c.label, c.kind, c.months, relevancy.get(c.iri))
                      for c in (index.concepts_in_months(window, kinds) if window else [])]
-            tagged = _concept_categories(derived, index, category)
+            tagged = _concept_categories(index, category)
         if tagged is not None:
             items = [item for item in items if category in tagged.get(item.iri, ())]
     found = find_emerging(items, totals, window, min_support=min_articles, significance=significance) if window else []
@@ -1681,11 +1680,7 @@ def steep(
         progress.add_task("steep", total=None)
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
-        embedding = progress.add_task("embedding", total=None, visible=False)
-        derived.embedding_progress = lambda done, total: progress.update(embedding, completed=done, total=total,
-                                                                         visible=True)
-        tags = concept_steep(index, derived.vectors(), derived.kept_by_text)  # the first time, texts are embedded
-        derived.embedding_progress = None
+        tags = concept_steep(index)
         summary = steep_summary(index.concept_texts(kinds), index.article_months(), tags=tags)
     years = sorted({year for counts in summary.by_year.values() for year in counts})
     categories = [{"category": c, "concepts": summary.concepts.get(c, 0), "articles": summary.articles.get(c, 0),
@@ -1920,7 +1915,7 @@ def _timeline_series(derived: Any, index: GraphIndex, name: str | None, kinds: l
     if category is not None:
         from foresight.analytics.steep import TAGGED_KINDS
 
-        tags = _concept_categories(derived, index, category) or {}
+        tags = _concept_categories(index, category) or {}
         months = index.article_months()
         articles = {article for iri, _, _, _, named in index.concept_texts(list(TAGGED_KINDS))
                     if category in tags.get(iri, ()) for article in named if article in months}

@@ -28,9 +28,9 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...], str], ...] = (
                  "foresight.text", "foresight.versions", "foresight.vocab"),
      "errors, file writing, text helpers, format tables, vocabulary IRIs and N-Triples terms: no RDF library, "
      "no domain"),
-    (1, "model", ("foresight.model", "foresight.linking", "foresight.merging"),
+    (1, "model", ("foresight.model", "foresight.linking", "foresight.merging", "foresight.steep"),
      "the domain: frozen dataclasses and the pure rules over them (links inferred between a scan's rows, "
-     "names judged to be one concept); no I/O"),
+     "names judged to be one concept, STEEP categories of a name); no I/O"),
     (2, "read", ("foresight.readers.*",), "scan files (markdown, YAML) to model objects"),
     (2, "map", ("foresight.mapping",), "model objects to RDF terms of the ontology"),
     (2, "store", ("foresight.store.*",), "RDF datasets with SPARQL: embedded Oxigraph, rdflib, a SPARQL server"),

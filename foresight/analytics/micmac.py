@@ -100,6 +100,24 @@ def ranks(values: Sequence[float], names: Sequence[str]) -> list[int]:
     return found
 
 
+def power_shares(matrix: np.ndarray | Sequence[Sequence[float]], power: int) -> tuple[list[float], list[float]]:
+    """Godet's indirect influence and dependence at one power: the row and column sums of ``matrix`` raised to
+    ``power`` (the diagonal ignored), each over the power's total (zeros when it has no path that long).
+
+    >>> power_shares([[0, 1], [1, 0]], 3)
+    ([0.5, 0.5], [0.5, 0.5])
+    """
+    import numpy as np
+
+    direct = np.array(matrix, dtype=np.float64)
+    np.fill_diagonal(direct, 0.0)
+    raised = np.linalg.matrix_power(direct, power)
+    total = float(raised.sum())
+    if total == 0:
+        return [0.0] * len(direct), [0.0] * len(direct)
+    return [float(v) for v in raised.sum(axis=1) / total], [float(v) for v in raised.sum(axis=0) / total]
+
+
 def micmac(matrix: np.ndarray | Sequence[Sequence[float]], names: Sequence[str], *,
            max_power: int = MAX_POWER) -> Micmac:
     """Direct and indirect influence and dependence of the variables of ``matrix`` (see the module docstring).

@@ -14,9 +14,8 @@ an embedded store):
   concept graph (:mod:`foresight.derived.index`), with the concepts themselves, the
   names, the texts for search and the adjacency for pathways;
 * ``embeddings.sqlite``: sentence vectors (:mod:`foresight.derived.embeddings`);
-* ``results.sqlite``: analyses costly enough to keep, as JSON: under the content key they were
-  computed from (centrality, :meth:`Views.kept`), or by the text they were computed from (STEEP
-  tags, :meth:`Views.kept_by_text`).
+* ``results.sqlite``: analyses costly enough to keep (centrality), as JSON under the content key
+  they were computed from (:meth:`Views.kept`).
 
 All of it is data (SQLite, JSON, integer arrays), never code; each index is written
 under a temporary name and renamed into place, so readers see the old one or the
@@ -42,7 +41,7 @@ from foresight.files import CacheTable
 from foresight.versions import MERGER_VERSION, PROJECTION_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     import networkx as nx
@@ -83,9 +82,8 @@ class Views:
         self.folder = folder / "derived" if folder is not None else None
         self.pieces = PieceCache(self.folder / "pieces.sqlite" if self.folder is not None else None)
         self.embeddings = EmbeddingCache(self.folder / "embeddings.sqlite" if self.folder is not None else None)
-        results = self.folder / "results.sqlite" if self.folder is not None else None
-        self.results = CacheTable(results, "results", "key TEXT PRIMARY KEY, data TEXT")
-        self.text_results = CacheTable(results, "by_text", "key TEXT PRIMARY KEY, data TEXT")
+        self.results = CacheTable(self.folder / "results.sqlite" if self.folder is not None else None, "results",
+                                  "key TEXT PRIMARY KEY, data TEXT")
         self._generation: str | None = None
         self._key: str | None = None
         self._rows: nx.DiGraph[str] | None = None
@@ -202,33 +200,6 @@ class Views:
                     connection.execute("DELETE FROM results WHERE substr(key, 1, ?) != ?", (len(prefix), prefix))
                     connection.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, json.dumps(value)))
         return value
-
-    def kept_by_text(self, name: str, texts: Sequence[str], compute: Callable[[list[str]], list[Any]]) -> list[Any]:
-        """What ``compute`` gives for each of ``texts`` (JSON data, one per text), kept in ``results.sqlite`` by
-        ``name`` (what, how, and the matching mode) and the text itself: a text's result does not depend on
-        the rest of the store, so after new scans only new texts are computed. Read back as JSON: data, never
-        code."""
-        import json
-
-        name = f"{name} {mode()}"
-        keys = [hashlib.sha256(f"{name}\0{text}".encode()).hexdigest() for text in texts]
-        found: dict[str, Any] = {}
-        with self.text_results.connection() as connection:
-            if connection:
-                wanted = list(dict.fromkeys(keys))
-                for start in range(0, len(wanted), 500):
-                    chunk = wanted[start:start + 500]
-                    found.update((key, json.loads(data)) for key, data in connection.execute(
-                        f"SELECT key, data FROM by_text WHERE key IN ({','.join('?' * len(chunk))})", chunk))
-            missing = list({key: text for key, text in zip(keys, texts, strict=True) if key not in found}.items())
-            made = compute([text for _, text in missing]) if missing else []
-            found.update((key, value) for (key, _), value in zip(missing, made, strict=True))
-            if connection and missing:
-                with connection:
-                    connection.executemany("INSERT OR REPLACE INTO by_text VALUES (?, ?)",
-                                           [(key, json.dumps(value)) for (key, _), value in zip(missing, made,
-                                                                                               strict=True)])
-        return [found[key] for key in keys]
 
     def graph(self, level: str) -> nx.DiGraph[str]:
         """The whole graph of a level (``rows`` or ``concepts``), for exports and the library."""

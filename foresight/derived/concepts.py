@@ -44,6 +44,7 @@ from foresight.merging import (
     reversed_roles,
     roles,
 )
+from foresight.steep import CATEGORIES as STEEP_CATEGORIES
 from foresight.versions import MERGER_VERSION
 from foresight.vocab import CONCEPT_KINDS, GRAPH_PREFIX, ID, concept_iri, slug
 
@@ -104,6 +105,8 @@ class ConceptSet:
     keys: dict[tuple[str, tuple[str, ...]], tuple[str, str, bool]] = field(default_factory=dict)
     #: the term weights each kind's names were compared with
     weights: dict[str, TermWeights] = field(default_factory=dict)
+    #: each tagged concept's STEEP(LE)+V categories, first and close second (:mod:`foresight.steep`)
+    steep: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -736,7 +739,32 @@ def build_concepts(graph: nx.DiGraph[str], overrides: Overrides | None = None,
     review.sort(key=lambda entry: (-(len(entry[0].articles) + len(entry[1].articles)), -entry[2].score,
                                    entry[0].label.casefold(), entry[1].label.casefold()))
     return ConceptSet(concepts, of_row, matches, review, found,
-                      build_topics(concepts, found, scans, wording_articles), all_keys, all_weights)
+                      build_topics(concepts, found, scans, wording_articles), all_keys, all_weights,
+                      steep_tags(concepts.values(), lambda c: best_description(graph, c.rows), vectors))
+
+
+def best_description(graph: nx.DiGraph[str], rows: Iterable[str]) -> str | None:
+    """The description a concept shows: that of its most relevant row (with a description first, then the
+    first row IRI), as :func:`foresight.derived.conceptgraph.concept_node` picks it."""
+    present = [row for row in rows if row in graph]
+    if not present:
+        return None
+    best = max(present, key=lambda row: (graph.nodes[row].get("relevancy") or 0,
+                                         bool(graph.nodes[row].get("description")), row))
+    description = graph.nodes[best].get("description")
+    return str(description) if description else None
+
+
+def steep_tags(concepts: Iterable[Concept], description: Callable[[Concept], str | None],
+               vectors: Vectors | None) -> dict[str, tuple[str, ...]]:
+    """The STEEP(LE)+V categories of the concepts of the tagged kinds (:mod:`foresight.steep`): the first, and a
+    close second; from each concept's name and ``description``."""
+    from foresight.steep import TAGGED_KINDS, tag_concepts
+
+    tagged = [c for c in concepts if c.kind in TAGGED_KINDS]
+    tags = tag_concepts([(c.label, description(c)) for c in tagged], vectors) if tagged else []
+    return {c.iri: tuple(category for category in (tag.category, tag.second) if category)
+            for c, tag in zip(tagged, tags, strict=True) if tag.category}
 
 
 def concepts_nquads(concept_set: ConceptSet, marker: str | None = None) -> str:
@@ -794,6 +822,12 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None, rank: Mapping[
         add(scheme, iri(SKOS + "prefLabel"), literal(SCHEME_NAMES.get(kind, f"{kind} concepts")))
     add(iri(TOPIC_SCHEME), a, iri(SKOS + "ConceptScheme"))
     add(iri(TOPIC_SCHEME), iri(SKOS + "prefLabel"), literal("Topics"))
+    add(iri(STEEP_SCHEME), a, iri(SKOS + "ConceptScheme"))
+    add(iri(STEEP_SCHEME), iri(SKOS + "prefLabel"), literal("STEEP(LE)+V categories"))
+    for category in STEEP_CATEGORIES:
+        add(iri(steep_iri(category)), a, iri(SKOS + "Concept"))
+        add(iri(steep_iri(category)), iri(SKOS + "inScheme"), iri(STEEP_SCHEME))
+        add(iri(steep_iri(category)), iri(SKOS + "prefLabel"), literal(category))
     if only is None or "schemes" in only:
         yield "schemes", lines
     # rank within its kind: 1 for the concept most scans name, ties by label. SPARQL takes "the top
@@ -823,6 +857,8 @@ def _units(concept_set: ConceptSet, only: set[str] | None = None, rank: Mapping[
             add(*triple)
         for row in concept.rows:
             add(iri(row), iri(SKOS + "exactMatch"), node)
+        for category in concept_set.steep.get(concept.iri, ()):
+            add(node, iri(FS + "steepCategory"), iri(steep_iri(category)))
         yield concept.iri, lines
     # scans of one article: each newer one a revision of the one before (only the newest counts)
     for scan, edition in sorted(concept_set.editions.items()):
@@ -870,6 +906,14 @@ def _dated(node: str, first: str | None, last: str | None, months: Counter[str])
 
 #: the scheme of the topics
 TOPIC_SCHEME = f"{ID}scheme/topics"
+#: the STEEP(LE)+V categories, as SKOS concepts of a scheme of their own; a concept points at its categories
+#: with fs:steepCategory
+STEEP_SCHEME = f"{ID}scheme/steep"
+
+
+def steep_iri(category: str) -> str:
+    """The IRI of a STEEP(LE)+V category (``fsid:steep/legal``)."""
+    return f"{ID}steep/{category}"
 
 
 def association_iri(association: Association) -> str:
@@ -975,6 +1019,8 @@ def concepts_changes(old: ConceptSet, new: ConceptSet) -> tuple[list[str], list[
     differ = {iri for iri, concept in new.concepts.items()
               if old.concepts.get(iri) != concept or ranked(old_rank, iri) != ranked(new_rank, iri)}
     differ |= old.concepts.keys() - new.concepts.keys()
+    differ |= {iri for iri in new.concepts if old.steep.get(iri) != new.steep.get(iri)}
+    differ.add("schemes")  # a few lines; a graph written before the steep scheme gets it
     old_matches = {_match_iri(match): match for match in old.matches}
     new_matches = {_match_iri(match): match for match in new.matches}
     differ |= {name for name in old_matches.keys() | new_matches.keys()

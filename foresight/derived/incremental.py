@@ -576,13 +576,14 @@ class _Adder:
         topic_change = self._topics(concepts, ids, found, dates)
         # the concept graph
         self._write_graph(concepts, ids, node_of_concept, node_data, topic_change, old)
+        steep = self._steep(concepts, old, ids)
         # the store's concepts graph, then the index's stamp
         self._keep_sentences()
         db.execute("UPDATE meta SET value = ? WHERE name = 'key'", (after,))
         db.execute("DELETE FROM meta WHERE name = 'added'")
         db.execute("INSERT INTO meta VALUES ('added', ?)", (str(int(self.meta.get("added") or 0) + count),))
         # everything that can fail is done: the store's transaction, then the index's (held open till now)
-        self._write_store(concepts, old, ids, topic_change, found, before, after)
+        self._write_store(concepts, old, ids, topic_change, found, before, after, steep)
         self.store_written = True
         db.execute("UPDATE meta SET value = ? WHERE name = 'generation'",
                    (self.derived.store.generation().generation,))
@@ -1030,8 +1031,26 @@ class _Adder:
 
     # ----- the store -------------------------------------------------------------------------------------
 
+    def _steep(self, concepts: Mapping[int, Concept], old: Mapping[int, Concept], ids: Mapping[int, int]
+               ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """The STEEP categories of the touched concepts before and after (from their names and the descriptions
+        their nodes show now), written to the index; as the full build makes them."""
+        from foresight.derived.concepts import steep_tags
+
+        before = {iri: tuple(found) for iri, found in self.index.steep_tags(c.iri for c in old.values()).items()}
+        descriptions = {str(iri): description for iri, description in self.db.execute(
+            f"SELECT iri, description FROM nodes WHERE iri IN ({','.join('?' * len(concepts))})",
+            [c.iri for c in concepts.values()])} if concepts else {}
+        after = steep_tags(concepts.values(), lambda c: descriptions.get(c.iri), self.derived.vectors())
+        for number, concept in concepts.items():
+            self.db.execute("DELETE FROM concept_steep WHERE concept = ?", (ids[number],))
+            self.db.executemany("INSERT INTO concept_steep VALUES (?, ?)",
+                                [(ids[number], category) for category in after.get(concept.iri, ())])
+        return before, after
+
     def _write_store(self, concepts: Mapping[int, Concept], old: Mapping[int, Concept], ids: Mapping[int, int],
-                     topics: _TopicChange, found: Mapping[str, Edition], before: str, after: str) -> None:
+                     topics: _TopicChange, found: Mapping[str, Edition], before: str, after: str,
+                     steep: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]) -> None:
         """Rewrite the units of the store's concepts graph that changed, with its marker, in one transaction."""
         from foresight.derived.concepts import (
             INCOMPLETE,
@@ -1051,16 +1070,18 @@ class _Adder:
                  if ranked_before.get(iri) != ranked_after.get(iri)}
         extra = [iri for iri in sorted(moved) if iri not in {c.iri for c in concepts.values()}]
         unchanged = {c.iri: c for c in self.index.concepts_by_iri(extra)}
+        held = {iri: tuple(found) for iri, found in self.index.steep_tags(unchanged).items()}
         old_set = ConceptSet({**{c.iri: c for c in old.values()}, **unchanged}, {}, [], [], {},
                              TopicSet(topics.before, topics.of_concept_before,
-                                      list(topics.associations_before.values())))
+                                      list(topics.associations_before.values())), steep={**held, **steep[0]})
         iri_of = {number: c.iri for number, c in concepts.items()}
         matches = [Match(row, iri_of.get(number) or str(self.one("SELECT iri FROM concepts WHERE id = ?",
                                                                   ids.get(number, number))),
                          relation, score, method, evidence)
                    for row, number, relation, score, method, evidence in self.change.matches]
         new_set = ConceptSet({**{c.iri: c for c in concepts.values()}, **unchanged}, {}, matches, [], dict(found),
-                             TopicSet(topics.after, topics.of_concept, list(topics.associations.values())))
+                             TopicSet(topics.after, topics.of_concept, list(topics.associations.values())),
+                             steep={**held, **steep[1]})
         old_lines = {line for _, lines in _units(old_set, None, ranked_before) for line in lines}
         new_lines = {line for _, lines in _units(new_set, None, ranked_after) for line in lines}
         store = self.derived.store

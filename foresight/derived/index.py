@@ -56,6 +56,7 @@ CREATE TABLE concepts(id INTEGER PRIMARY KEY, iri TEXT, kind TEXT, label TEXT, f
                       articles TEXT, narticles INTEGER);
 CREATE TABLE concept_names(key TEXT, stem TEXT, concept INTEGER);
 CREATE TABLE concept_months(concept INTEGER, month TEXT, count INTEGER);
+CREATE TABLE concept_steep(concept INTEGER, category TEXT);
 CREATE TABLE editions(scan TEXT PRIMARY KEY, article TEXT, counts INTEGER, revision_of TEXT);
 CREATE TABLE matches(row TEXT, concept TEXT, relation TEXT, score REAL, method TEXT, evidence TEXT);
 CREATE TABLE review(position INTEGER PRIMARY KEY, a TEXT, b TEXT, kind TEXT, score REAL, method TEXT, evidence TEXT);
@@ -101,6 +102,7 @@ CREATE INDEX concept_names_concept ON concept_names(concept);
 CREATE INDEX names_node ON names(node);
 CREATE INDEX topic_kinds_topic ON topic_kinds(topic, kind);
 CREATE INDEX concept_months_concept ON concept_months(concept);
+CREATE INDEX concept_steep_concept ON concept_steep(concept);
 CREATE INDEX concepts_kind_rank ON concepts(kind, narticles DESC, fold, iri);
 CREATE INDEX force_words_force ON force_words(force);
 CREATE INDEX signal_scans_signal ON signal_scans(signal);
@@ -272,6 +274,9 @@ def _fill_concepts(connection: sqlite3.Connection, concept_set: ConceptSet) -> N
         (scan, e.article, int(e.counts), e.revision_of) for scan, e in concept_set.editions.items()))
     connection.executemany("INSERT INTO concept_months VALUES (?, ?, ?)", (
         (numbers[c.iri], month, count) for c in concept_set.concepts.values() for month, count in c.months.items()))
+    connection.executemany("INSERT INTO concept_steep VALUES (?, ?)", (
+        (numbers[iri], category) for iri, categories in concept_set.steep.items() if iri in numbers
+        for category in categories))
     connection.executemany("INSERT INTO matches VALUES (?, ?, ?, ?, ?, ?)", (
         (m.row, m.concept, m.relation, m.score, m.method, m.evidence) for m in concept_set.matches))
     connection.executemany("INSERT INTO review VALUES (?, ?, ?, ?, ?, ?, ?)", (
@@ -723,7 +728,23 @@ class GraphIndex:
                   self.connection.execute("SELECT a, b, score, method, evidence FROM review ORDER BY position")]
         found = {scan: Edition(article, bool(counts), revision_of) for scan, article, counts, revision_of in
                  self.connection.execute("SELECT scan, article, counts, revision_of FROM editions")}
-        return ConceptSet(concepts, of_row, matches, review, found, self.topic_set())
+        return ConceptSet(concepts, of_row, matches, review, found, self.topic_set(), steep={
+            iri: tuple(categories) for iri, categories in self.steep_tags().items()})
+
+    def steep_tags(self, iris: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """The STEEP(LE)+V categories of the tagged concepts (or of those of ``iris``), first and close second."""
+        found: dict[str, list[str]] = {}
+        query = ("SELECT c.iri, s.category FROM concept_steep s CROSS JOIN concepts c ON c.id = s.concept")
+        if iris is None:
+            rows: Iterable[tuple[Any, Any]] = self.connection.execute(f"{query} ORDER BY s.rowid")
+        else:
+            wanted = sorted(set(iris))
+            rows = [row for start in range(0, len(wanted), 500) for row in self.connection.execute(
+                f"{query} WHERE c.iri IN ({','.join('?' * len(wanted[start:start + 500]))}) ORDER BY s.rowid",
+                wanted[start:start + 500])]
+        for iri, category in rows:
+            found.setdefault(str(iri), []).append(str(category))
+        return found
 
     # ----- topics -----------------------------------------------------------------------------------
 

@@ -355,3 +355,26 @@ def test_a_new_wording_joins_the_sense_its_description_is_near_or_builds_in_full
     unrelated = "Municipal tender for resurfacing two rural roads with asphalt before the winter rains."
     other = cli(store, "ingest", str(_technology_scan(tmp_path, "c", "AI Training Solutions", unrelated)))
     assert "in full: 'AI Training Solutions' may name another sense of its terms" in " ".join(other.output.split())
+
+
+def test_steep_categories_added_in_place_are_those_of_a_full_build(grown: tuple[Path, list[str]],
+                                                                   rebuilt: Path) -> None:
+    store, _ = grown
+    # concepts compared by their rows: an IRI made in place may differ from the full build's (its slug)
+    query = ("SELECT c.rows, s.category FROM concept_steep s CROSS JOIN concepts c ON c.id = s.concept "
+             "ORDER BY s.rowid")
+
+    def tags(index: sqlite3.Connection) -> dict[tuple[str, ...], list[str]]:
+        found: dict[tuple[str, ...], list[str]] = {}
+        for rows, category in index.execute(query):
+            found.setdefault(tuple(sorted(json.loads(rows))), []).append(category)
+        return found
+
+    with _index(store) as grown_index, _index(rebuilt) as full:
+        added, built = tags(grown_index), tags(full)
+    assert added and added == built
+    added = [category for found in added.values() for category in found]
+    # the store holds them as fs:steepCategory, each category a concept of the steep scheme
+    counted = cli(store, "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?c fs:steepCategory ?s . ?s skos:inScheme "
+                                   "<https://w3id.org/foresight/id/scheme/steep> }", "-f", "csv")
+    assert counted.exit_code == 0 and counted.stdout.splitlines()[1] == str(len(added))
