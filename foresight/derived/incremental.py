@@ -1038,9 +1038,11 @@ class _Adder:
         from foresight.derived.concepts import steep_tags
 
         before = {iri: tuple(found) for iri, found in self.index.steep_tags(c.iri for c in old.values()).items()}
-        descriptions = {str(iri): description for iri, description in self.db.execute(
-            f"SELECT iri, description FROM nodes WHERE iri IN ({','.join('?' * len(concepts))})",
-            [c.iri for c in concepts.values()])} if concepts else {}
+        wanted = [c.iri for c in concepts.values()]
+        descriptions = {str(iri): description for start in range(0, len(wanted), 500)
+                        for iri, description in self.db.execute(
+                            f"SELECT iri, description FROM nodes WHERE iri IN "
+                            f"({','.join('?' * len(wanted[start:start + 500]))})", wanted[start:start + 500])}
         after = steep_tags(concepts.values(), lambda c: descriptions.get(c.iri), self.derived.vectors())
         for number, concept in concepts.items():
             self.db.execute("DELETE FROM concept_steep WHERE concept = ?", (ids[number],))
