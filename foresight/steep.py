@@ -191,22 +191,35 @@ def _softmax(values: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+#: texts whose vectors are read and compared at once (memory stays a few tens of MB at any size)
+CHUNK = 20_000
+
+
 def exemplar_cosines(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarray]) -> list[list[float]]:
     """How close each text is to each category (in :data:`CATEGORIES` order): the mean cosine of its vector to
     the category's :data:`NEAREST` closest exemplars."""
     import numpy as np
 
+    def unit(matrix: np.ndarray) -> np.ndarray:
+        found: np.ndarray = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        return found
+
     phrases = [phrase for category in CATEGORIES for phrase in EXEMPLARS[category]]
-    matrix = np.asarray(vectors([*phrases, *texts]), dtype=float)
-    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-    cosines = matrix[len(phrases):] @ matrix[:len(phrases)].T
-    found = []
-    start = 0
-    for category in CATEGORIES:
-        end = start + len(EXEMPLARS[category])
-        found.append(np.sort(cosines[:, start:end], axis=1)[:, -NEAREST:].mean(axis=1))
-        start = end
-    return [[float(value) for value in row] for row in np.stack(found, axis=1)]
+    # the exemplars are read with the first chunk: one look-up of the kept vectors when there are few texts
+    head = unit(np.asarray(vectors([*phrases, *texts[:CHUNK]]), dtype=np.float32))
+    exemplars = head[:len(phrases)]
+    found: list[list[float]] = []
+    for first in range(0, len(texts), CHUNK):
+        rows = head[len(phrases):] if first == 0 else unit(np.asarray(vectors(texts[first:first + CHUNK]),
+                                                                      dtype=np.float32))
+        cosines = rows @ exemplars.T
+        columns, start = [], 0
+        for category in CATEGORIES:
+            end = start + len(EXEMPLARS[category])
+            columns.append(np.sort(cosines[:, start:end], axis=1)[:, -NEAREST:].mean(axis=1))
+            start = end
+        found.extend([float(value) for value in row] for row in np.stack(columns, axis=1))
+    return found
 
 
 def tag_texts(texts: Sequence[str], vectors: Callable[[Sequence[str]], np.ndarray] | None = None,

@@ -9,7 +9,8 @@ The graph is that of the topics: two topics are linked when
   one way). A concept counts under its most specific topics only, so that "AI" does not gather every link of
   "generative AI".
 
-**PageRank** (damping 0.85, weights as given) says which topics the links lead to most, directly or through
+**PageRank** (damping 0.85, weights as given; the power iteration on a sparse matrix) says which topics the
+links lead to most, directly or through
 others. **Betweenness** says which topics lie on the shortest paths between others: the brokers between
 themes. Exact betweenness costs a shortest-path search from every topic; it is estimated from
 ``samples`` sources drawn with a fixed seed (Brandes' pivots, as :func:`networkx.betweenness_centrality` does
@@ -53,26 +54,20 @@ class Centrality:
     betweenness_rank: int | None = None
 
 
-def topic_graph(topics: Iterable[tuple[str, Sequence[str]]],
-                associations: Iterable[tuple[str, str, int]],
-                edges: Iterable[tuple[str, str, str, int, Sequence[str]]]) -> nx.DiGraph[str]:
-    """The graph of topics ((IRI, its own member concepts) each): associations ((a, b, support) each) both
-    ways, and influence links between concepts ((source, target, relation, support, scans), as
-    :meth:`GraphIndex.relation_edges` gives them) lifted to the concepts' topics, one way.
-
-    Example:
-        >>> g = topic_graph([("ai", ["c1"]), ("jobs", ["c2"])], [("ai", "jobs", 3)], [("c1", "c2", "raises", 2, [])])
-        >>> sorted(g.edges(data="weight"))
-        [('ai', 'jobs', 5), ('jobs', 'ai', 3)]
-    """
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
+def topic_weights(topics: Iterable[tuple[str, Sequence[str]]], associations: Iterable[tuple[str, str, int]],
+                  edges: Iterable[tuple[str, str, str, int, Sequence[str]]],
+                  ) -> tuple[list[str], Counter[tuple[str, str]]]:
+    """The topics ((IRI, its own member concepts) each) and the weight of every link between two of them:
+    associations ((a, b, support) each) both ways, and influence links between concepts ((source, target,
+    relation, support, scans), as :meth:`GraphIndex.relation_edges` gives them) lifted to the concepts' topics,
+    one way."""
+    nodes: list[str] = []
     of_concept: dict[str, list[str]] = {}
     for iri, members in topics:
-        graph.add_node(iri)
+        nodes.append(iri)
         for member in members:
             of_concept.setdefault(member, []).append(iri)
+    known = set(nodes)
     weights: Counter[tuple[str, str]] = Counter()
     for a, b, support in associations:
         weights[a, b] += support
@@ -82,19 +77,72 @@ def topic_graph(topics: Iterable[tuple[str, Sequence[str]]],
             for first in of_concept.get(source, ()):
                 for second in of_concept.get(target, ()):
                     weights[first, second] += support
-    graph.add_weighted_edges_from((a, b, weight) for (a, b), weight in weights.items()
-                                  if a != b and a in graph and b in graph)
+    for pair in [pair for pair in weights if pair[0] == pair[1] or pair[0] not in known or pair[1] not in known]:
+        del weights[pair]
+    return nodes, weights
+
+
+def topic_graph(topics: Iterable[tuple[str, Sequence[str]]],
+                associations: Iterable[tuple[str, str, int]],
+                edges: Iterable[tuple[str, str, str, int, Sequence[str]]]) -> nx.DiGraph[str]:
+    """The graph of :func:`topic_weights`.
+
+    Example:
+        >>> g = topic_graph([("ai", ["c1"]), ("jobs", ["c2"])], [("ai", "jobs", 3)], [("c1", "c2", "raises", 2, [])])
+        >>> sorted(g.edges(data="weight"))
+        [('ai', 'jobs', 5), ('jobs', 'ai', 3)]
+    """
+    import networkx as nx
+
+    nodes, weights = topic_weights(topics, associations, edges)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_weighted_edges_from((a, b, weight) for (a, b), weight in weights.items())
     return graph
 
 
-def pagerank(graph: nx.DiGraph[str]) -> dict[str, float]:
-    """PageRank of every node (weighted; :data:`DAMPING`), summing to 1."""
-    import networkx as nx
+def pagerank(nodes: Sequence[str], weights: Mapping[tuple[str, str], float], *, tol: float = 1e-10,
+             max_iter: int = 500) -> dict[str, float]:
+    """PageRank of every node (links weighted; :data:`DAMPING`; a node without links out spreads its share
+    over all), summing to 1: the power iteration, on a sparse matrix.
 
-    if graph.number_of_nodes() == 0:
+    >>> found = pagerank(["a", "b", "c"], {("a", "b"): 1, ("c", "b"): 1})
+    >>> max(found, key=found.get), round(sum(found.values()), 6)
+    ('b', 1.0)
+    """
+    import numpy as np
+    from scipy import sparse
+
+    size = len(nodes)
+    if size == 0:
         return {}
-    found: dict[str, float] = nx.pagerank(graph, alpha=DAMPING, weight="weight", tol=1e-10, max_iter=500)
-    return found
+    position = {node: number for number, node in enumerate(nodes)}
+    pairs = list(weights.items())
+    rows = np.array([position[a] for (a, _), _ in pairs], dtype=np.int64)
+    columns = np.array([position[b] for (_, b), _ in pairs], dtype=np.int64)
+    values = np.array([float(weight) for _, weight in pairs])
+    matrix = sparse.csr_matrix((values, (rows, columns)), shape=(size, size))
+    out = np.asarray(matrix.sum(axis=1)).ravel()
+    dangling = out == 0
+    scale = sparse.diags(np.where(dangling, 0.0, 1.0 / np.where(dangling, 1.0, out)))
+    step = (scale @ matrix).T.tocsr()  # column-stochastic but for the dangling nodes
+    rank = np.full(size, 1.0 / size)
+    for _ in range(max_iter):
+        following = DAMPING * (step @ rank + rank[dangling].sum() / size) + (1 - DAMPING) / size
+        done = float(np.abs(following - rank).sum()) < size * tol
+        rank = following
+        if done:
+            break
+    return {node: float(rank[number]) for node, number in position.items()}
+
+
+def degrees(nodes: Sequence[str], weights: Mapping[tuple[str, str], float]) -> dict[str, int]:
+    """How many other nodes each node is linked with, either way."""
+    neighbours: dict[str, set[str]] = {node: set() for node in nodes}
+    for a, b in weights:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    return {node: len(found) for node, found in neighbours.items()}
 
 
 def betweenness(graph: nx.DiGraph[str], samples: int = SAMPLES, seed: int = SEED) -> dict[str, float]:
@@ -127,19 +175,27 @@ def topic_centrality(index: GraphIndex, *, samples: int | None = None, seed: int
 
     ``kept(name, compute)``, when given, keeps what ``compute`` returns under ``name`` beside the store
     (:meth:`foresight.derived.Views.kept`), so each is computed once per content of the store."""
-    graph_parts: dict[str, nx.DiGraph[str]] = {}
+    parts: dict[str, tuple[list[str], Counter[tuple[str, str]]]] = {}
+
+    def weighted() -> tuple[list[str], Counter[tuple[str, str]]]:
+        if "weights" not in parts:
+            parts["weights"] = topic_weights(((iri, topic.members) for iri, topic in index.topic_tree().items()),
+                                             index.association_pairs(), index.relation_edges(INFLUENCE))
+        return parts["weights"]
 
     def graph() -> nx.DiGraph[str]:
-        if "graph" not in graph_parts:
-            graph_parts["graph"] = topic_graph(((iri, topic.members) for iri, topic in index.topic_tree().items()),
-                                               index.association_pairs(), index.relation_edges(INFLUENCE))
-        return graph_parts["graph"]
+        import networkx as nx
+
+        nodes, weights = weighted()
+        found: nx.DiGraph[str] = nx.DiGraph()
+        found.add_nodes_from(nodes)
+        found.add_weighted_edges_from((a, b, weight) for (a, b), weight in weights.items())
+        return found
 
     def keep(name: str, compute: Any) -> Any:
         return kept(name, compute) if kept is not None else compute()
 
-    found = dict(keep("topic-pagerank 1", lambda: {"pagerank": pagerank(graph()),
-                                                   "degree": dict(graph().to_undirected(as_view=True).degree())}))
+    found = dict(keep("topic-pagerank 2", lambda: {"pagerank": pagerank(*weighted()), "degree": degrees(*weighted())}))
     if samples:
         found["betweenness"] = keep(f"topic-betweenness 1 {samples} {seed}", lambda: betweenness(graph(), samples,
                                                                                                 seed))

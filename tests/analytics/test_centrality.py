@@ -10,21 +10,35 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from foresight.analytics.centrality import betweenness, pagerank, ranks, topic_graph
+from foresight.analytics.centrality import betweenness, pagerank, ranks, topic_graph, topic_weights
 from tests.conftest import cli
 
 
 def test_pagerank_goes_where_the_links_lead() -> None:
     # three topics point at a hub; the hub points back at one of them
-    graph = topic_graph([(name, [f"c-{name}"]) for name in ("hub", "a", "b", "c")], [],
-                        [(f"c-{name}", "c-hub", "drives", 1, []) for name in ("a", "b", "c")] +
-                        [("c-hub", "c-a", "raises", 1, [])])
-    found = pagerank(graph)
+    nodes, weights = topic_weights([(name, [f"c-{name}"]) for name in ("hub", "a", "b", "c")], [],
+                                   [(f"c-{name}", "c-hub", "drives", 1, []) for name in ("a", "b", "c")] +
+                                   [("c-hub", "c-a", "raises", 1, [])])
+    found = pagerank(nodes, weights)
     assert sum(found.values()) == pytest.approx(1.0)
     assert max(found, key=found.__getitem__) == "hub"
     assert found["a"] > found["b"] == pytest.approx(found["c"])
     # co-mentions are no influence: relatedTo is left out
     assert topic_graph([("x", ["cx"]), ("y", ["cy"])], [], [("cx", "cy", "relatedTo", 5, [])]).number_of_edges() == 0
+
+
+def test_pagerank_is_networkx_pagerank_with_dangling_nodes_and_weights() -> None:
+    import random
+
+    rng = random.Random(5)
+    nodes = [f"t{n}" for n in range(60)]
+    weights = {(a, b): rng.randint(1, 9) for a in nodes[:50] for b in rng.sample(nodes, 3) if a != b}
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(nodes)  # the last ten have no links out
+    graph.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
+    expected = nx.pagerank(graph, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
+    found = pagerank(nodes, weights, tol=1e-12, max_iter=1000)
+    assert all(abs(found[node] - expected[node]) < 1e-9 for node in nodes)
 
 
 def test_betweenness_of_a_chain_and_its_sample() -> None:
@@ -51,7 +65,7 @@ def test_centrality_of_the_real_scans_is_kept(real_dir: Path) -> None:
     connection = sqlite3.connect(kept)
     names = sorted(key.split(" ", 1)[1] for (key,) in connection.execute("SELECT key FROM results"))
     connection.close()
-    assert names == ["topic-betweenness 1 60 13", "topic-pagerank 1"]
+    assert names == ["topic-betweenness 1 60 13", "topic-pagerank 2"]
     assert json.loads(cli(real_dir, "centrality", "--betweenness", "--samples", "60", "-n", "10",
                           "-f", "json").stdout) == records  # read back from what was kept
     every = json.loads(cli(real_dir, "centrality", "--kind", "all", "-n", "100000", "-f", "json").stdout)
