@@ -1311,8 +1311,7 @@ def micmac(
         progress.add_task("micmac", total=None)
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
-        structure = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category,
-                                        categories=_topic_categories(index, category))
+        structure = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category)
     records = micmac_records(structure)
     if plot is not None:
         from foresight.analytics.plots import micmac_plot
@@ -1371,8 +1370,7 @@ def cross_impact(
         progress.add_task("cross-impact", total=None)
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
-        matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category,
-                                     categories=_topic_categories(index, category)).matrix
+        matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category).matrix
     if fmt == "json":
         from foresight.export.output import to_json
 
@@ -1432,8 +1430,7 @@ def axes(
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
         found, best, what = scenario_axes(index, derived.vectors(), top=top, kind=kinds[0],
-                                          min_outlooks=min_outlooks, pairs=pairs, steep=category,
-                                          categories=_topic_categories(index, category))
+                                          min_outlooks=min_outlooks, pairs=pairs, steep=category)
     records = [axis_record(axis) for axis in found]
     if not any(axis.contradicting for axis in found):
         _stderr().print("no two outlooks of these forces contradict each other: their uncertainty cannot be told "
@@ -1503,7 +1500,7 @@ def centrality(
         index = derived.index("concepts")
         found, total = central_topics(index, kind=kinds[0] if kinds else None,
                                       samples=samples if between else None, seed=seed, kept=derived.kept,
-                                      limit=limit, steep=category, categories=_topic_categories(index, category))
+                                      limit=limit, steep=category)
     from foresight.export.output import Column, emit, field
 
     records = [{"topic": c.label, "iri": c.iri, "pagerank": round(c.pagerank, 6), "pagerank_rank": c.pagerank_rank,
@@ -1620,7 +1617,8 @@ def emerging(
         latest = max(totals, default=None)
         window = recent_months(latest, months)[months:] if latest else []
         if level == "topics":
-            items = [Item(t.iri, t.label, "Topic", t.months) for t in index.topic_set().topics.values()]
+            every, _ = index.topic_list(1, index.node_count())  # without the associations topic_set() reads
+            items = [Item(t.iri, t.label, "Topic", t.months) for t in every]
             tagged = _topic_categories(index, category)
         else:
             relevancy = index.relevancies()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,3 +174,40 @@ def bulk_store() -> Iterator[Store]:
     with open_store("memory:") as memory:
         ingest(memory, [BULK])
         yield memory
+
+
+def run_notebook(path: Path, kernels: Path, env: dict[str, str] | None = None,
+                 timeout: int = 120) -> dict[str, Any]:
+    """Run a notebook from start to end in its folder, with the ``python3`` kernel of this interpreter (a
+    kernelspec of our own in ``kernels``, first on JUPYTER_PATH, whatever the user or system has installed) and
+    ``env`` set; its cells by id."""
+    import nbclient
+    import nbformat
+
+    spec = kernels / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (foresight tests)",
+        "language": "python",
+    }), encoding="utf-8")
+    notebook = nbformat.read(path, as_version=4)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_PATH", str(kernels))
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                                         resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    return {cell.id: cell for cell in notebook.cells}
+
+
+def cell_text(cell: Any) -> str:
+    """Everything a code cell printed or displayed, as text (HTML outputs as their HTML)."""
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("display_data", "execute_result"):
+            parts.append(output.data.get("text/html") or output.data.get("text/plain", ""))
+    return "".join(parts)

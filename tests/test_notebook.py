@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import cell_text, run_notebook
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -21,34 +22,7 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "explore.ipynb
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The notebook run once in notebooks/, its cells by id."""
-    # The "python3" kernel must be this interpreter, whatever kernelspecs the user or system has installed:
-    # a kernelspec of our own comes first on JUPYTER_PATH.
-    kernels = tmp_path_factory.mktemp("jupyter")
-    spec = kernels / "kernels" / "python3"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (foresight tests)",
-        "language": "python",
-    }), encoding="utf-8")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JUPYTER_PATH", str(kernels))
-        client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
-                                         resources={"metadata": {"path": str(NOTEBOOK.parent)}})
-        client.execute()
-    return {cell.id: cell for cell in notebook.cells}
-
-
-def _text(cell: Any) -> str:
-    """Everything a code cell printed or displayed, as text (HTML outputs as their HTML)."""
-    parts = []
-    for output in cell.outputs:
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type in ("display_data", "execute_result"):
-            parts.append(output.data.get("text/html") or output.data.get("text/plain", ""))
-    return "".join(parts)
+    return run_notebook(NOTEBOOK, tmp_path_factory.mktemp("jupyter"))
 
 
 def test_notebook_is_committed_without_outputs() -> None:
@@ -70,32 +44,32 @@ def test_no_cell_errors(executed: dict[str, Any]) -> None:
 
 
 def test_ingest_reads_every_example_scan(executed: dict[str, Any]) -> None:
-    text = _text(executed["ingest"])
+    text = cell_text(executed["ingest"])
     assert re.match(r"10 scans, \d+ rows, \d+ triples, 0 warnings, 0 failed", text)
 
 
 def test_sparql_table_has_rows(executed: dict[str, Any]) -> None:
-    page = _text(executed["sparql-table"])
+    page = cell_text(executed["sparql-table"])
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)
     assert len(rows) == 1 + 8
     assert "Commercial Social Media Surveillance" in rows[1]
 
 
 def test_bound_query_finds_every_scan_naming_the_technology(executed: dict[str, Any]) -> None:
-    page = _text(executed["sparql-bound"])
+    page = cell_text(executed["sparql-bound"])
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)
     assert len(rows) == 1 + 5
     assert "2023-03-20" in rows[1] and "2026-07-14" in rows[-1]
 
 
 def test_change_pathways_follow_fear(executed: dict[str, Any]) -> None:
-    text = _text(executed["change-pathways"])
+    text = cell_text(executed["change-pathways"])
     assert "Protest Participation Decline" in text
     assert "driving force: Fear of consequences from employers, universities or the state." in text
 
 
 def test_best_paths_go_through_self_censorship_with_evidence(executed: dict[str, Any]) -> None:
-    text = _text(executed["k-best-paths"])
+    text = cell_text(executed["k-best-paths"])
     assert text.startswith("1. 2 hops")
     assert "-enables-> Public Self-Censorship [Behavior]" in text
     assert "curated 1.00: Staying away from rallies is the observable form of the chilling effect." in text
@@ -103,7 +77,7 @@ def test_best_paths_go_through_self_censorship_with_evidence(executed: dict[str,
 
 
 def test_map_is_an_iframe_holding_the_vis_data(executed: dict[str, Any]) -> None:
-    page = _text(executed["map"])
+    page = cell_text(executed["map"])
     found = re.search(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts ', page)
     assert found, "no sandboxed iframe with a srcdoc"
     inner = html.unescape(found.group(1))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import cell_text, run_notebook
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -23,30 +23,8 @@ def executed(real_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
     Without that variable it reads the bulk corpus, which costs minutes to ingest the first time: the tests point
     it at the real scans' store the other tests share."""
-    kernels = tmp_path_factory.mktemp("jupyter")
-    spec = kernels / "kernels" / "python3"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (foresight tests)", "language": "python"}), encoding="utf-8")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JUPYTER_PATH", str(kernels))
-        patch.setenv("FORESIGHT_NOTEBOOK_STORE", str(real_dir))
-        client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                         resources={"metadata": {"path": str(NOTEBOOK.parent)}})
-        client.execute()
-    return {cell.id: cell for cell in notebook.cells}
-
-
-def _text(cell: Any) -> str:
-    parts = []
-    for output in cell.outputs:
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type in ("display_data", "execute_result"):
-            parts.append(output.data.get("text/html") or output.data.get("text/plain", ""))
-    return "".join(parts)
+    return run_notebook(NOTEBOOK, tmp_path_factory.mktemp("jupyter"), {"FORESIGHT_NOTEBOOK_STORE": str(real_dir)},
+                        timeout=300)
 
 
 def _rows(page: str) -> list[list[str]]:
@@ -69,11 +47,11 @@ def test_every_cell_runs_without_errors_or_warnings(executed: dict[str, Any]) ->
 
 def test_it_reads_the_store_it_is_given(executed: dict[str, Any], real_dir: Path) -> None:
     assert re.match(r"\d+ dated articles, [\d,]+ concepts \([\d,]+ named in 3\+ articles\), from store",
-                    _text(executed["load"]))
+                    cell_text(executed["load"]))
 
 
 def test_steep_counts_every_category_by_year(executed: dict[str, Any]) -> None:
-    header, *rows = _rows(_text(executed["steep"]))
+    header, *rows = _rows(cell_text(executed["steep"]))
     assert header[:3] == ["category", "articles", "share"] and all(re.fullmatch(r"\d{4}", y) for y in header[3:])
     assert [row[0] for row in rows] == ["social", "technological", "economic", "environmental", "political", "legal",
                                         "values"]
@@ -82,16 +60,16 @@ def test_steep_counts_every_category_by_year(executed: dict[str, Any]) -> None:
 
 
 def test_trends_micmac_axes_and_the_rest_show_results(executed: dict[str, Any]) -> None:
-    assert len(re.findall(r"articles, \d+ months; (?:rising|falling|flat) \(tau", _text(executed["trend"]))) == 3
-    emerging = _text(executed["emerging"])
+    assert len(re.findall(r"articles, \d+ months; (?:rising|falling|flat) \(tau", cell_text(executed["trend"]))) == 3
+    emerging = cell_text(executed["emerging"])
     assert "rate before" in emerging or emerging.startswith("nothing emerging:")
-    quadrants = [row[5] for row in _rows(_text(executed["micmac"]))[1:]]
+    quadrants = [row[5] for row in _rows(cell_text(executed["micmac"]))[1:]]
     assert quadrants and set(quadrants) <= {"influential", "relay", "dependent", "autonomous"}
     assert any(o.output_type == "display_data" and "image/png" in o.data for o in executed["micmac"].outputs)
-    cross = _rows(_text(executed["cross"]))
+    cross = _rows(cell_text(executed["cross"]))
     assert cross[0][0] == "impact of \\ on" and all(cell in {"", "-3", "-2", "-1", "0", "1", "2", "3"}
                                                       for row in cross[1:] for cell in row[1:])
-    assert re.match(r"1\. .+ x .+ \(score", _text(executed["axes"]))
-    assert len(_rows(_text(executed["central"]))) == 11
-    assert re.search(r"^\d{4}: .+ \(\d+ topics, new\)", _text(executed["central"]), re.MULTILINE)
-    assert re.fullmatch(r"[\d,]+ elements, [\d,]+ connections\n", _text(executed["kumu"]))
+    assert re.match(r"1\. .+ x .+ \(score", cell_text(executed["axes"]))
+    assert len(_rows(cell_text(executed["central"]))) == 11
+    assert re.search(r"^\d{4}: .+ \(\d+ topics, new\)", cell_text(executed["central"]), re.MULTILINE)
+    assert re.fullmatch(r"[\d,]+ elements, [\d,]+ connections\n", cell_text(executed["kumu"]))

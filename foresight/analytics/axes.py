@@ -288,12 +288,12 @@ def axis_pairs(axes: Sequence[Axis], nested: Callable[[str, str], bool], limit: 
 
 def scenario_axes(index: GraphIndex, vectors: Vectors | None, *, top: int = 20, kind: str = "DrivingForce",
                   min_outlooks: int = MIN_OUTLOOKS, pairs: int = 5, steep: str | None = None,
-                  categories: Mapping[str, Sequence[str]] | None = None) -> tuple[list[Axis], list[AxisPair], str]:
+                  ) -> tuple[list[Axis], list[AxisPair], str]:
     """The candidate axes (the ``top`` recurring topics of rows of ``kind``, scored) and their best pairs, with
     a phrase saying what was considered."""
     from foresight.analytics.structural import structural_analysis
 
-    structure = structural_analysis(index, top=top, kind=kind, steep=steep, categories=categories)
+    structure = structural_analysis(index, top=top, kind=kind, steep=steep)
     matrix, result, members = structure.matrix, structure.result, structure.members
     # only driving forces drive signals: the drives links of a topic's concepts are its forces'
     links = outlook_links(index.relation_edges(["drives", "hasOutlook"]))

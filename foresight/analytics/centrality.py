@@ -92,9 +92,13 @@ def topic_graph(topics: Iterable[tuple[str, Sequence[str]]],
         >>> sorted(g.edges(data="weight"))
         [('ai', 'jobs', 5), ('jobs', 'ai', 3)]
     """
+    return weighted_graph(*topic_weights(topics, associations, edges))
+
+
+def weighted_graph(nodes: Sequence[str], weights: Mapping[tuple[str, str], float]) -> nx.DiGraph[str]:
+    """The nodes and weighted links as a networkx graph."""
     import networkx as nx
 
-    nodes, weights = topic_weights(topics, associations, edges)
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(nodes)
     graph.add_weighted_edges_from((a, b, weight) for (a, b), weight in weights.items())
@@ -183,35 +187,29 @@ def topic_centrality(index: GraphIndex, *, samples: int | None = None, seed: int
                                              index.association_pairs(), index.relation_edges(INFLUENCE))
         return parts["weights"]
 
-    def graph() -> nx.DiGraph[str]:
-        import networkx as nx
-
-        nodes, weights = weighted()
-        found: nx.DiGraph[str] = nx.DiGraph()
-        found.add_nodes_from(nodes)
-        found.add_weighted_edges_from((a, b, weight) for (a, b), weight in weights.items())
-        return found
-
     def keep(name: str, compute: Any) -> Any:
         return kept(name, compute) if kept is not None else compute()
 
     found = dict(keep("topic-pagerank 2", lambda: {"pagerank": pagerank(*weighted()), "degree": degrees(*weighted())}))
     if samples:
-        found["betweenness"] = keep(f"topic-betweenness 1 {samples} {seed}", lambda: betweenness(graph(), samples,
-                                                                                                seed))
+        found["betweenness"] = keep(f"topic-betweenness 1 {samples} {seed}",
+                                    lambda: betweenness(weighted_graph(*weighted()), samples, seed))
     return found
 
 
 def central_topics(index: GraphIndex, *, kind: str | None = "DrivingForce", samples: int | None = None,
                    seed: int = SEED, kept: Any = None, limit: int = 20, steep: str | None = None,
-                   categories: Mapping[str, Sequence[str]] | None = None) -> tuple[list[Centrality], int]:
+                   ) -> tuple[list[Centrality], int]:
     """The ``limit`` topics of highest PageRank among those that rows of ``kind`` hold (all topics with
-    ``None``; with ``steep``, those of that category in ``categories``), and how many there were."""
+    ``None``; with ``steep``, those of that STEEP category), and how many there were."""
     values = topic_centrality(index, samples=samples, seed=seed, kept=kept)
     rank_of = ranks(values["pagerank"])
     between = values.get("betweenness")
     between_rank = ranks(between) if between else {}
-    held = categories or {}
+    if steep is not None:
+        from foresight.analytics.steep import topic_categories
+
+        held = topic_categories(index)
     chosen = [row for row in index.topic_counts(kind) if steep is None or steep in held.get(row[0], ())]
     chosen.sort(key=lambda row: (-values["pagerank"].get(row[0], 0.0), -row[2], row[1]))
     found = [Centrality(iri, label, articles, kind_articles, values["pagerank"].get(iri, 0.0),

@@ -116,5 +116,5 @@ def topic_categories(index: GraphIndex) -> dict[str, list[str]]:
     """Every topic's STEEP categories (:func:`topic_steep` over :func:`concept_steep`)."""
     from foresight.analytics.influence import topic_members
 
-    articles = {iri: len(named) for iri, _, _, _, named in index.concept_texts(list(TAGGED_KINDS))}
-    return topic_steep(topic_members(index.topic_tree()), concept_steep(index), articles)
+    return topic_steep(topic_members(index.topic_tree()), concept_steep(index),
+                       index.article_counts(list(TAGGED_KINDS)))

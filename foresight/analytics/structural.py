@@ -8,7 +8,6 @@ reads the concept index once and returns everything a command or a notebook show
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,14 +35,16 @@ class Structure:
 
 
 def choose_variables(index: GraphIndex, *, top: int = 20, topic: str | None = None, kind: str = "DrivingForce",
-                     steep: str | None = None, categories: Mapping[str, Sequence[str]] | None = None,
-                     ) -> tuple[list[tuple[str, str]], dict[str, set[str]], str]:
+                     steep: str | None = None) -> tuple[list[tuple[str, str]], dict[str, set[str]], str]:
     """The variables ((IRI, name) each), the concepts of each, and a phrase saying what they are.
 
-    With ``steep`` (and each topic's STEEP ``categories``), the recurring topics of that category only."""
+    With ``steep``, the recurring topics of that STEEP category only (:func:`foresight.analytics.steep.
+    topic_categories`)."""
     if topic is None:
         if steep is not None:
-            held = categories or {}
+            from foresight.analytics.steep import topic_categories
+
+            held = topic_categories(index)
             every, _ = index.topic_list(1, index.node_count(), kind)
             shown = [t for t in every if steep in held.get(t.iri, ())][:top]
             what = f"the {len(shown)} recurring {kind} topics tagged {steep}"
@@ -79,11 +80,9 @@ def choose_variables(index: GraphIndex, *, top: int = 20, topic: str | None = No
 
 
 def structural_analysis(index: GraphIndex, *, top: int = 20, topic: str | None = None, kind: str = "DrivingForce",
-                        steep: str | None = None, categories: Mapping[str, Sequence[str]] | None = None,
-                        ) -> Structure:
+                        steep: str | None = None) -> Structure:
     """MICMAC of the chosen variables (:func:`choose_variables`) over the concept graph's influence links."""
-    groups, members, what = choose_variables(index, top=top, topic=topic, kind=kind, steep=steep,
-                                             categories=categories)
+    groups, members, what = choose_variables(index, top=top, topic=topic, kind=kind, steep=steep)
     if len(groups) < 2:
         raise ForesightError(f"{what}: a structural analysis needs two variables or more")
     matrix = influence_matrix(index.relation_edges(INFLUENCE), groups, members)

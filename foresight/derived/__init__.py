@@ -186,7 +186,8 @@ class Views:
         back as JSON: data, never code."""
         import json
 
-        key = f"{self.index('concepts').key} {name}"
+        prefix = f"{self.index('concepts').key} "
+        key = prefix + name
         with self.results.connection() as connection:
             row = connection.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone() \
                 if connection else None
@@ -196,7 +197,6 @@ class Views:
         with self.results.connection() as connection:
             if connection:
                 with connection:
-                    prefix = f"{self.index('concepts').key} "
                     connection.execute("DELETE FROM results WHERE substr(key, 1, ?) != ?", (len(prefix), prefix))
                     connection.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, json.dumps(value)))
         return value

@@ -869,6 +869,12 @@ class GraphIndex:
                 found[str(article)] = str(day)[:7]
         return found
 
+    def article_counts(self, kinds: list[str] | None = None) -> dict[str, int]:
+        """In how many articles each concept (of ``kinds``) is named."""
+        clause, args = self._kinds(kinds)
+        return {str(iri): int(count) for iri, count in self.connection.execute(
+            f"SELECT iri, narticles FROM concepts {('WHERE ' + clause) if clause else ''}", args)}
+
     def concept_texts(self, kinds: list[str] | None = None) -> list[tuple[str, str, str, str | None, list[str]]]:
         """Every concept (of ``kinds``): IRI, kind, label, the description its node shows, and its articles."""
         clause, args = self._kinds(kinds)

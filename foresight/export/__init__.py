@@ -158,18 +158,14 @@ def plain_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
 
 
 def concept_graph(store: Store, *, min_articles: int = 1, overrides: Any = None) -> nx.DiGraph[str]:
-    """The concept level of ``store`` as a plain graph, each concept with its STEEP categories (``steep``: the
-    first, and a second when it is close) as ``foresight steep`` tags them
-    (:func:`foresight.analytics.steep.tag_concepts`)."""
-    from foresight.analytics.steep import TAGGED_KINDS, tag_concepts
+    """The concept level of ``store`` as a plain graph, each concept with its STEEP categories as they are stored
+    (``steep``: the first, and a second when it is close)."""
     from foresight.derived import views
 
-    derived = views(store, overrides) if overrides is not None else views(store)
-    graph = derived.index("concepts").concept_level(min_articles)
-    tagged = [node for node, data in graph.nodes(data=True) if data["type"] in TAGGED_KINDS]
-    named = [(graph.nodes[node]["label"], graph.nodes[node]["description"]) for node in tagged]
-    for node, tag in zip(tagged, tag_concepts(named, derived.vectors()), strict=True):
-        graph.nodes[node]["steep"] = [category for category in (tag.category, tag.second) if category]
+    index = (views(store, overrides) if overrides is not None else views(store)).index("concepts")
+    graph = index.concept_level(min_articles)
+    for node, categories in index.steep_tags(graph).items():
+        graph.nodes[node]["steep"] = categories
     return graph
 
 
