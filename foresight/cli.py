@@ -693,44 +693,6 @@ def _name(graph: Graph, node: str) -> str:
     return f"{data.get('label')} [{data.get('type')}]"
 
 
-def _scan_ref(graph: Graph, scan: str | None) -> dict[str, Any] | None:
-    """A scan as every command's JSON shows it: IRI, title, page date, article link and file."""
-    from foresight.export.output import scan_ref
-
-    return scan_ref(graph.graph.get("scans", {}), scan)
-
-
-def _node_json(graph: Graph, node: str) -> dict[str, Any]:
-    data = graph.nodes[node]
-    return {"iri": node, "type": data.get("type"), "label": data.get("label"), "relevancy": data.get("relevancy"),
-            "scans": data.get("scans", 1), "scan": _scan_ref(graph, data.get("scan"))}
-
-
-def _stored(graph: Graph, start: str, end: str) -> tuple[str, str]:
-    """The link between two nodes as the graph holds it (a symmetric link may be walked from its other end)."""
-    return (start, end) if graph.has_edge(start, end) else (end, start)
-
-
-def _edge_scan(graph: Graph, start: str, end: str) -> str | None:
-    """The scan an edge's evidence comes from (a concept edge says it; a row edge is its rows' scan)."""
-    start, end = _stored(graph, start, end)
-    scan = graph.edges[start, end].get("scan") or graph.nodes[start].get("scan")
-    return str(scan) if scan else None
-
-
-def _hop_json(graph: Graph, source: str, target: str, forward: bool, relation: str, score: float, method: str,
-              evidence: str) -> dict[str, Any]:
-    start, end = (source, target) if forward else (target, source)
-    found = {"from": source, "to": target, "relation": relation, "forward": forward, "score": score,
-             "method": method, "evidence": evidence, "scan": _scan_ref(graph, _edge_scan(graph, start, end))}
-    data = graph.edges[_stored(graph, start, end)]
-    if data.get("evidence_scans"):  # an association: the articles naming both ends
-        found["support"] = data.get("support")
-        found["lift"] = data.get("lift")
-        found["evidence_scans"] = [_scan_ref(graph, scan) for scan in data["evidence_scans"]]
-    return found
-
-
 def _where(ref: dict[str, Any] | None) -> str:
     from foresight.export.output import where
 
@@ -738,7 +700,19 @@ def _where(ref: dict[str, Any] | None) -> str:
 
 
 def _scan_line(graph: Graph, scan: str | None) -> str:
-    return _where(_scan_ref(graph, scan)) or (scan or "")
+    from foresight.explore import scan_of
+
+    return _where(scan_of(graph, scan)) or (scan or "")
+
+
+def _apart(index: GraphIndex, starts: list[str], ends: list[str]) -> tuple[list[str], list[str]]:
+    """The ends of pathways between two phrases (:func:`foresight.explore.apart`), saying what both held."""
+    from foresight.explore import apart
+
+    starts, ends, note = apart(index, starts, ends)
+    if note:
+        _stderr().print(f"[dim]{_escape(note)}[/]")
+    return starts, ends
 
 
 @app.command()
@@ -759,6 +733,7 @@ def show(
     Example: foresight show "Public Self-Censorship"
     """
     from foresight.analysis.neighbors import describe
+    from foresight.explore import edge_scan, profile_records
 
     with _open(read_only=True) as store:
         index = _index(store, rows, overrides)
@@ -766,15 +741,7 @@ def show(
         # every attribute of the nodes shown; of their neighbours, what a link is shown with
         graph = index.subgraph(index.ball(index.ids(nodes), 1), full=index.ids(nodes))
         details = describe(graph, nodes)
-    records: list[dict[str, Any]] = [{
-        "iri": d.node, "type": d.type, "label": d.label, "description": d.description, "relevancy": d.relevancy,
-        "line": d.line, "scan": _scan_ref(graph, d.scan.get("iri")), "alt_labels": d.alt_labels,
-        "texts": [{**{k: v for k, v in text.items() if k != "scan"},
-                   "scan": _scan_ref(graph, text["scan"].get("iri"))} for text in d.texts],
-        "relations": {name: [{**_node_json(graph, h.node), "hop": _hop_json(
-            graph, d.node, h.node, h.forward, h.relation, h.score, "", h.evidence)} for h in hops]
-            for name, hops in d.relations.items()},
-    } for d in details]
+    records = profile_records(graph, details)
     if fmt is not ViewFormat.table:
         from foresight.export.output import emit, field
 
@@ -823,7 +790,7 @@ def show(
             for number, hop in enumerate(hops):
                 start, end = (d.node, hop.node) if hop.forward else (hop.node, d.node)
                 table.add_row(name if number == 0 else "", _escape(_name(graph, hop.node)), f"{hop.score:.2f}",
-                              _escape(hop.evidence), _escape(_scan_line(graph, _edge_scan(graph, start, end))))
+                              _escape(hop.evidence), _escape(_scan_line(graph, edge_scan(graph, start, end))))
         out.print(table)
         out.print()
 
@@ -866,45 +833,10 @@ def paths(
     _print_pathways(graph, found, fmt, f"no pathway of at most {max_hops} hops from {source!r} to {target!r}")
 
 
-def _apart(index: GraphIndex, starts: list[str], ends: list[str]) -> tuple[list[str], list[str]]:
-    """Two topic phrases may both name a node: it is said, and walked through rather than taken as an end.
-
-    When one phrase's names all hold the other too, they stay the ends and the other loses them.
-    """
-    common = set(starts) & set(ends)
-    if not common or common == set(starts) == set(ends):
-        return starts, ends
-    labels = sorted(str(index.label(node)) for node in common)
-    held = "1 name holds" if len(common) == 1 else f"{len(common)} names hold"
-    _stderr().print(f"[dim]{held} both: {_escape('; '.join(labels[:3]))}"
-                    f"{' …' if len(labels) > 3 else ''} (pathways run through them)[/]")
-    if set(starts) - common and set(ends) - common:
-        return [n for n in starts if n not in common], [n for n in ends if n not in common]
-    if set(ends) - common:
-        return starts, [n for n in ends if n not in common]
-    return [n for n in starts if n not in common], ends
-
-
-def _pathway_scans(graph: Graph, pathway: Pathway) -> list[str]:
-    """The scans a pathway's evidence comes from, in hop order."""
-    scans: list[str] = []
-    for hop in pathway.hops:
-        start, end = (hop.source, hop.target) if hop.forward else (hop.target, hop.source)
-        scan = _edge_scan(graph, start, end)
-        if scan and scan not in scans:
-            scans.append(scan)
-    return scans
-
-
 def _print_pathways(graph: Graph, found: list[Pathway], fmt: ViewFormat, empty: str) -> None:
-    records: list[dict[str, Any]] = [{
-        "rank": rank, "cost": p.cost, "strength": p.strength,
-        "nodes": [_node_json(graph, n) for n in p.nodes],
-        "hops": [_hop_json(graph, h.source, h.target, h.forward, h.relation, h.score, h.method, h.evidence)
-                 for h in p.hops],
-        "scans": [_scan_ref(graph, scan) for scan in _pathway_scans(graph, p)],
-        "repeats": [list(nodes) for nodes in p.repeats],
-    } for rank, p in enumerate(found, start=1)]
+    from foresight.explore import edge_scan, pathway_records, pathway_scans
+
+    records = pathway_records(graph, found)
     if fmt is not ViewFormat.table:
         from foresight.export.output import emit, field
 
@@ -925,14 +857,14 @@ def _print_pathways(graph: Graph, found: list[Pathway], fmt: ViewFormat, empty: 
         return
     for rank, pathway in enumerate(found, start=1):
         again = f"; worded alike in {len(pathway.repeats)} more scans" if pathway.repeats else ""
-        scans = _pathway_scans(graph, pathway)
+        scans = pathway_scans(graph, pathway)
         where = _scan_line(graph, scans[0]) if len(scans) == 1 else f"evidence from {len(scans)} scans"
         out.print(f"[bold]{rank}.[/] {len(pathway.hops)} hops · cost {pathway.cost:.2f} · "
                   f"strength {pathway.strength:.2f} · {_escape(where)}{again}")
         out.print(f"   {_escape(_name(graph, pathway.nodes[0]))}")
         for hop in pathway.hops:
             start, end = (hop.source, hop.target) if hop.forward else (hop.target, hop.source)
-            source = _scan_line(graph, _edge_scan(graph, start, end))
+            source = _scan_line(graph, edge_scan(graph, start, end))
             out.print(f"   {_hop_label(hop)} {_escape(_name(graph, hop.target))}")
             out.print(f"      [dim]{hop.method} {hop.score:.2f}: {_escape(hop.evidence)}"
                       + (f" ({_escape(source)})" if source and len(scans) > 1 else "") + "[/]")
@@ -954,6 +886,7 @@ def pathways(
 
     Example: foresight pathways --driver "public controversy"
     """
+    from foresight.explore import edge_scan, scan_of
     from foresight.search import pathway_chains
 
     with _open(read_only=True) as store:
@@ -968,14 +901,14 @@ def pathways(
         if chain.scan:
             return str(chain.scan)
         if chain.driving_force and graph.has_edge(chain.driving_force, chain.signal):
-            return _edge_scan(graph, chain.driving_force, chain.signal)
+            return edge_scan(graph, chain.driving_force, chain.signal)
         own = graph.nodes[chain.signal].get("scan_list") or []
         return max(own, key=lambda scan: (graph.graph["scans"].get(scan, {}).get("date") or "", scan), default=None)
 
     records = [{
         "rank": rank, "driving_force": label(c.driving_force), "signal": label(c.signal),
         "shift": label(c.shift), "outlook": label(c.outlook), "raises": [label(n) for n in c.raises],
-        "relevancy": c.relevancy, "match": c.match, "scan": _scan_ref(graph, chain_scan(c)),
+        "relevancy": c.relevancy, "match": c.match, "scan": scan_of(graph, chain_scan(c)),
         "scans": graph.nodes[c.signal].get("scans", 1),
         "nodes": {"driving_force": c.driving_force, "signal": c.signal, "shift": c.shift, "outlook": c.outlook},
     } for rank, c in enumerate(chains, start=1)]
@@ -1004,6 +937,7 @@ def neighbors(
     """
     from foresight.analysis.neighbors import neighbors as find_neighbors
     from foresight.errors import ForesightError
+    from foresight.explore import hop_record, node_record
 
     wanted = _types_option(node_type)
     if depth < 1:
@@ -1017,9 +951,9 @@ def neighbors(
     from foresight.export.output import Column, emit, field
 
     shown = found[:limit] if limit > 0 else found
-    records = [{**_node_json(graph, n.node), "distance": n.distance, "via": n.via,
+    records = [{**node_record(graph, n.node), "distance": n.distance, "via": n.via,
                 "via_label": graph.nodes[n.via].get("label"),
-                "hop": _hop_json(graph, n.via, n.node, n.forward, n.relation, n.score, "", n.evidence)}
+                "hop": hop_record(graph, n.via, n.node, n.forward, n.relation, n.score, "", n.evidence)}
                for n in shown]
     emit(records, [field("distance", "hops"), Column("node", lambda r: f"{r['label']} [{r['type']}]"),
                    Column("reached over", lambda r: f"-{r['hop']['relation']}->" if r["hop"]["forward"]
@@ -1224,6 +1158,7 @@ def topics(
     Example: foresight topics --kind DrivingForce -n 20
     """
     from foresight.derived import views
+    from foresight.explore import topic_record
 
     kinds = _concept_kinds(kind)
     if kinds and len(kinds) > 1:
@@ -1235,7 +1170,7 @@ def topics(
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
         if topic is not None:
-            record = _topic_record(index, topic, limit)
+            record = topic_record(index, topic, limit)
         elif category is not None:
             tagged = _topic_categories(index, category) or {}
             every, _ = index.topic_list(min_articles, index.node_count(), kinds[0] if kinds else None)
@@ -1703,44 +1638,6 @@ def steep(
     emit(categories, columns, fmt.value,
          caption=f"articles raising each category, of {summary.total_articles:,} dated articles; "
                  f"{summary.untagged:,} of {len(summary.tags):,} concepts untagged")
-
-
-def _topic_record(index: GraphIndex, text: str, limit: int) -> dict[str, Any]:
-    """Everything about one topic, as plain data."""
-    from foresight.errors import UnknownNodeError
-
-    found, named = index.topics_named(text)
-    if not found:
-        raise UnknownNodeError(f"no topic named {text!r}; list them with 'foresight topics'")
-    if not named and len(found) > 1:
-        shown = "; ".join(repr(t.label) for t in found[:5])
-        raise UnknownNodeError(f"{text!r} is part of {len(found)} topics; say which: {shown}")
-    chosen = found[0]
-    members = index.concepts_by_iri(chosen.members)
-    members.sort(key=lambda c: (-len(c.articles), c.label.casefold(), c.iri))
-    narrower = index.narrower_topics(chosen.iri)
-    associated = index.topic_associations(chosen.iri)
-    labels = {t.iri: t.label for t in index.topics_by_iri({*chosen.broader, *(a[0] for a in associated)})}
-    scans = index.scans({scan for _, _, _, held in associated[:limit] for scan in held[:3]})
-
-    from foresight.export.output import scan_ref
-
-    def ref(scan: str) -> dict[str, Any]:
-        return scan_ref(scans, scan) or {"iri": scan}
-
-    return {
-        "iri": chosen.iri, "label": chosen.label, "articles": len(chosen.articles), "first": chosen.first,
-        "last": chosen.last, "months": dict(sorted(chosen.months.items())), "kinds": dict(sorted(chosen.kinds.items())),
-        "broader": [{"iri": b, "label": labels.get(b, b)} for b in chosen.broader],
-        "narrower": [{"iri": t.iri, "label": t.label, "articles": len(t.articles)} for t in narrower[:limit]],
-        "narrower_count": len(narrower),
-        "concepts": [{"iri": c.iri, "kind": c.kind, "label": c.label, "articles": len(c.articles)}
-                     for c in members[:limit]],
-        "concept_count": len(members),
-        "associated": [{"iri": other, "label": labels.get(other, other), "support": support, "lift": lift,
-                        "evidence": [ref(scan) for scan in held[:3]], "evidence_count": len(held)}
-                       for other, support, lift, held in associated[:limit]],
-    }
 
 
 def _print_topic(record: dict[str, Any], fmt: ViewFormat) -> None:

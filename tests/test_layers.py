@@ -42,9 +42,10 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...], str], ...] = (
      "as free functions over plain data and the index"),
     (5, "export", ("foresight.export.*",),
      "writers: RDF dumps, GraphML, GEXF, Kumu JSON, HTML maps, query results, command output"),
-    (6, "pipeline", ("foresight.ingest", "foresight.search", "foresight.stats", "foresight.validate"),
+    (6, "pipeline", ("foresight.explore", "foresight.ingest", "foresight.search", "foresight.stats",
+                     "foresight.validate"),
      "whole-store operations the commands call: ingest (read, map, store, then refresh what is derived), "
-     "search, stats and SHACL validation"),
+     "search, stats and SHACL validation, and the records shown of a node, pathway or topic"),
     (7, "cli", ("foresight.cli",), "the command line, a thin skin over the layers below; the only user of typer"),
 )
 

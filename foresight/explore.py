@@ -1,0 +1,156 @@
+"""What foresight shows of a node, a pathway and a topic, as plain data: the records of ``show``, ``paths`` and
+``topics NAME`` in JSON, and of the pages of ``foresight serve``, made in one place.
+
+Every scan appears the same way (:func:`foresight.export.output.scan_ref`: IRI, title, page date, article link and
+file); every hop says its relation, which way it was walked, its score, method and evidence, and, for an
+association, its support and the articles naming both ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from foresight.errors import UnknownNodeError
+from foresight.export.output import scan_ref
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from foresight.analysis.neighbors import Details
+    from foresight.analysis.paths import Pathway
+    from foresight.derived.index import GraphIndex
+
+    Graph = nx.DiGraph[str]
+
+
+def scan_of(graph: Graph, scan: str | None) -> dict[str, Any] | None:
+    """A scan of the graph as every record shows it (``None`` for no scan)."""
+    return scan_ref(graph.graph.get("scans", {}), scan)
+
+
+def node_record(graph: Graph, node: str) -> dict[str, Any]:
+    """A node: IRI, type, label, relevancy, how many scans name it and its scan."""
+    data = graph.nodes[node]
+    return {"iri": node, "type": data.get("type"), "label": data.get("label"), "relevancy": data.get("relevancy"),
+            "scans": data.get("scans", 1), "scan": scan_of(graph, data.get("scan"))}
+
+
+def stored_edge(graph: Graph, start: str, end: str) -> tuple[str, str]:
+    """The link between two nodes as the graph holds it (a symmetric link may be walked from its other end)."""
+    return (start, end) if graph.has_edge(start, end) else (end, start)
+
+
+def edge_scan(graph: Graph, start: str, end: str) -> str | None:
+    """The scan an edge's evidence comes from (a concept edge says it; a row edge is its rows' scan)."""
+    start, end = stored_edge(graph, start, end)
+    scan = graph.edges[start, end].get("scan") or graph.nodes[start].get("scan")
+    return str(scan) if scan else None
+
+
+def hop_record(graph: Graph, source: str, target: str, forward: bool, relation: str, score: float, method: str,
+               evidence: str) -> dict[str, Any]:
+    """One hop walked from ``source`` to ``target`` (``forward``: the way the link points), with its evidence."""
+    start, end = (source, target) if forward else (target, source)
+    found = {"from": source, "to": target, "relation": relation, "forward": forward, "score": score,
+             "method": method, "evidence": evidence, "scan": scan_of(graph, edge_scan(graph, start, end))}
+    data = graph.edges[stored_edge(graph, start, end)]
+    if data.get("evidence_scans"):  # an association: the articles naming both ends
+        found["support"] = data.get("support")
+        found["lift"] = data.get("lift")
+        found["evidence_scans"] = [scan_of(graph, scan) for scan in data["evidence_scans"]]
+    return found
+
+
+def pathway_scans(graph: Graph, pathway: Pathway) -> list[str]:
+    """The scans a pathway's evidence comes from, in hop order."""
+    scans: list[str] = []
+    for hop in pathway.hops:
+        start, end = (hop.source, hop.target) if hop.forward else (hop.target, hop.source)
+        scan = edge_scan(graph, start, end)
+        if scan and scan not in scans:
+            scans.append(scan)
+    return scans
+
+
+def pathway_records(graph: Graph, found: Sequence[Pathway]) -> list[dict[str, Any]]:
+    """The pathways, best first: rank, cost, strength, nodes, hops with evidence, scans and repeats."""
+    return [{
+        "rank": rank, "cost": p.cost, "strength": p.strength,
+        "nodes": [node_record(graph, n) for n in p.nodes],
+        "hops": [hop_record(graph, h.source, h.target, h.forward, h.relation, h.score, h.method, h.evidence)
+                 for h in p.hops],
+        "scans": [scan_of(graph, scan) for scan in pathway_scans(graph, p)],
+        "repeats": [list(nodes) for nodes in p.repeats],
+    } for rank, p in enumerate(found, start=1)]
+
+
+def profile_records(graph: Graph, details: Sequence[Details]) -> list[dict[str, Any]]:
+    """Everything about each node described (:func:`foresight.analysis.neighbors.describe`): its text in every
+    scan naming it, other wordings, and its neighbours by relation, each hop with its evidence."""
+    return [{
+        "iri": d.node, "type": d.type, "label": d.label, "description": d.description, "relevancy": d.relevancy,
+        "line": d.line, "scan": scan_of(graph, d.scan.get("iri")), "alt_labels": d.alt_labels,
+        "texts": [{**{k: v for k, v in text.items() if k != "scan"},
+                   "scan": scan_of(graph, text["scan"].get("iri"))} for text in d.texts],
+        "relations": {name: [{**node_record(graph, h.node), "hop": hop_record(
+            graph, d.node, h.node, h.forward, h.relation, h.score, "", h.evidence)} for h in hops]
+            for name, hops in d.relations.items()},
+    } for d in details]
+
+
+def apart(index: GraphIndex, starts: list[str], ends: list[str]) -> tuple[list[str], list[str], str | None]:
+    """Two topic phrases may both name a node: it is walked through rather than taken as an end; returns the ends
+    and a note saying so (``None`` when nothing was held by both).
+
+    When one phrase's names all hold the other too, they stay the ends and the other loses them.
+    """
+    common = set(starts) & set(ends)
+    if not common or common == set(starts) == set(ends):
+        return starts, ends, None
+    labels = sorted(str(index.label(node)) for node in common)
+    held = "1 name holds" if len(common) == 1 else f"{len(common)} names hold"
+    note = f"{held} both: {'; '.join(labels[:3])}{' …' if len(labels) > 3 else ''} (pathways run through them)"
+    if set(starts) - common and set(ends) - common:
+        return [n for n in starts if n not in common], [n for n in ends if n not in common], note
+    if set(ends) - common:
+        return starts, [n for n in ends if n not in common], note
+    return [n for n in starts if n not in common], ends, note
+
+
+def topic_record(index: GraphIndex, text: str, limit: int) -> dict[str, Any]:
+    """Everything about one topic, as plain data.
+
+    Raises:
+        UnknownNodeError: no topic has that name, or it is part of several.
+    """
+    found, named = index.topics_named(text)
+    if not found:
+        raise UnknownNodeError(f"no topic named {text!r}; list them with 'foresight topics'")
+    if not named and len(found) > 1:
+        shown = "; ".join(repr(t.label) for t in found[:5])
+        raise UnknownNodeError(f"{text!r} is part of {len(found)} topics; say which: {shown}")
+    chosen = found[0]
+    members = index.concepts_by_iri(chosen.members)
+    members.sort(key=lambda c: (-len(c.articles), c.label.casefold(), c.iri))
+    narrower = index.narrower_topics(chosen.iri)
+    associated = index.topic_associations(chosen.iri)
+    labels = {t.iri: t.label for t in index.topics_by_iri({*chosen.broader, *(a[0] for a in associated)})}
+    scans = index.scans({scan for _, _, _, held in associated[:limit] for scan in held[:3]})
+
+    def ref(scan: str) -> dict[str, Any]:
+        return scan_ref(scans, scan) or {"iri": scan}
+
+    return {
+        "iri": chosen.iri, "label": chosen.label, "articles": len(chosen.articles), "first": chosen.first,
+        "last": chosen.last, "months": dict(sorted(chosen.months.items())), "kinds": dict(sorted(chosen.kinds.items())),
+        "broader": [{"iri": b, "label": labels.get(b, b)} for b in chosen.broader],
+        "narrower": [{"iri": t.iri, "label": t.label, "articles": len(t.articles)} for t in narrower[:limit]],
+        "narrower_count": len(narrower),
+        "concepts": [{"iri": c.iri, "kind": c.kind, "label": c.label, "articles": len(c.articles)}
+                     for c in members[:limit]],
+        "concept_count": len(members),
+        "associated": [{"iri": other, "label": labels.get(other, other), "support": support, "lift": lift,
+                        "evidence": [ref(scan) for scan in held[:3]], "evidence_count": len(held)}
+                       for other, support, lift, held in associated[:limit]],
+    }
