@@ -1844,6 +1844,51 @@ def _concept_kinds(text: str | None) -> list[str] | None:
     return check_types(text.split(",") if text else None, CONCEPT_KINDS)
 
 
+@app.command()
+@reports_errors
+def serve(
+    port: int = typer.Option(8080, "--port", "-p", help="The port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="The interface to bind: loopback by default; any other "
+                             "needs --token."),
+    token: str | None = typer.Option(None, "--token", envvar="FORESIGHT_SERVE_TOKEN", show_envvar=True,
+                                     help="A secret every request must carry (Authorization: Bearer TOKEN, or "
+                                     "?token=TOKEN once in a browser); needed to bind another host than loopback."),
+    query_timeout: float = typer.Option(10.0, "--query-timeout", help="Seconds a SPARQL query may run before it is "
+                                        "cancelled."),
+    workers: int = typer.Option(2, "--workers", help="SPARQL queries run at once (each in its own process)."),
+    overrides: Path | None = _OVERRIDES,
+) -> None:
+    """A local workbench over the store: search, concept profiles, pathways, the map, and a SPARQL endpoint.
+
+    Pages at http://127.0.0.1:8080/; the read-only SPARQL 1.1 Protocol endpoint at /sparql (GET, POST form, POST
+    application/sparql-query; results as JSON, XML, CSV or TSV, graphs as Turtle, N-Triples or JSON-LD by Accept).
+    The derived data is loaded once and again when the store changes. Ctrl-C stops it.
+
+    Example: foresight serve --port 8080
+    """
+    from foresight.errors import ForesightError
+    from foresight.serve import LOOPBACK
+    from foresight.serve.app import Settings, create_app, store_folder
+    from foresight.serve.sparql import Limits
+
+    if host not in LOOPBACK and not token:
+        raise ForesightError(f"--host {host} would open the store to other machines: give --token (or set "
+                             "FORESIGHT_SERVE_TOKEN) so that only those who hold it get in")
+    if not 0 < port < 65536 or query_timeout <= 0 or workers < 1:
+        raise ForesightError("serve: --port must be 1-65535, --query-timeout above 0 and --workers at least 1")
+    location = store_folder(state.store or "")
+    with _open(read_only=True) as store:  # fails clearly when there is no store yet
+        del store
+    import uvicorn
+
+    settings = Settings(location, _overrides_path(overrides), host, port, token,
+                        Limits(query_seconds=query_timeout, workers=workers))
+    shown = f"[{host}]" if ":" in host else host
+    _stderr().print(f"serving {_escape(location)} at http://{shown}:{port}/ (SPARQL at /sparql); Ctrl-C stops it")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=5)
+
+
 def main() -> None:
     """Entry point of the ``foresight`` command."""
     app()

@@ -46,7 +46,9 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...], str], ...] = (
                      "foresight.validate"),
      "whole-store operations the commands call: ingest (read, map, store, then refresh what is derived), "
      "search, stats and SHACL validation, and the records shown of a node, pathway or topic"),
-    (7, "cli", ("foresight.cli",), "the command line, a thin skin over the layers below; the only user of typer"),
+    (7, "serve", ("foresight.serve.*",),
+     "the local web app and SPARQL endpoint of foresight serve, a thin skin over the layers below, as the CLI is"),
+    (8, "cli", ("foresight.cli",), "the command line, a thin skin over the layers below; the only user of typer"),
 )
 
 #: Only the command line may import these.

@@ -941,6 +941,17 @@ class GraphIndex:
 
     # ----- search -----------------------------------------------------------------------------------
 
+    def nodes_of_rows(self, rows: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """The node each row is part of (its concept, at the concepts level): IRI, type and label, by row IRI."""
+        found: dict[str, tuple[str, str, str]] = {}
+        for row in set(rows):
+            hit = self.connection.execute(
+                "SELECT nodes.iri, nodes.type, nodes.label FROM row_nodes "
+                "CROSS JOIN nodes ON nodes.id = row_nodes.node WHERE row_nodes.row = ?", (row,)).fetchone()
+            if hit:
+                found[row] = (str(hit[0]), str(hit[1]), str(hit[2]))
+        return found
+
     def search(self, text: str, types: Sequence[str], limit: int) -> list[TextMatch]:
         """Rows and scans whose name or description holds every word of ``text`` (stems and prefixes too).
 
