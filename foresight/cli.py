@@ -1856,6 +1856,8 @@ def serve(
     query_timeout: float = typer.Option(10.0, "--query-timeout", help="Seconds a SPARQL query may run before it is "
                                         "cancelled."),
     workers: int = typer.Option(2, "--workers", help="SPARQL queries run at once (each in its own process)."),
+    max_result_mb: int = typer.Option(16, "--max-result-mb", help="The largest SPARQL answer, in MB; a bigger one "
+                                      "is refused, never cut."),
     overrides: Path | None = _OVERRIDES,
 ) -> None:
     """A local workbench over the store: search, concept profiles, pathways, the map, and a SPARQL endpoint.
@@ -1874,15 +1876,17 @@ def serve(
     if host not in LOOPBACK and not token:
         raise ForesightError(f"--host {host} would open the store to other machines: give --token (or set "
                              "FORESIGHT_SERVE_TOKEN) so that only those who hold it get in")
-    if not 0 < port < 65536 or query_timeout <= 0 or workers < 1:
-        raise ForesightError("serve: --port must be 1-65535, --query-timeout above 0 and --workers at least 1")
+    if not 0 < port < 65536 or query_timeout <= 0 or workers < 1 or max_result_mb < 1:
+        raise ForesightError("serve: --port must be 1-65535, --query-timeout above 0, --workers and "
+                             "--max-result-mb at least 1")
     location = store_folder(state.store or "")
     with _open(read_only=True) as store:  # fails clearly when there is no store yet
         del store
     import uvicorn
 
     settings = Settings(location, _overrides_path(overrides), host, port, token,
-                        Limits(query_seconds=query_timeout, workers=workers))
+                        Limits(query_seconds=query_timeout, workers=workers,
+                               result_bytes=max_result_mb * 1024 * 1024))
     shown = f"[{host}]" if ":" in host else host
     _stderr().print(f"serving {_escape(location)} at http://{shown}:{port}/ (SPARQL at /sparql); Ctrl-C stops it")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False,

@@ -106,7 +106,7 @@ def spy_concept_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, int]
     return calls
 
 
-def cli(store: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def cli(store: Path | str, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """Run a foresight command on the store at ``store``, in this process (typer's test runner)."""
     from typer.testing import CliRunner
 
