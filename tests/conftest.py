@@ -211,3 +211,25 @@ def cell_text(cell: Any) -> str:
         elif output.output_type in ("display_data", "execute_result"):
             parts.append(output.data.get("text/html") or output.data.get("text/plain", ""))
     return "".join(parts)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (the map and serve tests); one per test module, so that
+    Playwright's event loop is gone before another module (the notebooks) runs its own."""
+    if not CHROMIUM.is_file():
+        reason = f"no Chromium at {CHROMIUM} (install Debian's chromium); skipping the browser tests"
+        print(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield chromium
+        chromium.close()

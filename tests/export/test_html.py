@@ -32,7 +32,6 @@ from foresight.store import open_store
 from foresight.store.base import Store
 from tests.conftest import EXAMPLES, TEST_DATA
 
-CHROMIUM = Path("/usr/bin/chromium")
 ID = "https://w3id.org/foresight/id/"
 SCAN = f"{ID}scan/xss"
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -227,23 +226,6 @@ class Opened:
 
     def count(self, collection: str) -> int:
         return int(self.page.evaluate(f"window.{collection}.length"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        reason = f"no Chromium at {CHROMIUM} (install Debian's chromium); skipping the browser tests"
-        print(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
