@@ -188,3 +188,23 @@ def test_the_real_scans_answer_an_analysts_questions(real_dir: Path, serve_store
     print(f"real scans: {len(found)} matches for 'deepfake'; {len(ways['pathways'])} pathways generative AI → "
           f"misinformation; map of {hub['label']!r}: {mapped['shown']} of {mapped['within']} nodes within 2 hops; "
           f"{quote(hub['iri'])}")
+
+
+def test_the_readme_serve_commands_answer(examples_dir: Path, serve_store: Callable[..., Server]) -> None:
+    """Each ``foresight serve`` the README shows, started as shown (on a free port instead of its own)."""
+    import re
+    import shlex
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = [shlex.split(line.removeprefix("$ "))[2:] for block in re.findall(r"```console\n(.*?)```", readme,
+                                                                                flags=re.S)
+             for line in block.splitlines() if line.startswith("$ foresight serve")]
+    assert shown
+    for options in shown:
+        options = [word for number, word in enumerate(options)
+                   if word != "--port" and (number == 0 or options[number - 1] != "--port")]
+        server = serve_store(examples_dir, *options)
+        assert server.get("/").status_code == 200
+        assert server.get("/sparql", params={"query": "ASK { ?s a fs:Scan }"}).json()["boolean"] is True

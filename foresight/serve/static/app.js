@@ -134,7 +134,7 @@ function monthChart(months) {
     tip.textContent = `${month}: ${count}`;
     bar.append(tip);
     svg.append(bar);
-    if (number === 0 || number === entries.length - 1 || month.endsWith("-01")) {
+    if (number % 3 === 0) {  // a label every third bar: each is about as wide as three
       const label = document.createElementNS(ns, "text");
       label.setAttribute("x", number * 18);
       label.setAttribute("y", height + 14);
@@ -397,6 +397,7 @@ function mapPage(main) {
   }
   function merge(found, focus) {
     nodes.update(found.nodes.filter((n) => !nodes.get(n.id) || focus).map((node) => ({ ...node,
+      label: node.label.length > 48 ? `${node.label.slice(0, 46)}…` : node.label, full: node.label,
       focus: node.focus && focus, title: tooltip([`${node.label} [${node.type}]`, `${node.articles} articles`,
         node.first ? `first seen ${node.first}` : null, node.topic ? `topic: ${node.topic}` : null,
         node.steep ? `STEEP: ${node.steep}` : null]) })));
