@@ -18,11 +18,14 @@ or once as ``?token=`` which then sets a cookie.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +73,36 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 #: the most nodes a map neighbourhood holds (the nearest first)
 MAP_NODES = 250
 TOKEN_COOKIE = "foresight_token"
+#: threads reading the index (each with its own connection): a few, so that they do not fight over the cores
+INDEX_THREADS = 4
+#: answers kept, most recently asked last
+ANSWERS_KEPT = 2048
+
+
+class Answers:
+    """The last ``size`` answers, by what was asked and the store's generation (least recently asked dropped)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._held: OrderedDict[Any, tuple[int, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> tuple[int, bytes] | None:
+        with self._lock:
+            found = self._held.get(key)
+            if found is not None:
+                self._held.move_to_end(key)
+            return found
+
+    def put(self, key: Any, answer: tuple[int, bytes]) -> None:
+        with self._lock:
+            self._held[key] = answer
+            while len(self._held) > self.size:
+                self._held.popitem(last=False)
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -90,26 +123,36 @@ class Explorer:
     Each serving thread reads the concepts index through its own read-only connection."""
 
     def __init__(self, location: str, overrides: Overrides) -> None:
+        from foresight.store import open_store
+
         self.location = location
         self.overrides = overrides
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._store: Store | None = None
+        self._store: Store = open_store(location, read_only=True)
+        folder = self._store.cache_dir()
+        self._state = folder / "generation" if folder is not None else None
         self._views: Views | None = None
         self.generation = ""
         self.loaded = 0
 
-    def _fresh(self) -> Views:
-        from foresight.store import open_store
+    def current_generation(self) -> str:
+        """The store's generation now: a small file read, never waiting on a reload."""
+        if self._state is None:
+            return self._store.generation().generation
+        try:
+            return self._state.read_text(encoding="utf-8").strip().partition(" ")[0] or "none"
+        except OSError:
+            return "none"
 
+    def _fresh(self) -> Views:
         with self._lock:
-            if self._store is None:
-                self._store = open_store(self.location, read_only=True)
-            generation = self._store.generation().generation
+            generation = self.current_generation()
             if self._views is None or generation != self.generation:
                 from foresight.derived import Views
+                from foresight.store import open_store
 
-                self._store.close()
+                self._store.close()  # a store open read-only sees the data of when it was opened
                 self._store = open_store(self.location, read_only=True)
                 views = Views(self._store, self.overrides)
                 views.index("concepts")  # built now if it is missing or stale
@@ -133,20 +176,9 @@ class Explorer:
         self._local.held = (self.generation, index)
         return index
 
-    def current_generation(self) -> str:
-        """The store's generation now (a small file read), for the SPARQL workers to open the store again by."""
-        from foresight.store import open_store
-
-        with self._lock:
-            if self._store is None:
-                self._store = open_store(self.location, read_only=True)
-            return self._store.generation().generation
-
     def close(self) -> None:
         with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+            self._store.close()
 
 
 # ----- the JSON API ---------------------------------------------------------------------------------------------
@@ -300,34 +332,48 @@ def create_app(settings: Settings) -> ASGIApp:
             holder["pool"] = QueryPool(store_folder(settings.store), settings.limits)
         return holder["pool"]
 
-    def answer(compute: Callable[[], Any]) -> Response:
+    # the index is read by a few threads of our own, each with its own connection to it; answers are kept by
+    # what was asked and the store's generation, so a repeated question (a search typed again, a page reloaded)
+    # costs nothing, and an ingest makes them all new
+    workers = ThreadPoolExecutor(max_workers=INDEX_THREADS, thread_name_prefix="foresight-index")
+    kept = Answers(ANSWERS_KEPT)
+
+    def settle(compute: Callable[[], Any]) -> tuple[int, bytes]:
         try:
-            return JSONResponse(compute())
+            return 200, _json_bytes(compute())
         except UnknownNodeError as error:
-            return JSONResponse({"error": str(error)}, status_code=404)
+            return 404, _json_bytes({"error": str(error)})
         except ForesightError as error:
-            return JSONResponse({"error": str(error)}, status_code=400)
+            return 400, _json_bytes({"error": str(error)})
+
+    async def answer(request: Request, compute: Callable[[], Any]) -> Response:
+        key = (request.url.path, explorer.current_generation(), tuple(sorted(request.query_params.multi_items())))
+        found = kept.get(key)
+        if found is None:
+            found = await asyncio.get_running_loop().run_in_executor(workers, settle, compute)
+            kept.put(key, found)
+        return Response(found[1], status_code=found[0], media_type="application/json")
 
     pages = {path: page_html(path) for path in PAGES}
 
     def page(request: Request) -> Response:
         return HTMLResponse(pages[request.url.path])
 
-    def api_search(request: Request) -> Response:
+    async def api_search(request: Request) -> Response:
         text = _one(request, "q", "") or ""
         types = [t.strip() for t in (_one(request, "type") or "").split(",") if t.strip()] or None
         if not text.strip():
             return JSONResponse({"query": text, "matches": [], "suggestions": []})
-        return answer(lambda: search_records(explorer.index(), text, types,
-                                             _number(request, "limit", 12, 1, 100)))
+        return await answer(request, lambda: search_records(explorer.index(), text, types,
+                                                            _number(request, "limit", 12, 1, 100)))
 
-    def api_concept(request: Request) -> Response:
+    async def api_concept(request: Request) -> Response:
         text = _one(request, "iri") or _one(request, "name")
         if not text:
             return JSONResponse({"error": "give iri= or name="}, status_code=400)
-        return answer(lambda: concept_records(explorer.index(), text))
+        return await answer(request, lambda: concept_records(explorer.index(), text))
 
-    def api_paths(request: Request) -> Response:
+    async def api_paths(request: Request) -> Response:
         source, target = _one(request, "from"), _one(request, "to")
         if not source or not target:
             return JSONResponse({"error": "give from= and to="}, status_code=400)
@@ -339,14 +385,14 @@ def create_app(settings: Settings) -> ASGIApp:
 
             return path_records(explorer.index(), source, target, _number(request, "k", 5, 1, 20),
                                 _number(request, "max_hops", 4, 1, 6), check_types(via, ITEM_TYPES))
-        return answer(compute)
+        return await answer(request, compute)
 
-    def api_graph(request: Request) -> Response:
+    async def api_graph(request: Request) -> Response:
         focus = request.query_params.getlist("focus")
         if not focus:
             return JSONResponse({"error": "give focus= (a node's IRI)"}, status_code=400)
-        return answer(lambda: graph_records(explorer.index(), focus, _number(request, "hops", 1, 1, 3),
-                                            _number(request, "limit", MAP_NODES, 10, 1000)))
+        return await answer(request, lambda: graph_records(explorer.index(), focus, _number(request, "hops", 1, 1, 3),
+                                                           _number(request, "limit", MAP_NODES, 10, 1000)))
 
     def api_queries(request: Request) -> Response:
         from foresight.resources import saved_queries
@@ -358,13 +404,14 @@ def create_app(settings: Settings) -> ASGIApp:
             found.append({"name": name, "about": about, "query": text})
         return JSONResponse(found)
 
-    def api_status(request: Request) -> Response:
+    async def api_status(request: Request) -> Response:
         def compute() -> dict[str, Any]:
             index = explorer.index()
             summary = index.summary()
             return {"generation": explorer.generation, "loads": explorer.loaded, "concepts": summary.concepts,
                     "recurring": summary.recurring, "nodes": index.node_count()}
-        return answer(compute)
+        code, body = await asyncio.get_running_loop().run_in_executor(workers, settle, compute)
+        return Response(body, status_code=code, media_type="application/json")
 
     def export_map(request: Request) -> Response:
         focus = request.query_params.getlist("focus")
@@ -403,7 +450,7 @@ def create_app(settings: Settings) -> ASGIApp:
                 return _plain(413, f"the request is larger than {settings.limits.request_bytes // 1024} KB")
         try:
             query = read_request(request.method, request.headers.get("content-type", ""), params, body or b"", accept)
-            generation = await run_in_threadpool(explorer.current_generation)
+            generation = explorer.current_generation()
             found = await run_in_threadpool(pool().run, query, generation)
         except QueryRefused as refused:
             return _plain(refused.status, str(refused))
@@ -414,6 +461,7 @@ def create_app(settings: Settings) -> ASGIApp:
         yield
         if "pool" in holder:
             holder["pool"].close()
+        workers.shutdown(wait=False, cancel_futures=True)
         explorer.close()
 
     vendor = _vis_folder()
