@@ -10,8 +10,10 @@ until ``--seconds`` have passed, waiting a random 0 to 2 × ``--think`` seconds 
 answer; 0: none at all, the server's throughput alone). Each request is drawn from:
 
 * **page**: one of the five pages, or one of its static files (30 %);
-* **search**: ``/api/search`` for a word of the topic pairs of ``tests/data/topic-pairs.tsv`` (35 %);
-* **pathways**: ``/api/paths`` between a pair of those topics, at most 3 hops (15 %);
+* **search**: ``/api/search`` for a word of the store's concept names (the words of 5,000 of them, read from
+  ``/sparql`` first: thousands of different searches, so that most are asked for the first time) (35 %);
+* **pathways**: ``/api/paths``, at most 3 hops, between the two topics of a pair of
+  ``tests/data/topic-pairs.tsv`` or between two of those concept names, half and half (15 %);
 * **sparql**: one of the saved queries (``ontology/queries``), POSTed to ``/sparql`` (20 %).
 
 It prints, per route, the requests, the median and 95th percentile latency, the slowest, and the errors (a
@@ -75,12 +77,13 @@ def build_store(count: int, folder: Path) -> Path:
 
 
 async def client(http: object, base: str, until: float, think: float, rng: random.Random,
-                 pairs: list[tuple[str, str]], queries: list[str], seen: dict[str, list[float]],
+                 pairs: list[tuple[str, str]], names: list[str], queries: list[str], seen: dict[str, list[float]],
                  errors: dict[str, list[str]]) -> None:
     import httpx
 
     assert isinstance(http, httpx.AsyncClient)
-    words = sorted({word for pair in pairs for phrase in pair for word in phrase.split() if len(word) > 3})
+    words = sorted({word.strip("()'\",.:").casefold() for name in names for word in name.split()
+                    if len(word.strip("()'\",.:")) > 3})
     routes, weights = zip(*WEIGHTS.items(), strict=True)
     while time.monotonic() < until:
         route = rng.choices(routes, weights)[0]
@@ -91,7 +94,7 @@ async def client(http: object, base: str, until: float, think: float, rng: rando
             elif route == "search":
                 response = await http.get(base + "/api/search", params={"q": rng.choice(words)})
             elif route == "pathways":
-                a, b = rng.choice(pairs)
+                a, b = rng.choice(pairs) if rng.random() < 0.5 else rng.sample(names, 2)
                 response = await http.get(base + "/api/paths", params={"from": a, "to": b, "max_hops": 3})
             else:
                 response = await http.post(base + "/sparql", content=rng.choice(queries).encode(),
@@ -113,12 +116,15 @@ async def load(base: str, clients: int, seconds: float, think: float) -> tuple[d
     import httpx
 
     pairs, queries = topic_pairs(), saved_queries()
+    found = httpx.post(base + "/sparql", timeout=120, headers={"Accept": "application/sparql-results+json"},
+                       data={"query": "SELECT ?l WHERE { ?c a skos:Concept ; skos:prefLabel ?l } LIMIT 5000"})
+    names = [row["l"]["value"] for row in found.json()["results"]["bindings"]]
     seen: dict[str, list[float]] = {route: [] for route in WEIGHTS}
     errors: dict[str, list[str]] = {route: [] for route in WEIGHTS}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         until = time.monotonic() + seconds
-        await asyncio.gather(*(client(http, base, until, think, random.Random(number), pairs, queries, seen,
+        await asyncio.gather(*(client(http, base, until, think, random.Random(number), pairs, names, queries, seen,
                                       errors) for number in range(clients)))
     return seen, errors
 

@@ -969,11 +969,15 @@ class GraphIndex:
         rows = self.connection.execute(
             f"SELECT node, type, label, relevancy, scan FROM texts WHERE texts MATCH ? AND type IN ({marks})",
             (query, *types))
+        scored: dict[str, float] = {}  # by label: many rows share one wording
         for node, kind, label, relevancy, scan in rows:
-            lowered = name_key(str(label))
-            held = tokens(str(label))
-            in_label = all(any(word.startswith(s) for word in held) for s in stems)
-            score = 3.0 if lowered == needle else 2.0 if needle in lowered else 1.5 if in_label else 1.0
+            score = scored.get(label)
+            if score is None:
+                lowered = name_key(str(label))
+                held = tokens(str(label))
+                in_label = all(any(word.startswith(s) for word in held) for s in stems)
+                score = scored[label] = 3.0 if lowered == needle else 2.0 if needle in lowered else 1.5 if in_label \
+                    else 1.0
             match = TextMatch(str(node), str(kind), str(label), score,
                               int(relevancy) if relevancy is not None else None, scan)
             if node not in best or score > best[node].score:

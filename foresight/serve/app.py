@@ -73,8 +73,13 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 #: the most nodes a map neighbourhood holds (the nearest first)
 MAP_NODES = 250
 TOKEN_COOKIE = "foresight_token"
-#: threads reading the index (each with its own connection): a few, so that they do not fight over the cores
-INDEX_THREADS = 4
+#: threads reading the index (each with its own connection): one for quick answers and one for slow ones; the
+#: work is Python's, under one interpreter lock, so more threads only interleave it (the load test's search p95
+#: at 10,000 scans: 180-200 ms with one each, 310-350 ms with two, 180-410 ms with four in one pool)
+INDEX_THREADS = 1
+#: ... for quick answers (searches, the status) and for the slower ones (profiles, pathways, maps), apart: a search
+#: typed never waits in line behind a pathway
+QUICK = frozenset({"/api/search", "/api/status"})
 #: answers kept, most recently asked last
 ANSWERS_KEPT = 2048
 
@@ -332,9 +337,10 @@ def create_app(settings: Settings) -> ASGIApp:
             holder["pool"] = QueryPool(store_folder(settings.store), settings.limits)
         return holder["pool"]
 
-    # the index is read by a few threads of our own, each with its own connection to it; answers are kept by
+    # the index is read by threads of our own, each with its own connection to it; answers are kept by
     # what was asked and the store's generation, so a repeated question (a search typed again, a page reloaded)
     # costs nothing, and an ingest makes them all new
+    quick = ThreadPoolExecutor(max_workers=INDEX_THREADS, thread_name_prefix="foresight-quick")
     workers = ThreadPoolExecutor(max_workers=INDEX_THREADS, thread_name_prefix="foresight-index")
     kept = Answers(ANSWERS_KEPT)
 
@@ -350,7 +356,8 @@ def create_app(settings: Settings) -> ASGIApp:
         key = (request.url.path, explorer.current_generation(), tuple(sorted(request.query_params.multi_items())))
         found = kept.get(key)
         if found is None:
-            found = await asyncio.get_running_loop().run_in_executor(workers, settle, compute)
+            found = await asyncio.get_running_loop().run_in_executor(
+                quick if request.url.path in QUICK else workers, settle, compute)
             kept.put(key, found)
         return Response(found[1], status_code=found[0], media_type="application/json")
 
@@ -410,7 +417,7 @@ def create_app(settings: Settings) -> ASGIApp:
             summary = index.summary()
             return {"generation": explorer.generation, "loads": explorer.loaded, "concepts": summary.concepts,
                     "recurring": summary.recurring, "nodes": index.node_count()}
-        code, body = await asyncio.get_running_loop().run_in_executor(workers, settle, compute)
+        code, body = await asyncio.get_running_loop().run_in_executor(quick, settle, compute)
         return Response(body, status_code=code, media_type="application/json")
 
     def export_map(request: Request) -> Response:
@@ -458,10 +465,25 @@ def create_app(settings: Settings) -> ASGIApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # ready before the first request: the derived data loaded, each index thread's connection open with the
+        # graph's adjacency read, the query workers started
+        together = threading.Barrier(INDEX_THREADS)
+
+        def warm() -> None:
+            explorer.index().adjacency()
+            with contextlib.suppress(threading.BrokenBarrierError):
+                together.wait(timeout=60)  # so that every thread of the pool takes one
+
+        loop = asyncio.get_running_loop()
+        for executor in (quick, workers):
+            together.reset()
+            await asyncio.gather(*(loop.run_in_executor(executor, warm) for _ in range(INDEX_THREADS)))
+        await loop.run_in_executor(workers, pool)
         yield
         if "pool" in holder:
             holder["pool"].close()
-        workers.shutdown(wait=False, cancel_futures=True)
+        for executor in (quick, workers):
+            executor.shutdown(wait=False, cancel_futures=True)
         explorer.close()
 
     vendor = _vis_folder()

@@ -41,6 +41,9 @@ FORMATS["boolean"] = FORMATS["solutions"]
 #: what a reply in an alias type is sent as (``application/json`` asked, SPARQL JSON results sent)
 SENT_AS = {"application/json": "application/sparql-results+json",
            "application/xml": "application/sparql-results+xml", "text/plain": "application/n-triples"}
+#: how much lower a query worker's priority is than the server's: SPARQL over the whole store can take seconds
+#: of both cores, and a person clicking through pages should not wait behind it
+WORKER_NICENESS = 10
 #: the ``format=`` parameter's short names, for a link typed by hand
 SHORT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
@@ -155,9 +158,14 @@ class _Capped(io.RawIOBase):
 def _serve_queries(connection: Connection, location: str, limit: int) -> None:
     """A worker: answer each request from ``connection`` over the store at ``location``, opened read-only and
     opened again when the store's generation moves; pyoxigraph only, never code from the store folder."""
+    import os
+
     import pyoxigraph as ox
 
     from foresight.store.oxigraph import _open_read_only
+
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICENESS)  # a long query yields the cores to pages and searches
     from foresight.vocab import PREFIXES
 
     store: Any = None
