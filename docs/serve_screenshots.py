@@ -33,6 +33,7 @@ PAGES = [
      ".pathway"),
     ("serve-map.png", f"/map?focus={quote(FOCUS)}&hops=2", "#counts"),
     ("serve-sparql.png", "/queries", "#saved li"),
+    ("serve-analytics.png", "/analytics", "#micmac-table tbody tr"),
 ]
 
 

@@ -1533,57 +1533,28 @@ def emerging(
 
     Example: foresight emerging --months 6 --type Technology
     """
-    from foresight.analysis.timeline import recent_months
-    from foresight.analytics.emerging import Item, explain_empty, find_emerging
     from foresight.derived import views
-    from foresight.errors import ForesightError
+    from foresight.explore import emerging_records
 
-    if months < 1:
-        raise ForesightError("emerging: --months must be at least 1")
-    if level not in ("concepts", "topics"):
-        raise ForesightError(f"emerging: --level is concepts or topics, not {level!r}")
-    kinds = _concept_kinds(node_type)
-    category = _steep_category(steep)
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("emerging", total=None)
-        derived = views(store, _rules(overrides))
-        index = derived.index("concepts")
-        totals = index.articles_by_month()
-        latest = max(totals, default=None)
-        window = recent_months(latest, months)[months:] if latest else []
-        if level == "topics":
-            every, _ = index.topic_list(1, index.node_count())  # without the associations topic_set() reads
-            items = [Item(t.iri, t.label, "Topic", t.months) for t in every]
-            tagged = _topic_categories(index, category)
-        else:
-            relevancy = index.relevancies()
-            items = [Item(c.iri, c.label, c.kind, c.months, relevancy.get(c.iri))
-                     for c in (index.concepts_in_months(window, kinds) if window else [])]
-            tagged = _concept_categories(index, category)
-        if tagged is not None:
-            items = [item for item in items if category in tagged.get(item.iri, ())]
-    found = find_emerging(items, totals, window, min_support=min_articles, significance=significance) if window else []
-    if not found:
-        why = explain_empty(items, totals, window, min_support=min_articles, significance=significance) \
-            if window else "the store holds no dated articles"
+        index = views(store, _rules(overrides)).index("concepts")
+        found = emerging_records(index, months=months, level=level, kinds=_concept_kinds(node_type),
+                                 min_articles=min_articles, significance=significance,
+                                 steep=_steep_category(steep), limit=limit)
+    if found.empty_because is not None:
         if fmt is not ViewFormat.table:
             from foresight.export.output import emit, field
 
             emit([], [field("concept"), field("score"), field("why")], fmt.value)
-        _stderr().print(f"nothing emerging: {_escape(why)}")
+        _stderr().print(f"nothing emerging: {_escape(found.empty_because)}")
         return
     from foresight.export.output import Column, emit, field
 
-    records = [{"concept": e.item.label, "iri": e.item.iri, "kind": e.item.kind, "score": e.score,
-                "category": e.category, "recent": e.test.recent, "recent_total": e.test.recent_total,
-                "before": e.test.before, "before_total": e.test.before_total,
-                "ratio": None if e.test.ratio == float("inf") else round(e.test.ratio, 3),
-                "p": float(f"{e.test.p:.3g}"), "q": float(f"{e.q:.3g}"), "first": e.first,
-                "relevancy": e.item.relevancy, "why": e.why}
-               for e in found[:limit]]
+    records, window = found.records, found.window
     emit(records, [field("kind"), field("concept"), field("category"), Column("score", lambda r: f"{r['score']:.1f}"),
                    field("why")], fmt.value,
-         caption=f"{len(records)} of {len(found)} {level} rising in the last {months} months ({window[0]} to "
+         caption=f"{len(records)} of {found.passed} {level} rising in the last {months} months ({window[0]} to "
                  f"{window[-1]}), p <= {significance:g}, {min_articles}+ articles in the window")
 
 
@@ -1605,28 +1576,17 @@ def steep(
 
     Example: foresight steep --format json
     """
-    from foresight.analytics.steep import CATEGORIES, TAGGED_KINDS, concept_steep, steep_summary
     from foresight.derived import views
+    from foresight.explore import steep_records
 
-    kinds = _concept_kinds(node_type) or list(TAGGED_KINDS)
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("steep", total=None)
-        derived = views(store, _rules(overrides))
-        index = derived.index("concepts")
-        tags = concept_steep(index)
-        summary = steep_summary(index.concept_texts(kinds), index.article_months(), tags=tags)
-    years = sorted({year for counts in summary.by_year.values() for year in counts})
-    categories = [{"category": c, "concepts": summary.concepts.get(c, 0), "articles": summary.articles.get(c, 0),
-                   "share": round(summary.articles.get(c, 0) / summary.total_articles, 4)
-                   if summary.total_articles else 0.0,
-                   "by_year": {year: summary.by_year[c][year] if c in summary.by_year else 0 for year in years}}
-                  for c in CATEGORIES]
+        answer = steep_records(views(store, _rules(overrides)).index("concepts"), _concept_kinds(node_type))
+    categories, years = answer["categories"], answer["years"]
     if fmt is ViewFormat.json:
         from foresight.export.output import to_json
 
-        sys.stdout.write(to_json({"categories": categories, "articles": summary.total_articles,
-                                  "concepts": len(summary.tags), "untagged": summary.untagged,
-                                  "kinds": kinds}) + "\n")
+        sys.stdout.write(to_json({key: value for key, value in answer.items() if key != "years"}) + "\n")
         return
     from foresight.export.output import Column, emit, field
 
@@ -1636,8 +1596,8 @@ def steep(
     columns = [field("category"), field("concepts"), field("articles"),
                Column("share", lambda r: f"{100 * r['share']:.1f} %"), *(in_year(year) for year in years)]
     emit(categories, columns, fmt.value,
-         caption=f"articles raising each category, of {summary.total_articles:,} dated articles; "
-                 f"{summary.untagged:,} of {len(summary.tags):,} concepts untagged")
+         caption=f"articles raising each category, of {answer['articles']:,} dated articles; "
+                 f"{answer['untagged']:,} of {answer['concepts']:,} concepts untagged")
 
 
 def _print_topic(record: dict[str, Any], fmt: ViewFormat) -> None:

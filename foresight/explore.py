@@ -1,5 +1,6 @@
-"""What foresight shows of a node, a pathway and a topic, as plain data: the records of ``show``, ``paths`` and
-``topics NAME`` in JSON, and of the pages of ``foresight serve``, made in one place.
+"""What foresight shows of a node, a pathway and a topic, and of the analyses a page shows too (emerging, STEEP), as
+plain data: the records of ``show``, ``paths``, ``topics NAME``, ``emerging`` and ``steep`` in JSON, and of the
+pages of ``foresight serve``, made in one place.
 
 Every scan appears the same way (:func:`foresight.export.output.scan_ref`: IRI, title, page date, article link and
 file); every hop says its relation, which way it was walked, its score, method and evidence, and, for an
@@ -9,9 +10,10 @@ association, its support and the articles naming both ends.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from foresight.errors import UnknownNodeError
+from foresight.errors import ForesightError, UnknownNodeError
 from foresight.export.output import scan_ref
 
 if TYPE_CHECKING:
@@ -154,3 +156,77 @@ def topic_record(index: GraphIndex, text: str, limit: int) -> dict[str, Any]:
                         "evidence": [ref(scan) for scan in held[:3]], "evidence_count": len(held)}
                        for other, support, lift, held in associated[:limit]],
     }
+
+
+@dataclass(frozen=True)
+class EmergingAnswer:
+    """What ``emerging`` found: its records (best first, ``limit`` of them), how many passed, the window, and why
+    nothing passed when nothing did."""
+
+    records: list[dict[str, Any]]
+    passed: int
+    window: list[str]
+    empty_because: str | None
+
+
+def emerging_records(index: GraphIndex, *, months: int = 6, level: str = "concepts", kinds: list[str] | None = None,
+                     min_articles: int = 3, significance: float = 0.05, steep: str | None = None,
+                     limit: int = 15) -> EmergingAnswer:
+    """Emerging concepts (or topics) and weak signals in the last ``months`` (:mod:`foresight.analytics.emerging`),
+    as the records ``foresight emerging`` prints.
+
+    Raises:
+        ForesightError: ``months`` below 1, or ``level`` neither concepts nor topics.
+    """
+    from foresight.analysis.timeline import recent_months
+    from foresight.analytics.emerging import Item, explain_empty, find_emerging
+    from foresight.analytics.steep import concept_steep, topic_categories
+
+    if months < 1:
+        raise ForesightError("emerging: --months must be at least 1")
+    if level not in ("concepts", "topics"):
+        raise ForesightError(f"emerging: --level is concepts or topics, not {level!r}")
+    totals = index.articles_by_month()
+    latest = max(totals, default=None)
+    window = recent_months(latest, months)[months:] if latest else []
+    if level == "topics":
+        every, _ = index.topic_list(1, index.node_count())  # without the associations topic_set() reads
+        items = [Item(t.iri, t.label, "Topic", t.months) for t in every]
+        tagged = topic_categories(index) if steep is not None else None
+    else:
+        relevancy = index.relevancies()
+        items = [Item(c.iri, c.label, c.kind, c.months, relevancy.get(c.iri))
+                 for c in (index.concepts_in_months(window, kinds) if window else [])]
+        tagged = concept_steep(index) if steep is not None else None
+    if tagged is not None:
+        items = [item for item in items if steep in tagged.get(item.iri, ())]
+    found = find_emerging(items, totals, window, min_support=min_articles, significance=significance) if window else []
+    why = None
+    if not found:
+        why = explain_empty(items, totals, window, min_support=min_articles, significance=significance) \
+            if window else "the store holds no dated articles"
+    records = [{"concept": e.item.label, "iri": e.item.iri, "kind": e.item.kind, "score": e.score,
+                "category": e.category, "recent": e.test.recent, "recent_total": e.test.recent_total,
+                "before": e.test.before, "before_total": e.test.before_total,
+                "ratio": None if e.test.ratio == float("inf") else round(e.test.ratio, 3),
+                "p": float(f"{e.test.p:.3g}"), "q": float(f"{e.q:.3g}"), "first": e.first,
+                "relevancy": e.item.relevancy, "why": e.why}
+               for e in found[:limit]]
+    return EmergingAnswer(records, len(found), window, why)
+
+
+def steep_records(index: GraphIndex, kinds: list[str] | None = None) -> dict[str, Any]:
+    """The STEEP counts ``foresight steep`` prints: per category the concepts, the articles raising it, their share
+    of all dated articles and the articles each year."""
+    from foresight.analytics.steep import CATEGORIES, TAGGED_KINDS, concept_steep, steep_summary
+
+    kinds = kinds or list(TAGGED_KINDS)
+    summary = steep_summary(index.concept_texts(kinds), index.article_months(), tags=concept_steep(index))
+    years = sorted({year for counts in summary.by_year.values() for year in counts})
+    categories = [{"category": c, "concepts": summary.concepts.get(c, 0), "articles": summary.articles.get(c, 0),
+                   "share": round(summary.articles.get(c, 0) / summary.total_articles, 4)
+                   if summary.total_articles else 0.0,
+                   "by_year": {year: summary.by_year[c][year] if c in summary.by_year else 0 for year in years}}
+                  for c in CATEGORIES]
+    return {"categories": categories, "articles": summary.total_articles, "concepts": len(summary.tags),
+            "untagged": summary.untagged, "kinds": kinds, "years": years}

@@ -54,7 +54,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 HERE = Path(__file__).resolve().parent
 #: the pages: path, then the page's name and title; each is the same shell, which ``static/app.js`` fills
 PAGES = {"/": ("search", "search"), "/concept": ("concept", "concept"), "/paths": ("paths", "pathways"),
-         "/map": ("map", "map"), "/queries": ("queries", "SPARQL")}
+         "/map": ("map", "map"), "/queries": ("queries", "SPARQL"), "/analytics": ("analytics", "analytics")}
 #: what the map page loads besides: vis-network, from the pyvis package
 _MAP_HEAD = '<link rel="stylesheet" href="/static/vendor/vis-network.css">'
 _MAP_SCRIPT = '<script src="/static/vendor/vis-network.min.js"></script>\n'
@@ -164,6 +164,10 @@ class Explorer:
                 self._views, self.generation = views, generation
                 self.loaded += 1
             return self._views
+
+    def views(self) -> Views:
+        """The derived views as of the store's current generation."""
+        return self._fresh()
 
     def index(self) -> GraphIndex:
         """The concepts index as of the store's current generation, for this thread."""
@@ -316,6 +320,41 @@ def graph_records(index: GraphIndex, focus: list[str], hops: int, limit: int = M
             "edges": edges}
 
 
+def analytics_records(explorer: Explorer, part: str, *, months: int, level: str, top: int,
+                      steep: str | None) -> dict[str, Any]:
+    """One analysis of the analytics page, as ``foresight steep``, ``emerging``, ``micmac`` and ``centrality``
+    give it in JSON."""
+    from foresight.explore import emerging_records, steep_records
+
+    index = explorer.index()
+    if steep is not None:
+        from foresight.analytics.steep import CATEGORIES
+
+        if steep not in CATEGORIES:
+            raise ForesightError(f"steep must be one of {', '.join(CATEGORIES)}")
+    if part == "steep":
+        return steep_records(index)
+    if part == "emerging":
+        found = emerging_records(index, months=months, level=level, steep=steep, limit=top)
+        return {"months": months, "level": level, "window": found.window, "passed": found.passed,
+                "records": found.records, "empty_because": found.empty_because}
+    if part == "micmac":
+        from foresight.analytics.structural import micmac_records, structural_analysis
+
+        structure = structural_analysis(index, top=top, steep=steep)
+        return {"what": structure.what, "stable": structure.result.stable, "power": structure.result.power,
+                "records": micmac_records(structure)}
+    if part == "centrality":
+        from foresight.analytics.centrality import central_topics
+
+        central, total = central_topics(index, steep=steep, limit=top, kept=explorer.views().kept)
+        return {"total": total, "records": [{"topic": c.label, "iri": c.iri, "pagerank": c.pagerank,
+                                             "pagerank_rank": c.pagerank_rank, "degree": c.degree,
+                                             "articles": c.articles, "kind_articles": c.driving_force_articles}
+                                            for c in central]}
+    raise ForesightError(f"part must be steep, emerging, micmac or centrality, not {part!r}")
+
+
 # ----- the app ---------------------------------------------------------------------------------------------------
 
 
@@ -411,6 +450,12 @@ def create_app(settings: Settings) -> ASGIApp:
             found.append({"name": name, "about": about, "query": text})
         return JSONResponse(found)
 
+    async def api_analytics(request: Request) -> Response:
+        return await answer(request, lambda: analytics_records(
+            explorer, _one(request, "part", "steep") or "steep", months=_number(request, "months", 12, 1, 120),
+            level=_one(request, "level", "topics") or "topics", top=_number(request, "top", 20, 2, 100),
+            steep=_one(request, "steep")))
+
     async def api_status(request: Request) -> Response:
         def compute() -> dict[str, Any]:
             index = explorer.index()
@@ -489,7 +534,8 @@ def create_app(settings: Settings) -> ASGIApp:
     vendor = _vis_folder()
     routes = [Route(path, page) for path in PAGES] + [
         Route("/api/search", api_search), Route("/api/concept", api_concept), Route("/api/paths", api_paths),
-        Route("/api/graph", api_graph), Route("/api/queries", api_queries), Route("/api/status", api_status),
+        Route("/api/graph", api_graph), Route("/api/queries", api_queries), Route("/api/analytics", api_analytics),
+        Route("/api/status", api_status),
         Route("/export/map.html", export_map), Route("/sparql", sparql, methods=["GET", "POST"]),
         Mount("/static/vendor", StaticFiles(directory=vendor), name="vendor"),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

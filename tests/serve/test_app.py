@@ -20,7 +20,7 @@ LFR = "https://w3id.org/foresight/id/concept/technologies/live-facial-recognitio
 
 def test_pages_are_the_shell_with_strict_headers(served: Server) -> None:
     for path, name in [("/", "search"), ("/concept", "concept"), ("/paths", "paths"), ("/map", "map"),
-                       ("/queries", "queries")]:
+                       ("/queries", "queries"), ("/analytics", "analytics")]:
         page = served.get(path)
         assert page.status_code == 200 and f'data-page="{name}"' in page.text
         policy = page.headers["content-security-policy"]
@@ -208,3 +208,25 @@ def test_the_readme_serve_commands_answer(examples_dir: Path, serve_store: Calla
         server = serve_store(examples_dir, *options)
         assert server.get("/").status_code == 200
         assert server.get("/sparql", params={"query": "ASK { ?s a fs:Scan }"}).json()["boolean"] is True
+
+
+@pytest.mark.corpus
+def test_analytics_answer_as_the_commands_do(real_dir: Path, serve_store: Callable[..., Server]) -> None:
+    """The analytics page's data on the 200 real scans: STEEP, emerging, MICMAC and centrality, read against the
+    JSON of the same commands."""
+    server = serve_store(real_dir)
+    steep = server.get("/api/analytics", params={"part": "steep"}).json()
+    assert steep["categories"] == json.loads(cli(real_dir, "steep", "-f", "json").stdout)["categories"]
+    emerging = server.get("/api/analytics", params={"part": "emerging", "months": 12, "level": "topics",
+                                                    "top": 10}).json()
+    from_cli = cli(real_dir, "emerging", "--months", "12", "--level", "topics", "-n", "10", "-f", "json")
+    assert [r["iri"] for r in emerging["records"]] == [r["iri"] for r in json.loads(from_cli.stdout or "[]")]
+    assert emerging["records"] or emerging["empty_because"]
+    micmac = server.get("/api/analytics", params={"part": "micmac", "top": 12}).json()
+    assert [(r["concept"], r["quadrant"]) for r in micmac["records"]] == [
+        (r["concept"], r["quadrant"]) for r in json.loads(cli(real_dir, "micmac", "--top", "12", "-f", "json").stdout)]
+    central = server.get("/api/analytics", params={"part": "centrality", "top": 10}).json()
+    assert [r["topic"] for r in central["records"]] == [
+        r["topic"] for r in json.loads(cli(real_dir, "centrality", "-n", "10", "-f", "json").stdout)]
+    assert server.get("/api/analytics", params={"part": "nonsense"}).status_code == 400
+    assert server.get("/api/analytics", params={"part": "micmac", "steep": "cosmic"}).status_code == 400

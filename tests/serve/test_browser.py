@@ -181,3 +181,19 @@ def test_scan_markup_stays_text(watched: Watched) -> None:
     until(page, "() => window.foresightMap && window.foresightMap.nodes.length > 0")
     assert page.evaluate("window.__xssTitle || window.__xssScript || window.__xssSvg || null") is None
     watched.clean()
+
+
+def test_the_analytics_page(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base + "/analytics")
+    for table in ("#steep-table", "#micmac-table", "#centrality-table"):
+        page.wait_for_selector(f"{table} tbody tr")
+    assert page.locator("#steep-table tbody tr").count() == 7  # the seven categories
+    page.wait_for_selector("#emerging-out p")
+    page.select_option("#top", "10")
+    until(page, "() => document.querySelectorAll('#micmac-table tbody tr').length <= 10")
+    assert "top=10" in page.url
+    page.locator("#micmac-table tbody a").first.click()
+    page.wait_for_selector("h1")
+    assert "/concept?iri=" in page.url
+    watched.clean()

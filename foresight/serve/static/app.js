@@ -509,6 +509,83 @@ async function queriesPage(main) {
   } catch (error) { showError(saved, error); }
 }
 
+/* ----- analytics ---------------------------------------------------------------------------------------------- */
+
+function table(id, columns, rows) {
+  return el("table", { className: "data", id },
+    el("thead", {}, el("tr", {}, columns.map(([name]) => el("th", { text: name })))),
+    el("tbody", {}, rows.map((row) => el("tr", {}, columns.map(([, cell]) => {
+      const value = cell(row);
+      return el("td", {}, value instanceof Node ? value : String(value === null || value === undefined ? "" : value));
+    })))));
+}
+
+function analyticsPage(main) {
+  const query = params();
+  const state = { months: query.get("months") || "12", level: query.get("level") || "topics",
+    steep: query.get("steep") || "", top: query.get("top") || "20" };
+  const pick = (id, options, value) => {
+    const box = el("select", { id }, options.map(([v, text]) => el("option", { value: v, text })));
+    box.value = value;
+    return box;
+  };
+  const months = pick("months", [["6", "6 months"], ["12", "12 months"], ["24", "24 months"]], state.months);
+  const level = pick("level", [["topics", "topics"], ["concepts", "concepts"]], state.level);
+  const steep = pick("steep", [["", "all"], ...["social", "technological", "economic", "environmental", "political",
+    "legal", "values"].map((c) => [c, c])], state.steep);
+  const top = pick("top", [["10", "10"], ["20", "20"], ["30", "30"]], state.top);
+  const parts = { steep: el("div", { id: "steep-out" }), emerging: el("div", { id: "emerging-out" }),
+    micmac: el("div", { id: "micmac-out" }), centrality: el("div", { id: "centrality-out" }) };
+  main.append(el("h1", { text: "Analytics" }), el("form", { className: "row", id: "analytics-form" },
+    el("label", { className: "field" }, "emerging over", months), el("label", { className: "field" }, "of", level),
+    el("label", { className: "field" }, "STEEP", steep), el("label", { className: "field" }, "how many", top)),
+  el("h2", { text: "STEEP: articles raising each category" }), parts.steep,
+  el("h2", { text: "Emerging and weak signals" }), parts.emerging,
+  el("h2", { text: "MICMAC of the recurring driving forces" }), parts.micmac,
+  el("h2", { text: "Central forces (PageRank over the topic graph)" }), parts.centrality);
+  const link = (row) => conceptLink(row.iri, row.concept || row.topic);
+  async function show(part) {
+    const out = parts[part];
+    out.replaceChildren(el("p", { className: "muted", text: "computing…" }));
+    try {
+      const found = await api("/api/analytics", { part, months: state.months, level: state.level, top: state.top,
+        steep: part === "steep" ? "" : state.steep });
+      if (part === "steep") {
+        out.replaceChildren(el("p", { className: "muted", text: `${found.articles} dated articles; ` +
+          `${found.untagged} of ${found.concepts} concepts untagged` }), table("steep-table", [
+          ["category", (r) => r.category], ["concepts", (r) => r.concepts], ["articles", (r) => r.articles],
+          ["share", (r) => `${(100 * r.share).toFixed(1)} %`],
+          ...found.years.map((year) => [year, (r) => r.by_year[year]])], found.categories));
+      } else if (part === "emerging") {
+        out.replaceChildren(found.records.length ? el("p", { className: "muted", text: `${found.passed} passed in ` +
+          `${found.window[0]} to ${found.window[found.window.length - 1]}` }) :
+          el("p", { text: `nothing emerging: ${found.empty_because}` }),
+        table("emerging-table", [["", link], ["kind", (r) => r.kind], ["as", (r) => r.category],
+          ["score", (r) => r.score.toFixed(2)], ["why", (r) => r.why]], found.records));
+      } else if (part === "micmac") {
+        out.replaceChildren(el("p", { className: "muted", text: `${found.what}; ranking ` +
+          `${found.stable ? "held from" : "still moving at"} power ${found.power}` }), table("micmac-table", [
+          ["", link], ["influence", (r) => r.influence], ["dependence", (r) => r.dependence],
+          ["indirect infl.", (r) => r.indirect_influence.toFixed(1)],
+          ["indirect dep.", (r) => r.indirect_dependence.toFixed(1)], ["quadrant", (r) => r.quadrant]],
+        found.records));
+      } else {
+        out.replaceChildren(table("centrality-table", [["", link],
+          ["PageRank ‰", (r) => (1000 * r.pagerank).toFixed(2)], ["links", (r) => r.degree],
+          ["articles", (r) => r.articles]], found.records));
+      }
+    } catch (error) { showError(out, error); }
+  }
+  function all() {
+    keepState(state);
+    for (const part of Object.keys(parts)) show(part);
+  }
+  for (const [name, box] of Object.entries({ months, level, steep, top })) {
+    box.addEventListener("change", () => { state[name] = box.value; all(); });
+  }
+  all();
+}
+
 /* ----- start ----------------------------------------------------------------------------------------------------- */
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -517,5 +594,6 @@ document.addEventListener("DOMContentLoaded", () => {
     if (link.dataset.nav === page) link.classList.add("here");
   }
   const main = document.getElementById("main");
-  ({ search: searchPage, concept: conceptPage, paths: pathsPage, map: mapPage, queries: queriesPage })[page](main);
+  ({ search: searchPage, concept: conceptPage, paths: pathsPage, map: mapPage, queries: queriesPage,
+    analytics: analyticsPage })[page](main);
 });
