@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
+from foresight.derived.embeddings import mode
 from tests.serve.conftest import Server
 
 LFR = "https://w3id.org/foresight/id/concept/technologies/live-facial-recognition"
@@ -88,7 +89,8 @@ def test_search_then_a_profile(watched: Watched) -> None:
     assert quotes.count() >= 3
     assert "line" in quotes.first.inner_text() and page.locator("#articles a[href^='https://']").count() >= 3
     assert page.locator("svg.chart rect").count() >= 3  # the timeline
-    assert "STEEP" in page.inner_text("#tags") and "topic" in page.inner_text("#tags")
+    assert "topic" in page.inner_text("#tags")
+    assert "STEEP" in page.inner_text("#tags") or mode().startswith("lexical")  # the lexicon alone finds no category here
     watched.clean()
 
 
