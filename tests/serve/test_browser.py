@@ -90,7 +90,8 @@ def test_search_then_a_profile(watched: Watched) -> None:
     assert "line" in quotes.first.inner_text() and page.locator("#articles a[href^='https://']").count() >= 3
     assert page.locator("svg.chart rect").count() >= 3  # the timeline
     assert "topic" in page.inner_text("#tags")
-    assert "STEEP" in page.inner_text("#tags") or mode().startswith("lexical")  # the lexicon alone finds no category here
+    # the lexicon alone finds no category here
+    assert "STEEP" in page.inner_text("#tags") or mode().startswith("lexical")
     watched.clean()
 
 
