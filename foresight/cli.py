@@ -1840,8 +1840,7 @@ def serve(
         raise ForesightError("serve: --port must be 1-65535, --query-timeout above 0, --workers and "
                              "--max-result-mb at least 1")
     location = store_folder(state.store or "")
-    with _open(read_only=True) as store:  # fails clearly when there is no store yet
-        del store
+    _open(read_only=True).close()  # a store that cannot be opened is said now, before the server starts
     import uvicorn
 
     settings = Settings(location, _overrides_path(overrides), host, port, token,

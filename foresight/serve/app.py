@@ -36,6 +36,7 @@ from foresight.serve import LOOPBACK
 from foresight.serve.sparql import Limits, QueryPool, QueryRefused, read_request
 
 if TYPE_CHECKING:
+    import numpy as np
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
@@ -58,15 +59,6 @@ PAGES = {"/": ("search", "search"), "/concept": ("concept", "concept"), "/paths"
 #: what the map page loads besides: vis-network, from the pyvis package
 _MAP_HEAD = '<link rel="stylesheet" href="/static/vendor/vis-network.css">'
 _MAP_SCRIPT = '<script src="/static/vendor/vis-network.min.js"></script>\n'
-
-
-def page_html(path: str) -> str:
-    """The HTML of a page (:data:`PAGES`): the shell with its name, title and scripts; no data from the store."""
-    name, title = PAGES[path]
-    shell = (HERE / "pages" / "shell.html").read_text(encoding="utf-8")
-    return (shell.replace("{title}", title).replace("{page}", name)
-            .replace("{head}", _MAP_HEAD if name == "map" else "")
-            .replace("{scripts}", (_MAP_SCRIPT if name == "map" else "") + '<script src="/static/app.js"></script>'))
 #: the content security policy of every answer: nothing from anywhere but this server, nothing inline
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
        "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -82,6 +74,15 @@ INDEX_THREADS = 1
 QUICK = frozenset({"/api/search", "/api/status"})
 #: answers kept, most recently asked last
 ANSWERS_KEPT = 2048
+
+
+def page_html(path: str) -> str:
+    """The HTML of a page (:data:`PAGES`): the shell with its name, title and scripts; no data from the store."""
+    name, title = PAGES[path]
+    shell = (HERE / "pages" / "shell.html").read_text(encoding="utf-8")
+    return (shell.replace("{title}", title).replace("{page}", name)
+            .replace("{head}", _MAP_HEAD if name == "map" else "")
+            .replace("{scripts}", (_MAP_SCRIPT if name == "map" else "") + '<script src="/static/app.js"></script>'))
 
 
 class Answers:
@@ -278,17 +279,10 @@ def path_records(index: GraphIndex, source: str, target: str, k: int, max_hops: 
 def graph_records(index: GraphIndex, focus: list[str], hops: int, limit: int = MAP_NODES) -> dict[str, Any]:
     """A neighbourhood for the map: the nodes within ``hops`` of the focus (the nearest ``limit``, then the most
     linked), and every link among them, with what the map colours, sizes and filters by."""
-    import numpy as np
-
     ids = index.ids(focus)
     if not ids:
         raise UnknownNodeError("nothing to map: the focus names no node")
-    distance = index.distances(ids, hops)
-    near = np.flatnonzero(distance >= 0)
-    indptr, _ = index.adjacency()
-    degree = indptr[near + 1] - indptr[near]
-    order = np.lexsort((-degree, distance[near]))
-    chosen = [int(n) for n in near[order][:limit]]
+    chosen, distance, within = nearest(index, ids, hops, limit)
     graph = index.subgraph(chosen, full=False)
     iris = list(graph.nodes)
     concepts = {c.iri: c for c in index.concepts_by_iri(iris)}
@@ -307,7 +301,6 @@ def graph_records(index: GraphIndex, focus: list[str], hops: int, limit: int = M
             "id": iri, "label": data.get("label"), "type": data.get("type"),
             "articles": len(concept.articles) if concept else int(data.get("scans") or 1),
             "first": concept.first if concept else None, "last": concept.last if concept else None,
-            "months": sorted(concept.months) if concept else [],
             "steep": next(iter(steep.get(iri) or ()), None),
             "topic": next(iter(topics.get(iri) or ()), None), "degree": int(data.get("degree") or 0),
             "distance": distance_of.get(iri, -1), "focus": iri in focus,
@@ -316,8 +309,19 @@ def graph_records(index: GraphIndex, focus: list[str], hops: int, limit: int = M
               "method": data.get("method"), "evidence": data.get("evidence"),
               "support": data.get("support"), "scan": scan_of(graph, data.get("scan"))}
              for source, target, data in graph.edges(data=True)]
-    return {"focus": focus, "hops": hops, "shown": len(nodes), "within": int(near.size), "nodes": nodes,
-            "edges": edges}
+    return {"focus": focus, "hops": hops, "shown": len(nodes), "within": within, "nodes": nodes, "edges": edges}
+
+
+def nearest(index: GraphIndex, ids: list[int], hops: int, limit: int) -> tuple[list[int], np.ndarray, int]:
+    """The ``limit`` nodes within ``hops`` of ``ids`` that a map shows: the nearest first, then the most linked;
+    with every node's distance (-1 beyond ``hops``) and how many were within reach."""
+    import numpy as np
+
+    distance = index.distances(ids, hops)
+    near = np.flatnonzero(distance >= 0)
+    indptr, _ = index.adjacency()
+    order = np.lexsort((-(indptr[near + 1] - indptr[near]), distance[near]))
+    return [int(n) for n in near[order][:limit]], distance, int(near.size)
 
 
 def analytics_records(explorer: Explorer, part: str, *, months: int, level: str, top: int,
@@ -475,8 +479,8 @@ def create_app(settings: Settings) -> ASGIApp:
 
             index = explorer.index()
             hops = _number(request, "hops", 1, 1, 3)
-            ids = [int(n) for n in index.ball(index.ids(focus), hops)][:MAP_NODES * 4]
-            graph = index.subgraph(ids, full=False)
+            ids = index.ids(focus)
+            graph = index.subgraph(nearest(index, ids, hops, MAP_NODES * 4)[0] if ids else [], full=False)
             types = {t for t in (request.query_params.get("types") or "").split(",") if t}
             if types:
                 graph = graph.subgraph([n for n, d in graph.nodes(data=True)

@@ -397,7 +397,7 @@ function mapPage(main) {
   }
   function merge(found, focus) {
     nodes.update(found.nodes.filter((n) => !nodes.get(n.id) || focus).map((node) => ({ ...node,
-      label: node.label.length > 48 ? `${node.label.slice(0, 46)}…` : node.label, full: node.label,
+      label: node.label.length > 48 ? `${node.label.slice(0, 46)}…` : node.label,
       focus: node.focus && focus, title: tooltip([`${node.label} [${node.type}]`, `${node.articles} articles`,
         node.first ? `first seen ${node.first}` : null, node.topic ? `topic: ${node.topic}` : null,
         node.steep ? `STEEP: ${node.steep}` : null]) })));
