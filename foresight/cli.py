@@ -1290,7 +1290,7 @@ def cross_impact(
 
     Example: foresight cross-impact --top 12 --cib -o cross-impact.csv
     """
-    from foresight.analytics.influence import cross_impact_cells, cross_impact_rows
+    from foresight.analytics.influence import cross_impact_rows
     from foresight.analytics.structural import structural_analysis
     from foresight.derived import views
     from foresight.errors import ForesightError
@@ -1305,13 +1305,14 @@ def cross_impact(
         progress.add_task("cross-impact", total=None)
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
-        matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category).matrix
-    if fmt == "json":
-        from foresight.export.output import to_json
+        if fmt == "json":
+            from foresight.explore import cross_impact_records
+            from foresight.export.output import to_json
 
-        variables = [{"concept": name, "iri": iri} for name, iri in zip(matrix.names, matrix.iris, strict=True)]
-        text = to_json({"variables": variables, "cells": cross_impact_cells(matrix)}) + "\n"
-    else:
+            text = to_json(cross_impact_records(index, top=top, topic=topic, kind=kinds[0], steep=category)) + "\n"
+        else:
+            matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category).matrix
+    if fmt != "json":
         import csv
         import io
 
@@ -1352,9 +1353,9 @@ def axes(
 
     Example: foresight axes --top 30 --format json
     """
-    from foresight.analytics.axes import axis_record, pair_record, scenario_axes
     from foresight.derived import views
     from foresight.errors import ForesightError
+    from foresight.explore import axes_records
 
     if top < 2 or pairs < 0 or min_outlooks < 2:
         raise ForesightError("axes: --top and --min-outlooks must be at least 2, --pairs at least 0")
@@ -1364,18 +1365,17 @@ def axes(
         progress.add_task("axes", total=None)
         derived = views(store, _rules(overrides))
         index = derived.index("concepts")
-        found, best, what = scenario_axes(index, derived.vectors(), top=top, kind=kinds[0],
-                                          min_outlooks=min_outlooks, pairs=pairs, steep=category)
-    records = [axis_record(axis) for axis in found]
-    if not any(axis.contradicting for axis in found):
+        found = axes_records(index, derived.vectors(), top=top, kind=kinds[0], min_outlooks=min_outlooks,
+                             pairs=pairs, steep=category)
+    records, pair_records, what = found["axes"], found["pairs"], found["considered"]
+    if not found["contradicting"]:
         _stderr().print("no two outlooks of these forces contradict each other: their uncertainty cannot be told "
                         "apart (consider more forces with --top" +
                         (", or the semantic extra)" if derived.vectors() is None else ")"))
-    pair_records = [pair_record(pair) for pair in best]
     if fmt is ViewFormat.json:
         from foresight.export.output import to_json
 
-        sys.stdout.write(to_json({"considered": what, "axes": records, "pairs": pair_records}) + "\n")
+        sys.stdout.write(to_json(found) + "\n")
         return
     from foresight.export.output import Column, emit, field
 
@@ -1475,9 +1475,9 @@ def communities(
 
     Example: foresight communities --min-articles 3
     """
-    from foresight.analytics.communities import yearly_communities
     from foresight.derived import views
     from foresight.errors import ForesightError
+    from foresight.explore import communities_records
 
     if min_articles < 1 or resolution <= 0 or shown < 1 or top < 2:
         raise ForesightError("communities: --min-articles and --members must be at least 1, --top 2, --resolution "
@@ -1485,19 +1485,12 @@ def communities(
     with _open(read_only=True) as store, _progress(sys.stderr.isatty()) as progress:
         progress.add_task("communities", total=None)
         index = views(store, _rules(overrides)).index("concepts")
-        topics = index.topic_articles(min_articles)
-        by_year, faded = yearly_communities({iri: articles for iri, (_, articles) in topics.items()},
-                                            {iri: label for iri, (label, _) in topics.items()}, index.article_months(),
-                                            min_articles=min_articles, resolution=resolution, top=top)
-    records = [{"year": c.year, "number": c.number, "community": c.name, "size": len(c.members),
-                "articles": c.articles, "change": c.change,
-                "from": [{"community": name, "jaccard": overlap} for name, overlap in c.sources],
-                "topics": c.labels} for year in sorted(by_year) for c in by_year[year]]
-    gone = [{"year": year, "community": name} for year in sorted(faded) for name in faded[year]]
+        found = communities_records(index, min_articles=min_articles, resolution=resolution, top=top)
+    records, gone = found["communities"], found["faded"]
     if fmt is ViewFormat.json:
         from foresight.export.output import to_json
 
-        sys.stdout.write(to_json({"communities": records, "faded": gone}) + "\n")
+        sys.stdout.write(to_json(found) + "\n")
         return
     from foresight.export.output import Column, emit, field
 

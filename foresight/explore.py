@@ -1,6 +1,7 @@
-"""What foresight shows of a node, a pathway and a topic, and of the analyses a page shows too (emerging, STEEP), as
-plain data: the records of ``show``, ``paths``, ``topics NAME``, ``emerging`` and ``steep`` in JSON, and of the
-pages of ``foresight serve``, made in one place.
+"""What foresight shows of a node, a pathway and a topic, and of the analyses a page shows too (emerging, STEEP,
+cross-impact, scenario axes, communities), as plain data: the records of ``show``, ``paths``, ``topics NAME``,
+``emerging``, ``steep``, ``cross-impact``, ``axes`` and ``communities`` in JSON, and of the pages of
+``foresight serve``, made in one place.
 
 Every scan appears the same way (:func:`foresight.export.output.scan_ref`: IRI, title, page date, article link and
 file); every hop says its relation, which way it was walked, its score, method and evidence, and, for an
@@ -230,3 +231,55 @@ def steep_records(index: GraphIndex, kinds: list[str] | None = None) -> dict[str
                   for c in CATEGORIES]
     return {"categories": categories, "articles": summary.total_articles, "concepts": len(summary.tags),
             "untagged": summary.untagged, "kinds": kinds, "years": years}
+
+
+def cross_impact_records(index: GraphIndex, *, top: int = 20, topic: str | None = None, kind: str = "DrivingForce",
+                         steep: str | None = None) -> dict[str, Any]:
+    """The cross-impact matrix of ``foresight cross-impact --format json``: what the variables are, each with its
+    IRI, and every non-empty cell with its net support, CIB score, relations and scans; plus the whole matrix of
+    net support and of CIB scores, row acting on column, for a page to draw."""
+    from foresight.analytics.influence import cib_scores, cross_impact_cells
+    from foresight.analytics.structural import structural_analysis
+
+    structure = structural_analysis(index, top=top, topic=topic, kind=kind, steep=steep)
+    matrix = structure.matrix
+    scores = cib_scores(matrix.signed)
+    size = len(matrix.names)
+    return {"what": structure.what,
+            "variables": [{"concept": name, "iri": iri} for name, iri in zip(matrix.names, matrix.iris, strict=True)],
+            "cells": cross_impact_cells(matrix),
+            "net": [[None if i == j else float(matrix.signed[i, j]) for j in range(size)] for i in range(size)],
+            "cib": [[None if i == j else int(scores[i, j]) for j in range(size)] for i in range(size)]}
+
+
+def axes_records(index: GraphIndex, vectors: Any, *, top: int = 20, kind: str = "DrivingForce",
+                 min_outlooks: int = 5, pairs: int = 5, steep: str | None = None) -> dict[str, Any]:
+    """The scenario axes of ``foresight axes --format json``: what was considered, the axes by impact x
+    uncertainty with their poles, and the best pairs for a 2x2; ``contradicting`` says whether any two outlooks
+    of these forces contradict at all (else their uncertainty cannot be told apart)."""
+    from foresight.analytics.axes import axis_record, pair_record, scenario_axes
+
+    found, best, what = scenario_axes(index, vectors, top=top, kind=kind, min_outlooks=min_outlooks, pairs=pairs,
+                                      steep=steep)
+    return {"considered": what, "axes": [axis_record(axis) for axis in found],
+            "pairs": [pair_record(pair) for pair in best],
+            "contradicting": any(axis.contradicting for axis in found)}
+
+
+def communities_records(index: GraphIndex, *, min_articles: int = 3, resolution: float = 1.0,
+                        top: int = 400) -> dict[str, Any]:
+    """The yearly communities of topics of ``foresight communities --format json``: each year's communities (name,
+    size, articles, how they came from the year before, their topics most connected first), and those that
+    faded."""
+    from foresight.analytics.communities import yearly_communities
+
+    topics = index.topic_articles(min_articles)
+    by_year, faded = yearly_communities({iri: articles for iri, (_, articles) in topics.items()},
+                                        {iri: label for iri, (label, _) in topics.items()}, index.article_months(),
+                                        min_articles=min_articles, resolution=resolution, top=top)
+    records = [{"year": c.year, "number": c.number, "community": c.name, "size": len(c.members),
+                "articles": c.articles, "change": c.change,
+                "from": [{"community": name, "jaccard": overlap} for name, overlap in c.sources],
+                "topics": c.labels, "iris": c.members} for year in sorted(by_year) for c in by_year[year]]
+    return {"communities": records,
+            "faded": [{"year": year, "community": name} for year in sorted(faded) for name in faded[year]]}

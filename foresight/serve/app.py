@@ -72,6 +72,8 @@ INDEX_THREADS = 1
 #: ... for quick answers (searches, the status) and for the slower ones (profiles, pathways, maps), apart: a search
 #: typed never waits in line behind a pathway
 QUICK = frozenset({"/api/search", "/api/status"})
+#: the analyses of the analytics page, in its order
+ANALYSES = ("steep", "emerging", "micmac", "centrality", "cross-impact", "axes", "communities")
 #: answers kept, most recently asked last
 ANSWERS_KEPT = 2048
 
@@ -324,10 +326,10 @@ def nearest(index: GraphIndex, ids: list[int], hops: int, limit: int) -> tuple[l
     return [int(n) for n in near[order][:limit]], distance, int(near.size)
 
 
-def analytics_records(explorer: Explorer, part: str, *, months: int, level: str, top: int,
-                      steep: str | None) -> dict[str, Any]:
-    """One analysis of the analytics page, as ``foresight steep``, ``emerging``, ``micmac`` and ``centrality``
-    give it in JSON."""
+def analytics_records(explorer: Explorer, part: str, *, months: int, level: str, top: int, steep: str | None,
+                      min_articles: int = 3) -> dict[str, Any]:
+    """One analysis of the analytics page (:data:`ANALYSES`), as ``foresight steep``, ``emerging``, ``micmac``,
+    ``centrality``, ``cross-impact``, ``axes`` and ``communities`` give it in JSON."""
     from foresight.explore import emerging_records, steep_records
 
     index = explorer.index()
@@ -356,7 +358,19 @@ def analytics_records(explorer: Explorer, part: str, *, months: int, level: str,
                                              "pagerank_rank": c.pagerank_rank, "degree": c.degree,
                                              "articles": c.articles, "kind_articles": c.driving_force_articles}
                                             for c in central]}
-    raise ForesightError(f"part must be steep, emerging, micmac or centrality, not {part!r}")
+    if part == "cross-impact":
+        from foresight.explore import cross_impact_records
+
+        return cross_impact_records(index, top=min(top, 30), steep=steep)
+    if part == "axes":
+        from foresight.explore import axes_records
+
+        return axes_records(index, explorer.views().vectors(), top=top, steep=steep)
+    if part == "communities":
+        from foresight.explore import communities_records
+
+        return communities_records(index, min_articles=min_articles)
+    raise ForesightError(f"part must be one of {', '.join(ANALYSES)}, not {part!r}")
 
 
 # ----- the app ---------------------------------------------------------------------------------------------------
@@ -458,7 +472,7 @@ def create_app(settings: Settings) -> ASGIApp:
         return await answer(request, lambda: analytics_records(
             explorer, _one(request, "part", "steep") or "steep", months=_number(request, "months", 12, 1, 120),
             level=_one(request, "level", "topics") or "topics", top=_number(request, "top", 20, 2, 100),
-            steep=_one(request, "steep")))
+            steep=_one(request, "steep"), min_articles=_number(request, "min_articles", 3, 1, 1000)))
 
     async def api_status(request: Request) -> Response:
         def compute() -> dict[str, Any]:

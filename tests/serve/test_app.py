@@ -218,8 +218,8 @@ def test_the_readme_serve_commands_answer(examples_dir: Path, serve_store: Calla
 
 @pytest.mark.corpus
 def test_analytics_answer_as_the_commands_do(real_dir: Path, serve_store: Callable[..., Server]) -> None:
-    """The analytics page's data on the 200 real scans: STEEP, emerging, MICMAC and centrality, read against the
-    JSON of the same commands."""
+    """The analytics page's data on the 200 real scans: STEEP, emerging, MICMAC, centrality, cross-impact, scenario
+    axes and communities, read against the JSON of the same commands."""
     server = serve_store(real_dir)
     steep = server.get("/api/analytics", params={"part": "steep"}).json()
     assert steep["categories"] == json.loads(cli(real_dir, "steep", "-f", "json").stdout)["categories"]
@@ -234,5 +234,20 @@ def test_analytics_answer_as_the_commands_do(real_dir: Path, serve_store: Callab
     central = server.get("/api/analytics", params={"part": "centrality", "top": 10}).json()
     assert [r["topic"] for r in central["records"]] == [
         r["topic"] for r in json.loads(cli(real_dir, "centrality", "-n", "10", "-f", "json").stdout)]
+    crossed = server.get("/api/analytics", params={"part": "cross-impact", "top": 10}).json()
+    from_cli = json.loads(cli(real_dir, "cross-impact", "--top", "10", "-f", "json").stdout)
+    assert crossed == from_cli and len(crossed["variables"]) == 10
+    # the page's matrix holds every cell the command lists, row acting on column
+    place = {v["concept"]: number for number, v in enumerate(crossed["variables"])}
+    assert crossed["cells"] and all(crossed["net"][place[c["from"]]][place[c["to"]]] == c["net"] and
+                                    crossed["cib"][place[c["from"]]][place[c["to"]]] == c["cib"]
+                                    for c in crossed["cells"])
+    assert all(crossed["net"][i][i] is None for i in range(10))
+    axes = server.get("/api/analytics", params={"part": "axes", "top": 12}).json()
+    assert axes == json.loads(cli(real_dir, "axes", "--top", "12", "-f", "json").stdout)
+    communities = server.get("/api/analytics", params={"part": "communities"}).json()
+    assert communities == json.loads(cli(real_dir, "communities", "-f", "json").stdout)
+    assert communities["communities"] and all(len(c["iris"]) == len(c["topics"]) == c["size"]
+                                              for c in communities["communities"])
     assert server.get("/api/analytics", params={"part": "nonsense"}).status_code == 400
     assert server.get("/api/analytics", params={"part": "micmac", "steep": "cosmic"}).status_code == 400

@@ -118,6 +118,20 @@ def test_the_map_expands_filters_slides_and_exports(watched: Watched, tmp_path: 
     page.goto(watched.base + "/map?focus=" + quote(LFR))
     until(page, "() => window.foresightMap && window.foresightMap.nodes.length > 1")
     until(page, "() => document.querySelector('#counts').textContent.includes('nodes')")
+    until(page, "() => window.foresightMap.settled")  # laid out, still and fitted
+    # every node shown lies inside the canvas once fitted
+    inside = page.evaluate("""() => { const m = window.foresightMap; const box = m.network.body.container
+        .getBoundingClientRect(); return Object.values(m.network.getPositions()).every((p) => {
+          const d = m.network.canvasToDOM(p); return d.x >= 0 && d.y >= 0 && d.x <= box.width && d.y <= box.height; });
+        }""")
+    assert inside
+    # labels that stay readable: by default the largest nodes and the focus are named, the rest on hover
+    named = "() => window.foresightMap.nodes.get().filter((n) => n.label.trim()).length"
+    total = page.evaluate("window.foresightMap.nodes.length")
+    assert 0 < page.evaluate(named) <= min(total, 41)
+    page.select_option("#labels", "all")
+    assert page.evaluate(named) == total and "labels=all" in page.url
+    page.select_option("#labels", "auto")
     before = page.evaluate("window.foresightMap.nodes.length")
     # expand: click a neighbour that is no focus
     # the neighbour with the most links not yet on the map
@@ -196,6 +210,18 @@ def test_the_analytics_page(watched: Watched) -> None:
     page.select_option("#top", "10")
     until(page, "() => document.querySelectorAll('#micmac-table tbody tr').length <= 10")
     assert "top=10" in page.url
+    # cross-impact, scenario axes and communities
+    page.wait_for_selector("#cross-impact-table tbody tr")
+    rows = page.locator("#cross-impact-table tbody tr").count()
+    assert rows >= 2 and page.locator("#cross-impact-table thead th").count() == rows + 1
+    assert page.locator("#cross-impact-table td.ci-self").count() == rows
+    page.wait_for_selector("#axes-out p")
+    # ten example scans: no topic is in three of a year's articles; in one, communities form
+    page.wait_for_selector("#communities-out p")
+    assert "No communities" in page.inner_text("#communities-out")
+    page.select_option("#community-min", "1")
+    page.wait_for_selector("#communities-out details[open] table tbody tr")
+    assert "cmin=1" in page.url
     page.locator("#micmac-table tbody a").first.click()
     page.wait_for_selector("h1")
     assert "/concept?iri=" in page.url

@@ -5,6 +5,12 @@
 
 const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
   "#9c755f", "#bab0ac", "#8cd17d", "#86bcb6"];
+/* how many nodes of a map are named by default (the largest); the others on hover */
+const LABELLED = 40;
+/* a map label's size on screen, in pixels */
+const LABEL_PX = 13;
+/* ... and its widest line, in label sizes (about 25 characters) */
+const LABEL_WIDTH = 14;
 const KINDS = ["DrivingForce", "Signal", "Shift", "Outlook", "Concern", "Behavior", "Technology", "Issue", "Topic",
   "Keyword", "Theme"];
 
@@ -276,7 +282,7 @@ function mapPage(main) {
   const state = { focus: query.getAll("focus"), expand: query.getAll("expand"), hops: query.get("hops") || "1",
     color: query.get("color") || "type", size: query.get("size") || "articles",
     hideTypes: new Set(query.getAll("hide")), hideRelations: new Set(query.getAll("hiderel")),
-    until: query.get("until") || "" };
+    until: query.get("until") || "", labels: query.get("labels") || "auto" };
   const controls = el("div", { className: "map-controls" });
   const canvas = el("div", { id: "network" });
   main.append(el("div", { className: "map-layout" }, controls, canvas));
@@ -302,6 +308,9 @@ function mapPage(main) {
   const size = el("select", { id: "size-by" }, [["articles", "articles"], ["degree", "links (degree centrality)"],
     ["none", "all alike"]].map(([value, text]) => el("option", { value, text })));
   size.value = state.size;
+  const labels = el("select", { id: "labels" }, [["auto", `the ${LABELLED} largest`], ["all", "all"],
+    ["none", "none (hover)"]].map(([value, text]) => el("option", { value, text })));
+  labels.value = state.labels;
   const slider = el("input", { type: "range", id: "time", min: 0, max: 0, value: 0, step: 1 });
   const sliderText = el("span", { id: "time-text", className: "muted" });
   const typeBox = el("div", { id: "type-filters" });
@@ -312,7 +321,7 @@ function mapPage(main) {
   const html = el("a", { id: "export-html", className: "button quiet", text: "Export HTML" });
   controls.append(
     el("fieldset", {}, el("legend", { text: "View" }), el("label", {}, "hops out ", hops),
-      el("label", {}, "colour by ", colour), el("label", {}, "size by ", size)),
+      el("label", {}, "colour by ", colour), el("label", {}, "size by ", size), el("label", {}, "labels ", labels)),
     el("fieldset", {}, el("legend", { text: "First seen up to" }), slider, sliderText),
     el("fieldset", {}, el("legend", { text: "Types" }), typeBox),
     el("fieldset", {}, el("legend", { text: "Relations" }), relationBox),
@@ -328,14 +337,43 @@ function mapPage(main) {
   const nodeView = new vis.DataView(nodes, { filter: visible });
   const edgeView = new vis.DataView(edges, { filter: (edge) => !state.hideRelations.has(edge.relation) });
   const network = new vis.Network(canvas, { nodes: nodeView, edges: edgeView }, {
-    nodes: { shape: "dot", font: { size: 14, strokeWidth: 4, strokeColor: "#ffffff" },
-      scaling: { min: 8, max: 40, label: { enabled: true, min: 12, max: 22, drawThreshold: 6 } } },
+    nodes: { shape: "dot", font: { size: LABEL_PX, strokeWidth: 4, strokeColor: "#ffffff" },
+      widthConstraint: { maximum: LABEL_PX * LABEL_WIDTH }, scaling: { min: 8, max: 40, label: { enabled: false } } },
     edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, color: { color: "#9aa5b4", highlight: "#2457a6" },
       smooth: false, font: { size: 10, strokeWidth: 3, align: "middle" } },
-    physics: { solver: "forceAtlas2Based", stabilization: { iterations: 250, fit: true } },
+    physics: { solver: "forceAtlas2Based", forceAtlas2Based: { gravitationalConstant: -70, springLength: 110,
+      avoidOverlap: 0.4 }, stabilization: { iterations: 300, fit: true } },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: true },
   });
-  network.on("stabilizationIterationsDone", () => { network.setOptions({ physics: false }); network.fit(); });
+  const map = { network, nodes, edges, state, settled: false, laying: false };
+  // laid out once per load or expansion, then still: the view fits what is shown, with room for the labels
+  network.on("stabilizationIterationsDone", () => {
+    if (!map.laying) return;
+    map.laying = false;
+    network.setOptions({ physics: false });
+    fit();
+    map.settled = true;
+  });
+  function settle() {
+    map.settled = false;
+    map.laying = true;
+    network.setOptions({ physics: true });
+    network.stabilize(300);
+  }
+  // labels keep one size on screen, whatever the zoom (a fitted hub would shrink them below reading)
+  let labelSize = LABEL_PX;
+  function readable() {
+    const size = Math.round(Math.min(80, Math.max(LABEL_PX, LABEL_PX / network.getScale())));
+    if (size === labelSize) return;
+    labelSize = size;
+    network.setOptions({ nodes: { font: { size }, widthConstraint: { maximum: size * LABEL_WIDTH } } });
+  }
+  network.on("zoom", readable);
+  function fit() {
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.92 });
+    readable();
+  }
 
   function key(record) {
     if (state.color === "first") return record.first ? record.first.slice(0, 4) : "undated";
@@ -344,7 +382,13 @@ function mapPage(main) {
   function restyle() {
     const keys = [...new Set(nodes.get().map(key))].sort();
     const colourOf = Object.fromEntries(keys.map((name, number) => [name, PALETTE[number % PALETTE.length]]));
-    nodes.update(nodes.get().map((node) => ({ id: node.id, color: { background: colourOf[key(node)],
+    // labels that stay readable: by default only the largest nodes, the focus and the nodes expanded are named
+    const measure = (node) => (state.size === "none" ? node.articles || 0 : node[state.size] || 0);
+    const named = new Set(state.labels === "all" ? nodes.getIds() : state.labels === "none" ? [] :
+      [...nodes.get().filter((n) => n.focus || state.expand.includes(n.id)).map((n) => n.id),
+        ...nodes.get().sort((a, b) => measure(b) - measure(a)).slice(0, LABELLED).map((n) => n.id)]);
+    nodes.update(nodes.get().map((node) => ({ id: node.id, label: named.has(node.id) ? node.name : " ",
+      color: { background: colourOf[key(node)],
       border: node.focus ? "#1d2430" : colourOf[key(node)] }, borderWidth: node.focus ? 3 : 1,
       value: state.size === "none" ? 1 : Math.max(1, node[state.size] || 1) })));
     legend.replaceChildren(...keys.map((name, number) => el("div", {},
@@ -372,7 +416,8 @@ function mapPage(main) {
   }
   function remember() {
     keepState({ focus: state.focus, expand: state.expand, hops: state.hops, color: state.color, size: state.size,
-      hide: [...state.hideTypes], hiderel: [...state.hideRelations], until: state.until });
+      hide: [...state.hideTypes], hiderel: [...state.hideRelations], until: state.until,
+      labels: state.labels === "auto" ? "" : state.labels });
     const link = new URLSearchParams();
     for (const iri of [...state.focus, ...state.expand]) link.append("focus", iri);
     link.set("hops", state.hops);
@@ -387,7 +432,7 @@ function mapPage(main) {
     const shownEdges = edgeView.get().filter((e) => shownNodes.has(e.from) && shownNodes.has(e.to));
     counts.textContent = `${shownNodes.size} nodes, ${shownEdges.length} links shown of ${nodes.length} and ` +
       `${edges.length}`;
-    network.fit({ animation: false });
+    fit();
     remember();
   }
   function tooltip(lines) {
@@ -397,7 +442,7 @@ function mapPage(main) {
   }
   function merge(found, focus) {
     nodes.update(found.nodes.filter((n) => !nodes.get(n.id) || focus).map((node) => ({ ...node,
-      label: node.label.length > 48 ? `${node.label.slice(0, 46)}…` : node.label,
+      name: node.label.length > 48 ? `${node.label.slice(0, 46)}…` : node.label, label: " ",
       focus: node.focus && focus, title: tooltip([`${node.label} [${node.type}]`, `${node.articles} articles`,
         node.first ? `first seen ${node.first}` : null, node.topic ? `topic: ${node.topic}` : null,
         node.steep ? `STEEP: ${node.steep}` : null]) })));
@@ -413,7 +458,7 @@ function mapPage(main) {
       merge(await api("/api/graph", { focus: state.focus, hops: state.hops }), true);
       for (const iri of state.expand) merge(await api("/api/graph", { focus: iri, hops: 1, limit: 60 }), false);
       restyle(); filters(); refit();
-      network.setOptions({ physics: true });
+      settle();
       status("");
     } catch (error) { status(""); canvas.replaceChildren(el("p", { className: "error", text: error.message })); }
   }
@@ -426,6 +471,7 @@ function mapPage(main) {
     try {
       merge(await api("/api/graph", { focus: iri, hops: 1, limit: 60 }), false);
       restyle(); filters(); refit();
+      settle();
     } catch (error) { status(error.message); return; }
     status("");
   });
@@ -435,6 +481,7 @@ function mapPage(main) {
   hops.addEventListener("change", () => { state.hops = hops.value; load(); });
   colour.addEventListener("change", () => { state.color = colour.value; restyle(); remember(); });
   size.addEventListener("change", () => { state.size = size.value; restyle(); remember(); });
+  labels.addEventListener("change", () => { state.labels = labels.value; restyle(); remember(); });
   slider.addEventListener("input", () => {
     const month = months[Number(slider.value)];
     state.until = Number(slider.value) === months.length - 1 ? "" : month;
@@ -448,7 +495,7 @@ function mapPage(main) {
     link.click();
     link.remove();
   });
-  window.foresightMap = { network, nodes, edges, state };
+  window.foresightMap = map;
   load();
 }
 
@@ -520,10 +567,79 @@ function table(id, columns, rows) {
     })))));
 }
 
+/* the cross-impact matrix: row acts on column, each cell coloured by its CIB score (-3..+3), its net support and
+   relations in its tooltip */
+function crossImpact(found) {
+  const names = found.variables.map((v) => v.concept);
+  const relations = new Map(found.cells.map((c) => [`${c.from}\u0000${c.to}`, c]));
+  const head = el("tr", {}, el("th", { text: "impact of ↓ on →" }), names.map((name, number) =>
+    el("th", { className: "ci-col", title: name, text: String(number + 1) })));
+  const rows = found.variables.map((variable, i) => el("tr", {},
+    el("th", { className: "ci-row" }, `${i + 1}. `, conceptLink(variable.iri, variable.concept)),
+    found.cib[i].map((score, j) => {
+      if (score === null) return el("td", { className: "ci-self" });
+      const cell = relations.get(`${names[i]}\u0000${names[j]}`);
+      const what = `${names[i]} → ${names[j]}`;
+      const why = cell ? `${what}: net ${cell.net} (` + Object.entries(cell.relations)
+        .map(([relation, count]) => `${relation} ${count}`).join(", ") + `); CIB ${score}` : `${what}: no link`;
+      return el("td", { className: `ci ci${score < 0 ? "n" : "p"}${Math.abs(score)}`, title: why,
+        text: score ? (score > 0 ? `+${score}` : String(score)) : "" });
+    })));
+  return [el("p", { className: "muted", text: `${found.what}: the row acts on the column; each cell is the net ` +
+    "evidence-backed support (drives, enables, raises, leads to, minus mitigates) on the -3..+3 scale of " +
+    "cross-impact balances. Hover a cell for its relations; the CSV for CIB tools: foresight cross-impact --cib." }),
+  el("div", { className: "scroll" }, el("table", { className: "data ci-table", id: "cross-impact-table" },
+    el("thead", {}, head), el("tbody", {}, rows)))];
+}
+
+function scenarioAxes(found, link) {
+  const out = [el("p", { className: "muted", text: `among ${found.considered}: impact is indirect influence ` +
+    "(MICMAC), uncertainty how often their 10-year outlooks go opposite ways" })];
+  if (!found.axes.length) return [...out, el("p", { text: "No axes: too few forces with outlooks to compare." })];
+  out.push(table("axes-table", [["", link], ["score", (r) => r.score.toFixed(2)],
+    ["impact", (r) => r.impact_scaled.toFixed(2)],
+    ["uncertainty", (r) => (r.uncertainty === null ? "" : r.uncertainty.toFixed(2))],
+    ["contradicting", (r) => `${r.contradicting_pairs} of ${r.comparable_pairs}`], ["outlooks", (r) => r.outlooks],
+    ["articles", (r) => r.articles]], found.axes));
+  if (!found.contradicting) {
+    out.push(el("p", { text: "No two outlooks of these forces contradict: their uncertainty cannot be told apart." }));
+  }
+  out.push(el("h3", { text: found.pairs.length ? "The best pairs for a 2×2, each axis between its poles" :
+    "No pair of axes" }));
+  out.push(el("ol", { id: "axis-pairs" }, found.pairs.map((pair) => el("li", {},
+    el("strong", { text: `${pair.first} × ${pair.second}` }),
+    el("span", { className: "muted", text: ` score ${pair.score.toFixed(3)}, ${Math.round(100 * pair.overlap)} % ` +
+      "of their articles shared" }),
+    ...Object.entries(pair.poles).map(([name, ends]) => el("div", { className: "quote" }, el("em", { text: name }),
+      ends.length ? el("div", {}, ...ends.flatMap((end, number) => [number ? " ↔ " : "", `“${end.outlook}”`])) :
+        el("div", { className: "muted", text: "no contradicting outlooks" })))))));
+  return out;
+}
+
+function communityYears(found, least) {
+  if (!found.communities.length) {
+    return [el("p", { text: `No communities: no two topics are named together in ${least} or more of a year's ` +
+      "articles; ask for fewer above." })];
+  }
+  const years = [...new Set(found.communities.map((c) => c.year))].sort().reverse();
+  return years.map((year, number) => {
+    const faded = found.faded.filter((f) => f.year === year).map((f) => f.community);
+    const shown = found.communities.filter((c) => c.year === year);
+    return el("details", { className: "year", open: number === 0 },
+      el("summary", { text: `${year}: ${shown.length} communities` + (faded.length ? `, ${faded.length} faded` : "") }),
+      table(`communities-${year}`, [["community", (c) => c.community], ["topics", (c) => c.size],
+        ["articles", (c) => c.articles], ["change", (c) => c.change],
+        ["from", (c) => c.from.map((f) => `${f.community} (${f.jaccard.toFixed(2)})`).join("; ")],
+        ["leading topics", (c) => el("span", {}, ...c.topics.slice(0, 6).flatMap((label, i) => [i ? ", " : "",
+          conceptLink(c.iris[i], label)]))]], shown),
+      faded.length ? el("p", { className: "muted", text: `faded after ${year}: ${faded.join("; ")}` }) : "");
+  });
+}
+
 function analyticsPage(main) {
   const query = params();
   const state = { months: query.get("months") || "12", level: query.get("level") || "topics",
-    steep: query.get("steep") || "", top: query.get("top") || "20" };
+    steep: query.get("steep") || "", top: query.get("top") || "20", cmin: query.get("cmin") || "3" };
   const pick = (id, options, value) => {
     const box = el("select", { id }, options.map(([v, text]) => el("option", { value: v, text })));
     box.value = value;
@@ -534,22 +650,28 @@ function analyticsPage(main) {
   const steep = pick("steep", [["", "all"], ...["social", "technological", "economic", "environmental", "political",
     "legal", "values"].map((c) => [c, c])], state.steep);
   const top = pick("top", [["10", "10"], ["20", "20"], ["30", "30"]], state.top);
-  const parts = { steep: el("div", { id: "steep-out" }), emerging: el("div", { id: "emerging-out" }),
-    micmac: el("div", { id: "micmac-out" }), centrality: el("div", { id: "centrality-out" }) };
+  const cmin = pick("community-min", ["1", "2", "3", "5", "10"].map((n) => [n, n]), state.cmin);
+  const titles = { steep: "STEEP: articles raising each category", emerging: "Emerging and weak signals",
+    micmac: "MICMAC of the recurring driving forces", centrality: "Central forces (PageRank over the topic graph)",
+    "cross-impact": "Cross-impact of the recurring driving forces",
+    axes: "Scenario axes: impact × uncertainty, and the best pairs for a 2×2",
+    communities: "Communities of topics, year by year" };
+  const parts = Object.fromEntries(Object.keys(titles).map((part) => [part, el("div", { id: `${part}-out` })]));
+  const contents = el("p", { className: "muted" }, "Jump to: ", ...Object.keys(titles).flatMap((part, number) => [
+    number ? " · " : "", el("a", { href: `#${part}`, text: part })]));
   main.append(el("h1", { text: "Analytics" }), el("form", { className: "row", id: "analytics-form" },
     el("label", { className: "field" }, "emerging over", months), el("label", { className: "field" }, "of", level),
     el("label", { className: "field" }, "STEEP", steep), el("label", { className: "field" }, "how many", top)),
-  el("h2", { text: "STEEP: articles raising each category" }), parts.steep,
-  el("h2", { text: "Emerging and weak signals" }), parts.emerging,
-  el("h2", { text: "MICMAC of the recurring driving forces" }), parts.micmac,
-  el("h2", { text: "Central forces (PageRank over the topic graph)" }), parts.centrality);
+  contents, ...Object.entries(titles).flatMap(([part, title]) => [el("h2", { id: part, text: title }),
+    part === "communities" ? el("p", { className: "row" }, el("label", { className: "field" },
+      "topics named in at least this many of a year's articles", cmin)) : "", parts[part]]));
   const link = (row) => conceptLink(row.iri, row.concept || row.topic);
   async function show(part) {
     const out = parts[part];
     out.replaceChildren(el("p", { className: "muted", text: "computing…" }));
     try {
       const found = await api("/api/analytics", { part, months: state.months, level: state.level, top: state.top,
-        steep: part === "steep" ? "" : state.steep });
+        steep: part === "steep" ? "" : state.steep, min_articles: state.cmin });
       if (part === "steep") {
         out.replaceChildren(el("p", { className: "muted", text: `${found.articles} dated articles; ` +
           `${found.untagged} of ${found.concepts} concepts untagged` }), table("steep-table", [
@@ -557,11 +679,11 @@ function analyticsPage(main) {
           ["share", (r) => `${(100 * r.share).toFixed(1)} %`],
           ...found.years.map((year) => [year, (r) => r.by_year[year]])], found.categories));
       } else if (part === "emerging") {
-        out.replaceChildren(found.records.length ? el("p", { className: "muted", text: `${found.passed} passed in ` +
-          `${found.window[0]} to ${found.window[found.window.length - 1]}` }) :
-          el("p", { text: `nothing emerging: ${found.empty_because}` }),
+        out.replaceChildren(...(found.records.length ? [el("p", { className: "muted", text: `${found.passed} ` +
+          `passed in ${found.window[0]} to ${found.window[found.window.length - 1]}` }),
         table("emerging-table", [["", link], ["kind", (r) => r.kind], ["as", (r) => r.category],
-          ["score", (r) => r.score.toFixed(2)], ["why", (r) => r.why]], found.records));
+          ["score", (r) => r.score.toFixed(2)], ["why", (r) => r.why]], found.records)] :
+          [el("p", { id: "emerging-none", text: `Nothing emerging: ${found.empty_because}` })]));
       } else if (part === "micmac") {
         out.replaceChildren(el("p", { className: "muted", text: `${found.what}; ranking ` +
           `${found.stable ? "held from" : "still moving at"} power ${found.power}` }), table("micmac-table", [
@@ -569,10 +691,16 @@ function analyticsPage(main) {
           ["indirect infl.", (r) => r.indirect_influence.toFixed(1)],
           ["indirect dep.", (r) => r.indirect_dependence.toFixed(1)], ["quadrant", (r) => r.quadrant]],
         found.records));
-      } else {
+      } else if (part === "centrality") {
         out.replaceChildren(table("centrality-table", [["", link],
           ["PageRank ‰", (r) => (1000 * r.pagerank).toFixed(2)], ["links", (r) => r.degree],
           ["articles", (r) => r.articles]], found.records));
+      } else if (part === "cross-impact") {
+        out.replaceChildren(...crossImpact(found));
+      } else if (part === "axes") {
+        out.replaceChildren(...scenarioAxes(found, link));
+      } else {
+        out.replaceChildren(...communityYears(found, state.cmin));
       }
     } catch (error) { showError(out, error); }
   }
@@ -580,7 +708,7 @@ function analyticsPage(main) {
     keepState(state);
     for (const part of Object.keys(parts)) show(part);
   }
-  for (const [name, box] of Object.entries({ months, level, steep, top })) {
+  for (const [name, box] of Object.entries({ months, level, steep, top, cmin })) {
     box.addEventListener("change", () => { state[name] = box.value; all(); });
   }
   all();
