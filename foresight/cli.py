@@ -1822,7 +1822,7 @@ def serve(
     Example: foresight serve --port 8080
     """
     from foresight.errors import ForesightError
-    from foresight.serve import LOOPBACK
+    from foresight.serve import KEEP_ALIVE_SECONDS, LOOPBACK
     from foresight.serve.app import Settings, create_app, store_folder
     from foresight.serve.sparql import Limits
 
@@ -1842,7 +1842,7 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     _stderr().print(f"serving {_escape(location)} at http://{shown}:{port}/ (SPARQL at /sparql); Ctrl-C stops it")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 def main() -> None:
