@@ -1311,18 +1311,17 @@ def cross_impact(
 
             text = to_json(cross_impact_records(index, top=top, topic=topic, kind=kinds[0], steep=category)) + "\n"
         else:
+            import csv
+            import io
+
+            from foresight.export.output import plain
+
             matrix = structural_analysis(index, top=top, topic=topic, kind=kinds[0], steep=category).matrix
-    if fmt != "json":
-        import csv
-        import io
-
-        from foresight.export.output import plain
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        for row in cross_impact_rows(matrix, scaled=scaled):
-            writer.writerow([plain(cell) for cell in row])
-        text = buffer.getvalue()
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for row in cross_impact_rows(matrix, scaled=scaled):
+                writer.writerow([plain(cell) for cell in row])
+            text = buffer.getvalue()
     if output is None:
         sys.stdout.write(text)
         return

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from foresight.analytics.axes import MIN_OUTLOOKS
+from foresight.analytics.communities import TOP as COMMUNITY_TOPICS
 from foresight.errors import ForesightError, UnknownNodeError
 from foresight.export.output import scan_ref
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
     from foresight.analysis.neighbors import Details
     from foresight.analysis.paths import Pathway
+    from foresight.analytics.axes import Vectors
     from foresight.derived.index import GraphIndex
 
     Graph = nx.DiGraph[str]
@@ -252,8 +255,8 @@ def cross_impact_records(index: GraphIndex, *, top: int = 20, topic: str | None 
             "cib": [[None if i == j else int(scores[i, j]) for j in range(size)] for i in range(size)]}
 
 
-def axes_records(index: GraphIndex, vectors: Any, *, top: int = 20, kind: str = "DrivingForce",
-                 min_outlooks: int = 5, pairs: int = 5, steep: str | None = None) -> dict[str, Any]:
+def axes_records(index: GraphIndex, vectors: Vectors | None, *, top: int = 20, kind: str = "DrivingForce",
+                 min_outlooks: int = MIN_OUTLOOKS, pairs: int = 5, steep: str | None = None) -> dict[str, Any]:
     """The scenario axes of ``foresight axes --format json``: what was considered, the axes by impact x
     uncertainty with their poles, and the best pairs for a 2x2; ``contradicting`` says whether any two outlooks
     of these forces contradict at all (else their uncertainty cannot be told apart)."""
@@ -267,10 +270,10 @@ def axes_records(index: GraphIndex, vectors: Any, *, top: int = 20, kind: str = 
 
 
 def communities_records(index: GraphIndex, *, min_articles: int = 3, resolution: float = 1.0,
-                        top: int = 400) -> dict[str, Any]:
+                        top: int = COMMUNITY_TOPICS) -> dict[str, Any]:
     """The yearly communities of topics of ``foresight communities --format json``: each year's communities (name,
-    size, articles, how they came from the year before, their topics most connected first), and those that
-    faded."""
+    size, articles, how they came from the year before, their topics most connected first, with their IRIs), and
+    under each year the communities of the year before that nothing continues (faded)."""
     from foresight.analytics.communities import yearly_communities
 
     topics = index.topic_articles(min_articles)

@@ -152,7 +152,8 @@ def cross_impact_cells(matrix: InfluenceMatrix) -> list[dict[str, Any]]:
     scores = cib_scores(matrix.signed)
     cells = []
     for (i, j), found in sorted(matrix.evidence.items()):
-        cells.append({"from": matrix.names[i], "to": matrix.names[j], "support": float(matrix.weights[i, j]),
+        cells.append({"from": matrix.names[i], "to": matrix.names[j], "from_iri": matrix.iris[i],
+                      "to_iri": matrix.iris[j], "support": float(matrix.weights[i, j]),
                       "mitigating": float(matrix.mitigating[i, j]), "net": float(matrix.signed[i, j]),
                       "cib": int(scores[i, j]), "relations": dict(sorted(found["relations"].items())),
                       "scans": list(found["scans"])})

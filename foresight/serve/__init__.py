@@ -18,6 +18,7 @@ __all__ = ["KEEP_ALIVE_SECONDS", "LOOPBACK"]
 
 #: the hosts a server may bind to without a token
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-#: how long an idle connection is kept open: longer than clients keep theirs (httpx: 5 s, as uvicorn's default),
-#: or a request sent just as the server closes the connection is lost (the load test saw it about once a run)
+#: how long an idle connection is kept open: longer than programs' HTTP clients keep theirs (httpx: 5 s, as
+#: uvicorn's default), or a request sent just as the server closes the connection is lost (the load test saw it
+#: about once a run); browsers keep theirs longer but send again safely
 KEEP_ALIVE_SECONDS = 75

@@ -46,5 +46,6 @@ def test_cross_impact_cells_on_the_cib_scale() -> None:
                                         ["B", "0", "", "-2"], ["C", "1", "0", ""]]
     assert cross_impact_rows(found, scaled=True)[2] == ["B", "0", "", "-1"]
     cells = {(c["from"], c["to"]): c for c in cross_impact_cells(found)}
-    assert cells["B", "C"] == {"from": "B", "to": "C", "support": 2.0, "mitigating": 2.0, "net": -2.0, "cib": -1,
+    assert cells["B", "C"] == {"from": "B", "to": "C", "from_iri": "b", "to_iri": "c", "support": 2.0,
+                               "mitigating": 2.0, "net": -2.0, "cib": -1,
                                "relations": {"mitigates": 2}, "scans": ["s2"]}

@@ -125,6 +125,12 @@ def test_the_map_expands_filters_slides_and_exports(watched: Watched, tmp_path: 
           const d = m.network.canvasToDOM(p); return d.x >= 0 && d.y >= 0 && d.x <= box.width && d.y <= box.height; });
         }""")
     assert inside
+    # labels keep one size on screen, at the fitted zoom and zoomed in
+    on_screen = "() => window.foresightMap.labelSize * window.foresightMap.network.getScale()"
+    assert abs(page.evaluate(on_screen) - 13) < 1.5
+    page.evaluate("() => window.foresightMap.network.moveTo({ scale: 2 * window.foresightMap.network.getScale() })")
+    page.evaluate("() => window.foresightMap.network.emit('zoom', {})")
+    assert abs(page.evaluate(on_screen) - 13) < 1.5
     # labels that stay readable: by default the largest nodes and the focus are named, the rest on hover
     named = "() => window.foresightMap.nodes.get().filter((n) => n.label.trim()).length"
     total = page.evaluate("window.foresightMap.nodes.length")
@@ -206,22 +212,27 @@ def test_the_analytics_page(watched: Watched) -> None:
     for table in ("#steep-table", "#micmac-table", "#centrality-table"):
         page.wait_for_selector(f"{table} tbody tr")
     assert page.locator("#steep-table tbody tr").count() == 7  # the seven categories
-    page.wait_for_selector("#emerging-out p")
+    page.wait_for_selector("#emerging-out[data-state=done] p")
     page.select_option("#top", "10")
-    until(page, "() => document.querySelectorAll('#micmac-table tbody tr').length <= 10")
+    until(page, """() => document.querySelector('#micmac-out').dataset.state === 'done' &&
+        document.querySelectorAll('#micmac-table tbody tr').length <= 10""")
     assert "top=10" in page.url
     # cross-impact, scenario axes and communities
     page.wait_for_selector("#cross-impact-table tbody tr")
     rows = page.locator("#cross-impact-table tbody tr").count()
     assert rows >= 2 and page.locator("#cross-impact-table thead th").count() == rows + 1
     assert page.locator("#cross-impact-table td.ci-self").count() == rows
-    page.wait_for_selector("#axes-out p")
+    page.wait_for_selector("#axes-out[data-state=done]")
+    assert page.locator("#axes-table tbody tr, #axes-none").count() >= 1
     # ten example scans: no topic is in three of a year's articles; in one, communities form
-    page.wait_for_selector("#communities-out p")
-    assert "No communities" in page.inner_text("#communities-out")
+    page.wait_for_selector("#communities-out[data-state=done] #communities-none")
+    asked = page.evaluate("performance.getEntriesByType('resource').length")
     page.select_option("#community-min", "1")
-    page.wait_for_selector("#communities-out details[open] table tbody tr")
+    page.wait_for_selector("#communities-out[data-state=done] details[open] table tbody tr")
     assert "cmin=1" in page.url
+    # the picker asked again for the communities alone
+    again = page.evaluate(f"performance.getEntriesByType('resource').slice({asked}).map((e) => e.name)")
+    assert again and all("part=communities" in name for name in again)
     page.locator("#micmac-table tbody a").first.click()
     page.wait_for_selector("h1")
     assert "/concept?iri=" in page.url

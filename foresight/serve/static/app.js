@@ -11,6 +11,9 @@ const LABELLED = 40;
 const LABEL_PX = 13;
 /* ... and its widest line, in label sizes (about 25 characters) */
 const LABEL_WIDTH = 14;
+/* ... within these sizes on the canvas (zoomed very far out or in, labels shrink or grow after all) */
+const LABEL_MIN = 2;
+const LABEL_MAX = 120;
 const KINDS = ["DrivingForce", "Signal", "Shift", "Outlook", "Concern", "Behavior", "Technology", "Issue", "Topic",
   "Keyword", "Theme"];
 
@@ -345,7 +348,7 @@ function mapPage(main) {
       avoidOverlap: 0.4 }, stabilization: { iterations: 300, fit: true } },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: true },
   });
-  const map = { network, nodes, edges, state, settled: false, laying: false };
+  const map = { network, nodes, edges, state, settled: false, laying: false, labelSize: LABEL_PX };
   // laid out once per load or expansion, then still: the view fits what is shown, with room for the labels
   network.on("stabilizationIterationsDone", () => {
     if (!map.laying) return;
@@ -355,6 +358,7 @@ function mapPage(main) {
     map.settled = true;
   });
   function settle() {
+    if (!nodeView.length) { map.settled = true; return; } // nothing shown to lay out
     map.settled = false;
     map.laying = true;
     network.setOptions({ physics: true });
@@ -363,9 +367,10 @@ function mapPage(main) {
   // labels keep one size on screen, whatever the zoom (a fitted hub would shrink them below reading)
   let labelSize = LABEL_PX;
   function readable() {
-    const size = Math.round(Math.min(80, Math.max(LABEL_PX, LABEL_PX / network.getScale())));
-    if (size === labelSize) return;
+    const size = Math.min(LABEL_MAX, Math.max(LABEL_MIN, LABEL_PX / network.getScale()));
+    if (Math.abs(size - labelSize) < 0.05 * labelSize) return;
     labelSize = size;
+    map.labelSize = size;
     network.setOptions({ nodes: { font: { size }, widthConstraint: { maximum: size * LABEL_WIDTH } } });
   }
   network.on("zoom", readable);
@@ -384,9 +389,10 @@ function mapPage(main) {
     const colourOf = Object.fromEntries(keys.map((name, number) => [name, PALETTE[number % PALETTE.length]]));
     // labels that stay readable: by default only the largest nodes, the focus and the nodes expanded are named
     const measure = (node) => (state.size === "none" ? node.articles || 0 : node[state.size] || 0);
+    const shown = nodeView.get();
     const named = new Set(state.labels === "all" ? nodes.getIds() : state.labels === "none" ? [] :
-      [...nodes.get().filter((n) => n.focus || state.expand.includes(n.id)).map((n) => n.id),
-        ...nodes.get().sort((a, b) => measure(b) - measure(a)).slice(0, LABELLED).map((n) => n.id)]);
+      [...shown.filter((n) => n.focus || state.expand.includes(n.id)).map((n) => n.id),
+        ...shown.sort((a, b) => measure(b) - measure(a)).slice(0, LABELLED).map((n) => n.id)]);
     nodes.update(nodes.get().map((node) => ({ id: node.id, label: named.has(node.id) ? node.name : " ",
       color: { background: colourOf[key(node)],
       border: node.focus ? "#1d2430" : colourOf[key(node)] }, borderWidth: node.focus ? 3 : 1,
@@ -428,6 +434,7 @@ function mapPage(main) {
   function refit() {
     nodeView.refresh();
     edgeView.refresh();
+    restyle(); // the labels go to the largest of the nodes now shown
     const shownNodes = new Set(nodeView.getIds());
     const shownEdges = edgeView.get().filter((e) => shownNodes.has(e.from) && shownNodes.has(e.to));
     counts.textContent = `${shownNodes.size} nodes, ${shownEdges.length} links shown of ${nodes.length} and ` +
@@ -571,31 +578,39 @@ function table(id, columns, rows) {
    relations in its tooltip */
 function crossImpact(found) {
   const names = found.variables.map((v) => v.concept);
-  const relations = new Map(found.cells.map((c) => [`${c.from}\u0000${c.to}`, c]));
-  const head = el("tr", {}, el("th", { text: "impact of ↓ on →" }), names.map((name, number) =>
-    el("th", { className: "ci-col", title: name, text: String(number + 1) })));
+  const iris = found.variables.map((v) => v.iri);
+  const relations = new Map(found.cells.map((c) => [`${c.from_iri} ${c.to_iri}`, c]));
+  const head = el("tr", {}, el("th", { scope: "col", text: "impact of ↓ on →" }), names.map((name, number) =>
+    el("th", { className: "ci-col", scope: "col", title: name, "aria-label": name, text: String(number + 1) })));
   const rows = found.variables.map((variable, i) => el("tr", {},
-    el("th", { className: "ci-row" }, `${i + 1}. `, conceptLink(variable.iri, variable.concept)),
+    el("th", { className: "ci-row", scope: "row" }, `${i + 1}. `, conceptLink(variable.iri, variable.concept)),
     found.cib[i].map((score, j) => {
       if (score === null) return el("td", { className: "ci-self" });
-      const cell = relations.get(`${names[i]}\u0000${names[j]}`);
+      const cell = relations.get(`${iris[i]} ${iris[j]}`);
       const what = `${names[i]} → ${names[j]}`;
       const why = cell ? `${what}: net ${cell.net} (` + Object.entries(cell.relations)
         .map(([relation, count]) => `${relation} ${count}`).join(", ") + `); CIB ${score}` : `${what}: no link`;
-      return el("td", { className: `ci ci${score < 0 ? "n" : "p"}${Math.abs(score)}`, title: why,
+      return el("td", { className: `ci ci${score < 0 ? "n" : "p"}${Math.abs(score)}`, title: why, "aria-label": why,
         text: score ? (score > 0 ? `+${score}` : String(score)) : "" });
     })));
   return [el("p", { className: "muted", text: `${found.what}: the row acts on the column; each cell is the net ` +
     "evidence-backed support (drives, enables, raises, leads to, minus mitigates) on the -3..+3 scale of " +
     "cross-impact balances. Hover a cell for its relations; the CSV for CIB tools: foresight cross-impact --cib." }),
+  el("p", { className: "muted ci-legend" }, "scale: ", ...[-3, -2, -1, 1, 2, 3].map((score) => el("span", {
+    className: `ci ci${score < 0 ? "n" : "p"}${Math.abs(score)}`, text: score > 0 ? `+${score}` : String(score) })),
+  " (negative: mitigates more than it drives)"),
   el("div", { className: "scroll" }, el("table", { className: "data ci-table", id: "cross-impact-table" },
     el("thead", {}, head), el("tbody", {}, rows)))];
 }
 
 function scenarioAxes(found, link) {
   const out = [el("p", { className: "muted", text: `among ${found.considered}: impact is indirect influence ` +
-    "(MICMAC), uncertainty how often their 10-year outlooks go opposite ways" })];
-  if (!found.axes.length) return [...out, el("p", { text: "No axes: too few forces with outlooks to compare." })];
+    "(MICMAC), uncertainty how often their 10-year outlooks go opposite ways. The poles are the most alike " +
+    "outlooks whose wording goes opposite ways (more against less): a shortlist to read, since on the bulk scans " +
+    "only about a third of them contradict in substance." })];
+  if (!found.axes.length) {
+    return [...out, el("p", { id: "axes-none", text: "No axes: too few forces with outlooks to compare." })];
+  }
   out.push(table("axes-table", [["", link], ["score", (r) => r.score.toFixed(2)],
     ["impact", (r) => r.impact_scaled.toFixed(2)],
     ["uncertainty", (r) => (r.uncertainty === null ? "" : r.uncertainty.toFixed(2))],
@@ -618,21 +633,24 @@ function scenarioAxes(found, link) {
 
 function communityYears(found, least) {
   if (!found.communities.length) {
-    return [el("p", { text: `No communities: no two topics are named together in ${least} or more of a year's ` +
-      "articles; ask for fewer above." })];
+    return [el("p", { id: "communities-none", text: `No communities: no topics named in ${least} or more of a ` +
+      "year's articles that are also named together more often than chance; ask for fewer above." })];
   }
-  const years = [...new Set(found.communities.map((c) => c.year))].sort().reverse();
+  const years = [...new Set([...found.communities, ...found.faded].map((c) => c.year))].sort().reverse();
   return years.map((year, number) => {
+    // faded under a year: communities of the year before that nothing in this year continues
     const faded = found.faded.filter((f) => f.year === year).map((f) => f.community);
     const shown = found.communities.filter((c) => c.year === year);
     return el("details", { className: "year", open: number === 0 },
-      el("summary", { text: `${year}: ${shown.length} communities` + (faded.length ? `, ${faded.length} faded` : "") }),
+      el("summary", { text: `${year}: ${shown.length} communities` +
+        (faded.length ? `, ${faded.length} of the year before not continued` : "") }),
       table(`communities-${year}`, [["community", (c) => c.community], ["topics", (c) => c.size],
         ["articles", (c) => c.articles], ["change", (c) => c.change],
         ["from", (c) => c.from.map((f) => `${f.community} (${f.jaccard.toFixed(2)})`).join("; ")],
         ["leading topics", (c) => el("span", {}, ...c.topics.slice(0, 6).flatMap((label, i) => [i ? ", " : "",
           conceptLink(c.iris[i], label)]))]], shown),
-      faded.length ? el("p", { className: "muted", text: `faded after ${year}: ${faded.join("; ")}` }) : "");
+      faded.length ? el("p", { className: "muted", text: `not continued in ${year} (faded): ${faded.join("; ")}` }) :
+        "");
   });
 }
 
@@ -658,20 +676,30 @@ function analyticsPage(main) {
     communities: "Communities of topics, year by year" };
   const parts = Object.fromEntries(Object.keys(titles).map((part) => [part, el("div", { id: `${part}-out` })]));
   const contents = el("p", { className: "muted" }, "Jump to: ", ...Object.keys(titles).flatMap((part, number) => [
-    number ? " · " : "", el("a", { href: `#${part}`, text: part })]));
+    number ? " · " : "", el("a", { href: `#${part}-section`, text: part })]));
+  // what each part reads of the controls: a control asks again only the parts that read it
+  const reads = { steep: [], emerging: ["months", "level", "steep", "top"], micmac: ["steep", "top"],
+    centrality: ["steep", "top"], "cross-impact": ["steep", "top"], axes: ["steep", "top"], communities: ["cmin"] };
+  const names = { months: "months", level: "level", steep: "steep", top: "top", cmin: "min_articles" };
+  const asked = Object.fromEntries(Object.keys(titles).map((part) => [part, 0]));
   main.append(el("h1", { text: "Analytics" }), el("form", { className: "row", id: "analytics-form" },
     el("label", { className: "field" }, "emerging over", months), el("label", { className: "field" }, "of", level),
     el("label", { className: "field" }, "STEEP", steep), el("label", { className: "field" }, "how many", top)),
-  contents, ...Object.entries(titles).flatMap(([part, title]) => [el("h2", { id: part, text: title }),
+  contents, ...Object.entries(titles).flatMap(([part, title]) => [el("h2", { id: `${part}-section`, text: title }),
     part === "communities" ? el("p", { className: "row" }, el("label", { className: "field" },
-      "topics named in at least this many of a year's articles", cmin)) : "", parts[part]]));
+      "topics named in at least this many of a year's articles (not filtered by STEEP)", cmin)) : "", parts[part]]));
   const link = (row) => conceptLink(row.iri, row.concept || row.topic);
   async function show(part) {
     const out = parts[part];
+    const mine = ++asked[part];
+    out.dataset.state = "computing";
     out.replaceChildren(el("p", { className: "muted", text: "computing…" }));
     try {
-      const found = await api("/api/analytics", { part, months: state.months, level: state.level, top: state.top,
-        steep: part === "steep" ? "" : state.steep, min_articles: state.cmin });
+      const query = { part };
+      for (const name of reads[part]) query[names[name]] = state[name];
+      const found = await api("/api/analytics", query);
+      if (mine !== asked[part]) return; // a newer question was asked meanwhile
+      out.dataset.state = "done";
       if (part === "steep") {
         out.replaceChildren(el("p", { className: "muted", text: `${found.articles} dated articles; ` +
           `${found.untagged} of ${found.concepts} concepts untagged` }), table("steep-table", [
@@ -702,16 +730,21 @@ function analyticsPage(main) {
       } else {
         out.replaceChildren(...communityYears(found, state.cmin));
       }
-    } catch (error) { showError(out, error); }
-  }
-  function all() {
-    keepState(state);
-    for (const part of Object.keys(parts)) show(part);
+    } catch (error) {
+      if (mine !== asked[part]) return;
+      out.dataset.state = "error";
+      showError(out, error);
+    }
   }
   for (const [name, box] of Object.entries({ months, level, steep, top, cmin })) {
-    box.addEventListener("change", () => { state[name] = box.value; all(); });
+    box.addEventListener("change", () => {
+      state[name] = box.value;
+      keepState(state);
+      for (const part of Object.keys(parts)) if (reads[part].includes(name)) show(part);
+    });
   }
-  all();
+  keepState(state);
+  for (const part of Object.keys(parts)) show(part);
 }
 
 /* ----- start ----------------------------------------------------------------------------------------------------- */
