@@ -161,9 +161,19 @@ def test_the_map_expands_filters_slides_and_exports(watched: Watched, tmp_path: 
     assert hidden > 0 and f"of {page.evaluate('window.foresightMap.nodes.length')}" in page.inner_text("#counts")
     # the time slider: back to the first month shows fewer nodes
     shown = page.inner_text("#counts")
+    until(page, "() => window.foresightMap.settled")
+    places = page.evaluate("() => window.foresightMap.network.getPositions()")
     page.eval_on_selector("#time", "(s) => { s.value = '0'; s.dispatchEvent(new Event('input')); }")
     until(page, "(text) => document.querySelector('#counts').textContent !== text", shown)
     assert "until=" in page.url
+    gone = set(places) - set(page.evaluate("() => Object.keys(window.foresightMap.network.getPositions())"))
+    assert gone
+    # ... and forward again: the nodes come back where they were
+    page.eval_on_selector("#time", "(s) => { s.value = s.max; s.dispatchEvent(new Event('input')); }")
+    until(page, "() => window.foresightMap.settled")
+    back = page.evaluate("() => window.foresightMap.network.getPositions()")
+    assert all(abs(back[n]["x"] - places[n]["x"]) < 1 and abs(back[n]["y"] - places[n]["y"]) < 1 for n in gone)
+    page.eval_on_selector("#time", "(s) => { s.value = '0'; s.dispatchEvent(new Event('input')); }")
     # colour by STEEP: the legend follows
     page.select_option("#color-by", "steep")
     assert "color=steep" in page.url

@@ -354,9 +354,15 @@ function mapPage(main) {
     if (!map.laying) return;
     map.laying = false;
     network.setOptions({ physics: false });
+    keepPlaces(); // a node hidden by a filter comes back where it was
     fit();
     map.settled = true;
   });
+  // the places of the nodes shown, kept in their data (vis-network's storePositions fails on a filtered view)
+  function keepPlaces() {
+    const places = network.getPositions(nodeView.getIds());
+    nodes.update(Object.entries(places).map(([id, place]) => ({ id, x: place.x, y: place.y })));
+  }
   function settle() {
     if (!nodeView.length) { map.settled = true; return; } // nothing shown to lay out
     map.settled = false;
@@ -432,9 +438,12 @@ function mapPage(main) {
     html.setAttribute("href", `/export/map.html?${link}`);
   }
   function refit() {
+    if (map.settled) keepPlaces();
     nodeView.refresh();
     edgeView.refresh();
     restyle(); // the labels go to the largest of the nodes now shown
+    // a node shown for the first time (hidden by the URL's filters when the map was laid out) has no place yet
+    if (!map.laying && nodeView.get().some((node) => node.x === undefined)) settle();
     const shownNodes = new Set(nodeView.getIds());
     const shownEdges = edgeView.get().filter((e) => shownNodes.has(e.from) && shownNodes.has(e.to));
     counts.textContent = `${shownNodes.size} nodes, ${shownEdges.length} links shown of ${nodes.length} and ` +
@@ -464,8 +473,7 @@ function mapPage(main) {
       nodes.clear(); edges.clear();
       merge(await api("/api/graph", { focus: state.focus, hops: state.hops }), true);
       for (const iri of state.expand) merge(await api("/api/graph", { focus: iri, hops: 1, limit: 60 }), false);
-      restyle(); filters(); refit();
-      settle();
+      restyle(); filters(); refit(); // laid out there: every node is new
       status("");
     } catch (error) { status(""); canvas.replaceChildren(el("p", { className: "error", text: error.message })); }
   }
@@ -477,8 +485,7 @@ function mapPage(main) {
     status("expanding…");
     try {
       merge(await api("/api/graph", { focus: iri, hops: 1, limit: 60 }), false);
-      restyle(); filters(); refit();
-      settle();
+      restyle(); filters(); refit(); // laid out again there, the new nodes having no place yet
     } catch (error) { status(error.message); return; }
     status("");
   });
