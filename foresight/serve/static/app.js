@@ -371,11 +371,9 @@ function mapPage(main) {
     network.stabilize(300);
   }
   // labels keep one size on screen, whatever the zoom (a fitted hub would shrink them below reading)
-  let labelSize = LABEL_PX;
   function readable() {
     const size = Math.min(LABEL_MAX, Math.max(LABEL_MIN, LABEL_PX / network.getScale()));
-    if (Math.abs(size - labelSize) < 0.05 * labelSize) return;
-    labelSize = size;
+    if (Math.abs(size - map.labelSize) < 0.05 * map.labelSize) return;
     map.labelSize = size;
     network.setOptions({ nodes: { font: { size }, widthConstraint: { maximum: size * LABEL_WIDTH } } });
   }
@@ -473,7 +471,7 @@ function mapPage(main) {
       nodes.clear(); edges.clear();
       merge(await api("/api/graph", { focus: state.focus, hops: state.hops }), true);
       for (const iri of state.expand) merge(await api("/api/graph", { focus: iri, hops: 1, limit: 60 }), false);
-      restyle(); filters(); refit(); // laid out there: every node is new
+      filters(); refit(); // styled and laid out there: every node is new
       status("");
     } catch (error) { status(""); canvas.replaceChildren(el("p", { className: "error", text: error.message })); }
   }
@@ -485,7 +483,7 @@ function mapPage(main) {
     status("expanding…");
     try {
       merge(await api("/api/graph", { focus: iri, hops: 1, limit: 60 }), false);
-      restyle(); filters(); refit(); // laid out again there, the new nodes having no place yet
+      filters(); refit(); // styled and laid out again there, the new nodes having no place yet
     } catch (error) { status(error.message); return; }
     status("");
   });
